@@ -1,0 +1,82 @@
+#include "backend/backend.h"
+#include "spec/version.h"
+#include "util/cleanup.h"
+#include "version.h"
+
+#include <string.h>
+
+static const struct hutch_backend *const backends[] = {
+  &hutch_backend_native,
+  &hutch_backend_lxc,
+  &hutch_backend_proxmox,
+};
+
+const struct hutch_backend *hutch_backend_lookup(const char *name)
+{
+  for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+    if (strcmp(backends[i]->name, name) == 0)
+      return backends[i];
+  return NULL;
+}
+
+const char *hutch_backend_names(void)
+{
+  return "native, lxc, proxmox";
+}
+
+struct oci_features *hutch_features_base(struct arena *arena, const char *backend)
+{
+  struct oci_features *f = arena_calloc(arena, 1, sizeof *f);
+  f->oci_version_min = arena_strdup(arena, HUTCH_OCI_VERSION_MIN);
+  f->oci_version_max = arena_strdup(arena, HUTCH_OCI_VERSION_MAX);
+  struct oci_kv *kv = arena_calloc(arena, 3, sizeof *kv);
+  kv[0] = (struct oci_kv) { arena_strdup(arena, "io.hutch.backend"), arena_strdup(arena, backend) };
+  kv[1] = (struct oci_kv) { arena_strdup(arena, "io.hutch.commit"), arena_strdup(arena, HUTCH_COMMIT) };
+  kv[2] = (struct oci_kv) { arena_strdup(arena, "io.hutch.version"), arena_strdup(arena, HUTCH_VERSION) };
+  f->annotations.items = kv;
+  f->annotations.len = 3;
+  f->annotations.set = true;
+  return f;
+}
+
+static void set_empty(oci_strings *list)
+{
+  list->items = NULL;
+  list->len = 0;
+  list->set = true;
+}
+
+static struct oci_features_flag *flag_off(struct arena *arena)
+{
+  struct oci_features_flag *flag = arena_calloc(arena, 1, sizeof *flag);
+  flag->enabled = (oci_opt_bool) { false, true };
+  return flag;
+}
+
+void hutch_describe_unimplemented(struct oci_support *out, struct arena *arena, const char *backend)
+{
+  struct oci_features *f = hutch_features_base(arena, backend);
+  set_empty(&f->hooks);
+  set_empty(&f->mount_options);
+  set_empty(&f->potentially_unsafe_config_annotations);
+  struct oci_features_linux *l = arena_calloc(arena, 1, sizeof *l);
+  set_empty(&l->namespaces);
+  set_empty(&l->capabilities);
+  l->cgroup = arena_calloc(arena, 1, sizeof *l->cgroup);
+  oci_opt_bool no = { false, true };
+  l->cgroup->v1 = l->cgroup->v2 = l->cgroup->systemd = l->cgroup->systemd_user = l->cgroup->rdma = no;
+  l->seccomp = arena_calloc(arena, 1, sizeof *l->seccomp);
+  l->seccomp->enabled = no;
+  l->apparmor = flag_off(arena);
+  l->selinux = flag_off(arena);
+  l->intel_rdt = arena_calloc(arena, 1, sizeof *l->intel_rdt);
+  l->intel_rdt->enabled = l->intel_rdt->schemata = l->intel_rdt->monitoring = no;
+  l->memory_policy = arena_calloc(arena, 1, sizeof *l->memory_policy);
+  set_empty(&l->memory_policy->modes);
+  set_empty(&l->memory_policy->flags);
+  l->mount_extensions = arena_calloc(arena, 1, sizeof *l->mount_extensions);
+  l->mount_extensions->idmap = flag_off(arena);
+  l->net_devices = flag_off(arena);
+  f->linux_ = l;
+  *out = (struct oci_support) { .backend = backend, .implemented = false, .features = f };
+}

@@ -1,0 +1,59 @@
+#pragma once
+/* The command-line front end: global options, the command table and what
+ * every command file shares. One file per command (cmd_<name>.c). */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/options.h"
+#include "util/error.h"
+#include "util/log.h"
+
+struct cli_globals {
+  const char *root; /* state directory; NULL means the default */
+  const char *log;
+  enum log_format log_format;
+  bool debug;
+  bool systemd_cgroup;
+  const char *rootless; /* "true", "false" or "auto" */
+};
+
+struct cli_command {
+  const char *name;
+  const char *summary;
+  const char *usage; /* arguments after the options, e.g. "<container-id>" */
+  const struct opt_spec *options;
+  size_t n_options;
+  bool stop_at_positional; /* exec: everything after the id is the command */
+  int min_args;
+  int max_args; /* -1: no limit */
+  /* Returns the exit status. Errors are reported with cli_report(). */
+  int (*run)(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args);
+};
+
+#define CLI_OPTIONS(array) array, sizeof(array) / sizeof((array)[0])
+
+/* Logs err at error level (to --log, in its format) and, when the log is not
+ * stderr, also prints it on stderr; returns 1. */
+int cli_report(const struct cli_command *cmd, struct hutch_error *err);
+
+/* The run function of commands that are not built yet: says so, exits 1. */
+int cli_not_implemented(const struct cli_command *cmd, const struct cli_globals *globals,
+                        const struct parsed_args *args);
+
+/* Option lookups by name for command files. */
+const struct opt_value *cli_opt(const struct cli_command *cmd, const struct parsed_args *args, const char *name);
+const char *cli_opt_string(const struct cli_command *cmd, const struct parsed_args *args, const char *name,
+                           const char *fallback);
+bool cli_opt_flag(const struct cli_command *cmd, const struct parsed_args *args, const char *name);
+
+void cli_print_command_help(const struct cli_command *cmd);
+/* hutch --help: commands and global options. */
+void cli_print_usage(FILE *out);
+
+extern const struct cli_command *const cli_commands[];
+extern const size_t cli_command_count;
+
+struct hutch_backend;
+/* The backend of that name, or NULL with *err naming the valid ones. */
+const struct hutch_backend *cli_find_backend(const char *name, struct hutch_error **err);

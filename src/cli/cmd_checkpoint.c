@@ -1,0 +1,33 @@
+/* hutch checkpoint: checkpoint a running container (CRIU). Not built yet: the options are parsed
+ * (so scripts get the right errors) and the command says so. */
+#include "cli/cli.h"
+
+static const struct opt_spec checkpoint_options[] = {
+  { "image-path", 0, OPT_STRING, "DIR", "where to write the images", false },
+  { "work-path", 0, OPT_STRING, "DIR", "where to write logs and work files", false },
+  { "parent-path", 0, OPT_STRING, "DIR", "the previous checkpoint", false },
+  { "leave-running", 0, OPT_BOOL, NULL, "keep the container running", false },
+  { "tcp-established", 0, OPT_BOOL, NULL, "checkpoint open TCP connections", false },
+  { "tcp-skip-in-flight", 0, OPT_BOOL, NULL, "skip in-flight TCP connections", false },
+  { "link-remap", 0, OPT_BOOL, NULL, "allow linked, removed files", false },
+  { "ext-unix-sk", 0, OPT_BOOL, NULL, "allow external unix sockets", false },
+  { "shell-job", 0, OPT_BOOL, NULL, "allow shell jobs", false },
+  { "lazy-pages", 0, OPT_BOOL, NULL, "use lazy migration", false },
+  { "status-fd", 0, OPT_STRING, "FD", "report lazy-pages readiness here", false },
+  { "page-server", 0, OPT_STRING, "ADDR:PORT", "send pages to this page server", false },
+  { "file-locks", 0, OPT_BOOL, NULL, "handle file locks", false },
+  { "pre-dump", 0, OPT_BOOL, NULL, "dump memory only", false },
+  { "manage-cgroups-mode", 0, OPT_STRING, "MODE", "soft, full, strict or ignore", false },
+  { "empty-ns", 0, OPT_STRING_LIST, "NS", "do not checkpoint this namespace (repeatable)", false },
+  { "auto-dedup", 0, OPT_BOOL, NULL, "deduplicate images", false },
+};
+
+const struct cli_command cli_cmd_checkpoint = {
+  .name = "checkpoint",
+  .summary = "checkpoint a running container (CRIU)",
+  .usage = "<container-id>",
+  CLI_OPTIONS(checkpoint_options),
+  .min_args = 1,
+  .max_args = 1,
+  .run = cli_not_implemented,
+};

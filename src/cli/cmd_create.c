@@ -1,0 +1,24 @@
+/* hutch create: create a container from a bundle; it waits for `start`. Not built yet: the options are parsed
+ * (so scripts get the right errors) and the command says so. */
+#include "cli/cli.h"
+
+static const struct opt_spec create_options[] = {
+  { "bundle", 'b', OPT_STRING, "DIR", "the bundle directory (default: the current directory)", false },
+  { "pid-file", 0, OPT_STRING, "FILE", "write the container process's pid here", false },
+  { "console-socket", 0, OPT_STRING, "PATH", "AF_UNIX socket that receives the pty master (terminal: true)", false },
+  { "pidfd-socket", 0, OPT_STRING, "PATH", "AF_UNIX socket that receives a pidfd of the container process", false },
+  { "preserve-fds", 0, OPT_STRING, "N", "pass fds 3..3+N-1 to the container", false },
+  { "no-pivot", 0, OPT_BOOL, NULL, "use MS_MOVE and chroot instead of pivot_root", false },
+  { "no-new-keyring", 0, OPT_BOOL, NULL, "keep the session keyring of the caller", false },
+  { "detach", 'd', OPT_BOOL, NULL, "accepted for go-runc; create always detaches", true },
+};
+
+const struct cli_command cli_cmd_create = {
+  .name = "create",
+  .summary = "create a container from a bundle; it waits for `start`",
+  .usage = "<container-id>",
+  CLI_OPTIONS(create_options),
+  .min_args = 1,
+  .max_args = 1,
+  .run = cli_not_implemented,
+};

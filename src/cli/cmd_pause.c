@@ -1,0 +1,12 @@
+/* hutch pause: suspend every process of a container. Not built yet: the options are parsed
+ * (so scripts get the right errors) and the command says so. */
+#include "cli/cli.h"
+
+const struct cli_command cli_cmd_pause = {
+  .name = "pause",
+  .summary = "suspend every process of a container",
+  .usage = "<container-id>",
+  .min_args = 1,
+  .max_args = 1,
+  .run = cli_not_implemented,
+};

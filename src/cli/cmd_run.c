@@ -1,0 +1,26 @@
+/* hutch run: create and start a container. Not built yet: the options are parsed
+ * (so scripts get the right errors) and the command says so. */
+#include "cli/cli.h"
+
+static const struct opt_spec run_options[] = {
+  { "bundle", 'b', OPT_STRING, "DIR", "the bundle directory (default: the current directory)", false },
+  { "pid-file", 0, OPT_STRING, "FILE", "write the container process's pid here", false },
+  { "console-socket", 0, OPT_STRING, "PATH", "AF_UNIX socket that receives the pty master (terminal: true)", false },
+  { "pidfd-socket", 0, OPT_STRING, "PATH", "AF_UNIX socket that receives a pidfd of the container process", false },
+  { "detach", 'd', OPT_BOOL, NULL, "return once the container has started", false },
+  { "keep", 0, OPT_BOOL, NULL, "keep the container state after it exits", false },
+  { "preserve-fds", 0, OPT_STRING, "N", "pass fds 3..3+N-1 to the container", false },
+  { "no-subreaper", 0, OPT_BOOL, NULL, "do not become a child subreaper", false },
+  { "no-pivot", 0, OPT_BOOL, NULL, "use MS_MOVE and chroot instead of pivot_root", false },
+  { "no-new-keyring", 0, OPT_BOOL, NULL, "keep the session keyring of the caller", false },
+};
+
+const struct cli_command cli_cmd_run = {
+  .name = "run",
+  .summary = "create and start a container",
+  .usage = "<container-id>",
+  CLI_OPTIONS(run_options),
+  .min_args = 1,
+  .max_args = 1,
+  .run = cli_not_implemented,
+};

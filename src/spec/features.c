@@ -1,0 +1,75 @@
+#include "spec/features.h"
+#include "spec/codec.h"
+#include "spec/schema_macros.h"
+
+#include <string.h>
+
+DEFINE_TYPE(oci_type_features_flag, struct oci_features_flag,
+  OBOOL(struct oci_features_flag, enabled, "enabled"));
+
+#define C struct oci_features_cgroup
+DEFINE_TYPE(oci_type_features_cgroup, C,
+  OBOOL(C, v1, "v1"), OBOOL(C, v2, "v2"), OBOOL(C, systemd, "systemd"),
+  OBOOL(C, systemd_user, "systemdUser"), OBOOL(C, rdma, "rdma"));
+#undef C
+
+#define SC struct oci_features_seccomp
+DEFINE_TYPE(oci_type_features_seccomp, SC,
+  OBOOL(SC, enabled, "enabled"),
+  STRARR(SC, actions, "actions"),
+  STRARR(SC, operators, "operators"),
+  STRARR(SC, archs, "archs"),
+  STRARR(SC, known_flags, "knownFlags"),
+  STRARR(SC, supported_flags, "supportedFlags"));
+#undef SC
+
+#define R struct oci_features_intel_rdt
+DEFINE_TYPE(oci_type_features_intel_rdt, R,
+  OBOOL(R, enabled, "enabled"), OBOOL(R, schemata, "schemata"), OBOOL(R, monitoring, "monitoring"));
+#undef R
+
+DEFINE_TYPE(oci_type_features_memory_policy, struct oci_features_memory_policy,
+  STRARR(struct oci_features_memory_policy, modes, "modes"),
+  STRARR(struct oci_features_memory_policy, flags, "flags"));
+
+DEFINE_TYPE(oci_type_features_mount_extensions, struct oci_features_mount_extensions,
+  OBJ(struct oci_features_mount_extensions, idmap, "idmap", struct oci_features_flag, oci_type_features_flag));
+
+#define L struct oci_features_linux
+DEFINE_TYPE(oci_type_features_linux, L,
+  STRARR(L, namespaces, "namespaces"),
+  STRARR(L, capabilities, "capabilities"),
+  OBJ(L, cgroup, "cgroup", struct oci_features_cgroup, oci_type_features_cgroup),
+  OBJ(L, seccomp, "seccomp", struct oci_features_seccomp, oci_type_features_seccomp),
+  OBJ(L, apparmor, "apparmor", struct oci_features_flag, oci_type_features_flag),
+  OBJ(L, selinux, "selinux", struct oci_features_flag, oci_type_features_flag),
+  OBJ(L, intel_rdt, "intelRdt", struct oci_features_intel_rdt, oci_type_features_intel_rdt),
+  OBJ(L, memory_policy, "memoryPolicy", struct oci_features_memory_policy, oci_type_features_memory_policy),
+  OBJ(L, mount_extensions, "mountExtensions", struct oci_features_mount_extensions,
+      oci_type_features_mount_extensions),
+  OBJ(L, net_devices, "netDevices", struct oci_features_flag, oci_type_features_flag));
+#undef L
+
+#define F struct oci_features
+DEFINE_TYPE(oci_type_features, F,
+  STR(F, oci_version_min, "ociVersionMin", REQUIRED),
+  STR(F, oci_version_max, "ociVersionMax", REQUIRED),
+  STRARR(F, hooks, "hooks"),
+  STRARR(F, mount_options, "mountOptions"),
+  STRMAP(F, annotations, "annotations"),
+  STRARR(F, potentially_unsafe_config_annotations, "potentiallyUnsafeConfigAnnotations"),
+  OBJ(F, linux_, "linux", struct oci_features_linux, oci_type_features_linux));
+#undef F
+
+void oci_features_write(struct strbuf *out, const struct oci_features *f, const char *indent)
+{
+  oci_encode(out, &oci_type_features, f, indent);
+}
+
+bool oci_strings_contain(const oci_strings *list, const char *name)
+{
+  for (size_t i = 0; i < list->len; i++)
+    if (list->items[i] && strcmp(list->items[i], name) == 0)
+      return true;
+  return false;
+}

@@ -1,0 +1,92 @@
+#include "util/file.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *out_len,
+                 struct hutch_error **err)
+{
+  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return hutch_fail_errno(err, "open %s", path);
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hutch_fail_errno(err, "stat %s", path);
+  if (S_ISDIR(st.st_mode))
+    return hutch_fail(err, EISDIR, "read %s", path);
+  size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t) st.st_size + 1 : 4096;
+  if (cap > max_size + 1)
+    cap = max_size + 1;
+  cleanup_free char *buf = xmalloc(cap);
+  size_t len = 0;
+  for (;;) {
+    if (len + 1 >= cap) {
+      if (cap > max_size)
+        return hutch_fail(err, EFBIG, "read %s: larger than %zu bytes", path, max_size);
+      cap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+      buf = xrealloc(buf, cap);
+    }
+    ssize_t n = read(fd, buf + len, cap - len - 1);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return hutch_fail_errno(err, "read %s", path);
+    }
+    if (n == 0)
+      break;
+    len += (size_t) n;
+  }
+  buf[len] = '\0';
+  *out = steal_pointer(&buf);
+  *out_len = len;
+  return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+  const char *p = data;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += n;
+    len -= (size_t) n;
+  }
+  return 0;
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                         enum atomic_write_flags flags, struct hutch_error **err)
+{
+  const char *base = strrchr(name, '/');
+  size_t dir_len = base ? (size_t) (base - name) + 1 : 0;
+  base = base ? base + 1 : name;
+  cleanup_free char *tmp = xasprintf("%.*s.%s.%d.tmp", (int) dir_len, name, base, (int) getpid());
+  cleanup_close int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return hutch_fail_errno(err, "create %s", tmp);
+  if (write_all(fd, data, len) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+    int saved = errno;
+    unlinkat(dirfd, tmp, 0);
+    return hutch_fail(err, saved, "write %s", tmp);
+  }
+  unsigned rflags = (flags & ATOMIC_NO_REPLACE) ? RENAME_NOREPLACE : 0;
+  if (renameat2(dirfd, tmp, dirfd, name, rflags) < 0) {
+    int saved = errno;
+    unlinkat(dirfd, tmp, 0);
+    if (saved == EEXIST)
+      return hutch_fail(err, 0, "%s already exists", name);
+    return hutch_fail(err, saved, "rename %s to %s", tmp, name);
+  }
+  return 0;
+}
