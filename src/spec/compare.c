@@ -72,8 +72,12 @@ static bool array_equal(const struct oci_field *f, const void *pa, const void *p
     case OCI_K_OBJECT_MAP: {
       const char *ea = (const char *) a.items + i * f->type->size;
       const char *eb = (const char *) b.items + i * f->type->size;
-      snprintf(index, sizeof index, "[%zu]", i);
-      note(where, index);
+      if (f->kind == OCI_K_OBJECT_MAP)
+        note(where, oci_map_key(ea) ? oci_map_key(ea) : "?");
+      else {
+        snprintf(index, sizeof index, "[%zu]", i);
+        note(where, index);
+      }
       same = (f->kind == OCI_K_OBJECT_ARRAY || str_equal(oci_map_key(ea), oci_map_key(eb))) &&
              object_equal(f->type, ea, eb, where);
       break;

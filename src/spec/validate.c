@@ -130,7 +130,10 @@ static void validate_platforms(struct vctx *v)
 static void validate_root(struct vctx *v)
 {
   const struct oci_root *root = v->cfg->root;
-  if (root && root->path && !root->path[0])
+  /* Required everywhere but Windows Hyper-V, which hutch does not run. */
+  if (!root)
+    verror(v, "root", "required");
+  else if (root->path && !root->path[0])
     verror(v, "root.path", "must not be empty");
 }
 

@@ -211,8 +211,10 @@ static void validate_intel_rdt(struct vctx *v, const struct oci_intel_rdt *r)
 
 static void validate_memory_policy(struct vctx *v, const struct oci_memory_policy *m)
 {
-  if (!m->mode.set)
+  if (!m->mode.set) {
+    verror(v, "linux.memoryPolicy.mode", "required"); /* by the prose; the schema omits it */
     return;
+  }
   int mode = m->mode.value;
   bool nodes = m->nodes && m->nodes[0];
   const char *name = oci_enum_name(&oci_enum_mpol_mode, mode);
@@ -262,6 +264,8 @@ void validate_linux(struct vctx *v)
   if (l->memory_policy)
     validate_memory_policy(v, l->memory_policy);
   if (l->personality) {
+    if (!l->personality->domain.set)
+      verror(v, "linux.personality.domain", "required"); /* by the prose; the schema omits it */
     for (size_t i = 0; i < l->personality->flags.len; i++)
       verror(v, vpath(v, "linux.personality.flags[%zu]", i), "unknown flag \"%s\" (the spec defines none)",
              l->personality->flags.items[i] ? l->personality->flags.items[i] : "");

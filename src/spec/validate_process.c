@@ -117,6 +117,14 @@ void validate_process(struct vctx *v, const struct oci_process *p, const char *b
   char pre[64];
   snprintf(pre, sizeof pre, "%s%s", base, base[0] ? "." : "");
 
+  /* The schema leaves these optional; the prose requires them on every
+   * platform but Windows. */
+  if (!p->args.set)
+    verror(v, vpath(v, "%sargs", pre), "required");
+  if (!p->user)
+    verror(v, vpath(v, "%suser", pre), "required");
+  if (p->io_priority && !p->io_priority->priority.set)
+    verror(v, vpath(v, "%sioPriority.priority", pre), "required");
   if (p->cwd && !is_absolute(p->cwd))
     verror(v, vpath(v, "%scwd", pre), "must be an absolute path, got \"%s\"", p->cwd);
   if (p->args.set && p->args.len == 0)

@@ -1,0 +1,129 @@
+/* Checking a config against what a backend honours (validate --backend). */
+#include "backend/backend.h"
+#include "helpers.h"
+#include "spec/support.h"
+#include "spec/version.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+static oci_strings strings(char **items, size_t n)
+{
+  return (oci_strings) { items, n, true };
+}
+
+/* A backend that runs only pid+mount namespaces, two hooks, a few mount
+ * options and no seccomp, and does not apply process.scheduler. */
+static void fake_support(struct oci_support *s, struct oci_features *f, struct oci_features_linux *l)
+{
+  static char *hooks[] = { "createRuntime", "poststop" };
+  static char *options[] = { "bind", "ro", "nosuid" };
+  static char *namespaces[] = { "pid", "mount" };
+  static char *caps[] = { "CAP_KILL" };
+  static const char *const unhonoured[] = { "process.scheduler", "linux.personality", "mounts[].type" };
+  memset(f, 0, sizeof *f);
+  memset(l, 0, sizeof *l);
+  f->oci_version_min = (char *) "1.0.0";
+  f->oci_version_max = (char *) "1.3.0";
+  f->hooks = strings(hooks, 2);
+  f->mount_options = strings(options, 3);
+  l->namespaces = strings(namespaces, 2);
+  l->capabilities = strings(caps, 1);
+  f->linux_ = l;
+  *s = (struct oci_support) { "fake", true, f, unhonoured, 3 };
+}
+
+static struct diag_list check(const char *json)
+{
+  struct oci_support s;
+  struct oci_features f;
+  struct oci_features_linux l;
+  fake_support(&s, &f, &l);
+  struct diag_list diags = DIAG_LIST_INIT;
+  struct oci_config *cfg = check_config(json, &diags);
+  if (cfg)
+    oci_config_check_support(cfg, &s, &diags);
+  oci_config_free(cfg);
+  return diags;
+}
+
+static void expect(const char *json, const char *path, const char *fragment, bool present)
+{
+  struct diag_list diags = check(json);
+  const struct diag *d = find_diag(&diags, DIAG_WARNING, path);
+  bool ok = present ? d && strstr(d->message, fragment) && strstr(d->message, "fake") : d == NULL;
+  tap_ok(ok, "%s warning at \"%s\"", present ? "a" : "no", path);
+  if (!ok)
+    dump_diags(&diags);
+  diag_list_release(&diags);
+}
+
+#define BASE "\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"}"
+#define PROC_WITH(extra) \
+  "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0}" extra "}"
+
+static void test_fake_backend(void)
+{
+  expect("{" BASE ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]}}", "linux.namespaces[1].type",
+         "namespace type \"ipc\"", true);
+  expect("{" BASE ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", "linux.namespaces[0].type", "", false);
+  expect("{" BASE ",\"hooks\":{\"poststart\":[{\"path\":\"/x\"}]}}", "hooks.poststart", "hook kind", true);
+  expect("{" BASE ",\"hooks\":{\"createRuntime\":[{\"path\":\"/x\"}]}}", "hooks.createRuntime", "", false);
+  expect("{" BASE ",\"mounts\":[{\"destination\":\"/a\",\"options\":[\"ro\",\"rro\",\"size=1k\"]}]}",
+         "mounts[0].options[1]", "mount option \"rro\"", true);
+  expect("{" BASE ",\"mounts\":[{\"destination\":\"/a\",\"options\":[\"ro\",\"rro\",\"size=1k\"]}]}",
+         "mounts[0].options[2]", "", false); /* filesystem data, not an option */
+  expect("{" BASE ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"}]}", "mounts[0].type", "not honoured", true);
+  expect("{" BASE "," PROC_WITH(",\"scheduler\":{\"policy\":\"SCHED_BATCH\"}") "}", "process.scheduler", "not honoured",
+         true);
+  expect("{" BASE "," PROC_WITH(",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"]}") "}",
+         "process.capabilities.bounding[1]", "capability \"CAP_CHOWN\"", true);
+  expect("{" BASE ",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}}}", "linux.seccomp", "seccomp", true);
+  expect("{" BASE ",\"linux\":{\"resources\":{\"pids\":{\"limit\":5}}}}", "linux.resources", "cgroup", true);
+  expect("{" BASE ",\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}}", "linux.intelRdt", "Intel RDT", true);
+  expect("{" BASE ",\"linux\":{\"personality\":{\"domain\":\"LINUX\"}}}", "linux.personality", "not honoured", true);
+  expect("{" BASE ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_LOCAL\"}}}", "linux.memoryPolicy.mode",
+         "memory policy mode", true);
+  expect("{" BASE ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"eth0\":{}}}}",
+         "linux.netDevices", "network devices", true);
+  expect("{" BASE "," PROC_WITH(",\"apparmorProfile\":\"p\"") "}", "process.apparmorProfile", "AppArmor", true);
+}
+
+static void test_real_backends(void)
+{
+  static const char *const names[] = { "native", "lxc", "proxmox" };
+  for (size_t i = 0; i < 3; i++) {
+    const struct hutch_backend *b = hutch_backend_lookup(names[i]);
+    tap_ok(b != NULL && strcmp(b->name, names[i]) == 0, "backend %s is registered", names[i]);
+    if (!b)
+      continue;
+    struct arena a;
+    arena_init(&a);
+    struct oci_support s;
+    b->describe(&s, &a);
+    /* Nothing runs containers yet: claiming any feature would be untrue. */
+    tap_ok(!s.implemented, "%s: not implemented yet, and says so", names[i]);
+    const struct oci_features *f = s.features;
+    tap_ok(f->hooks.set && f->hooks.len == 0 && f->mount_options.len == 0 && f->linux_ &&
+               f->linux_->namespaces.len == 0 && !f->linux_->seccomp->enabled.value,
+           "%s: its features claim nothing", names[i]);
+    tap_str_eq(f->oci_version_min, HUTCH_OCI_VERSION_MIN, "%s: ociVersionMin", names[i]);
+    tap_str_eq(f->oci_version_max, HUTCH_OCI_VERSION_MAX, "%s: ociVersionMax", names[i]);
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct oci_config *cfg = check_config("{" BASE "}", &diags);
+    oci_config_check_support(cfg, &s, &diags);
+    const struct diag *d = find_diag(&diags, DIAG_WARNING, "");
+    tap_ok(d && strstr(d->message, "not implemented"), "%s: validate warns that it cannot run containers", names[i]);
+    oci_config_free(cfg);
+    diag_list_release(&diags);
+    arena_release(&a);
+  }
+  tap_ok(hutch_backend_lookup("docker") == NULL, "an unknown backend is not found");
+}
+
+int main(void)
+{
+  test_fake_backend();
+  test_real_backends();
+  return tap_done();
+}

@@ -1,0 +1,115 @@
+/* Utilities: arena, strbuf, CPU lists, atomic files, log lines. */
+#include "tap.h"
+#include "util/arena.h"
+#include "util/cpulist.h"
+#include "util/file.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void test_arena(void)
+{
+  struct arena a;
+  arena_init(&a);
+  char *small = arena_strdup(&a, "abc");
+  char *big = arena_alloc(&a, 100000);
+  memset(big, 'x', 100000);
+  uint64_t *aligned = arena_alloc(&a, sizeof *aligned);
+  tap_ok(strcmp(small, "abc") == 0 && ((uintptr_t) aligned % 16) == 0, "arena strings survive and blocks are aligned");
+  arena_release(&a);
+}
+
+static void test_strbuf(void)
+{
+  struct strbuf sb = STRBUF_INIT;
+  tap_str_eq(strbuf_str(&sb), "", "an empty strbuf reads as \"\"");
+  for (int i = 0; i < 1000; i++)
+    strbuf_addf(&sb, "%d,", i);
+  tap_ok(sb.len == strlen(sb.buf) && strncmp(sb.buf + sb.len - 4, "999,", 4) == 0, "strbuf grows");
+  strbuf_truncate(&sb, 2);
+  tap_str_eq(sb.buf, "0,", "strbuf_truncate");
+  strbuf_release(&sb);
+}
+
+static void test_cpulist(void)
+{
+  static const char *const good[] = { "", "0", "0-3", "0-3,7", " 1 , 2-4 ", "0,8191" };
+  static const char *const bad[] = { "a", "3-1", "1,", "1-", "-1", "1;2", "8192", "99999999999999999999" };
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+    tap_ok(cpulist_valid(good[i], 8191, NULL, 0), "cpu list \"%s\" is valid", good[i]);
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    tap_ok(!cpulist_valid(bad[i], 8191, NULL, 0), "cpu list \"%s\" is refused", bad[i]);
+}
+
+static void test_atomic_write(void)
+{
+  char dir[] = "/tmp/hutch-test-XXXXXX";
+  if (!mkdtemp(dir)) {
+    tap_ok(false, "mkdtemp");
+    return;
+  }
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct hutch_error *err = NULL;
+  tap_ok(write_file_atomic_at(dfd, "f", "one", 3, 0600, ATOMIC_NO_REPLACE, &err) == 0, "atomic write creates a file");
+  tap_ok(write_file_atomic_at(dfd, "f", "two", 3, 0600, ATOMIC_NO_REPLACE, &err) < 0 && err &&
+             strstr(err->msg, "already exists"),
+         "no-replace refuses an existing file");
+  hutch_error_free(err);
+  err = NULL;
+  tap_ok(write_file_atomic_at(dfd, "f", "three", 5, 0640, ATOMIC_REPLACE, &err) == 0, "replace overwrites");
+  char *text = NULL;
+  size_t len = 0;
+  tap_ok(read_file_at(dfd, "f", 100, &text, &len, &err) == 0 && len == 5 && strcmp(text, "three") == 0,
+         "the new content is there");
+  free(text);
+  struct stat st;
+  tap_ok(fstatat(dfd, "f", &st, 0) == 0 && (st.st_mode & 0777) == 0640, "with the requested mode");
+  tap_ok(read_file_at(dfd, "f", 2, &text, &len, &err) < 0 && err && err->code == EFBIG, "a size limit is enforced");
+  hutch_error_free(err);
+  err = NULL;
+  /* No temporary file is left behind. */
+  int entries = 0;
+  DIR *d = fdopendir(dup(dfd));
+  for (struct dirent *e; d && (e = readdir(d));)
+    entries += e->d_name[0] != '.';
+  closedir(d);
+  tap_ok(entries == 1, "only the target remains in the directory");
+  unlinkat(dfd, "f", 0);
+  close(dfd);
+  rmdir(dir);
+}
+
+static void test_log_lines(void)
+{
+  struct strbuf sb = STRBUF_INIT;
+  log_format_line(&sb, LOG_FORMAT_JSON, LOG_LEVEL_WARNING, 1764331200, "a \"quoted\"\nline");
+  tap_str_eq(sb.buf, "{\"level\":\"warning\",\"msg\":\"a \\\"quoted\\\"\\nline\",\"time\":\"2025-11-28T12:00:00Z\"}",
+             "JSON log line: level, msg, RFC 3339 time, one line");
+  struct arena a;
+  arena_init(&a);
+  struct json_parse_error e;
+  tap_ok(json_parse(&a, sb.buf, sb.len, &e) != NULL, "the JSON log line parses");
+  arena_release(&a);
+  strbuf_truncate(&sb, 0);
+  log_format_line(&sb, LOG_FORMAT_TEXT, LOG_LEVEL_ERROR, 0, "boom");
+  tap_str_eq(sb.buf, "time=\"1970-01-01T00:00:00Z\" level=error msg=\"boom\"", "text log line");
+  strbuf_release(&sb);
+}
+
+int main(void)
+{
+  test_arena();
+  test_strbuf();
+  test_cpulist();
+  test_atomic_write();
+  test_log_lines();
+  return tap_done();
+}
