@@ -95,8 +95,14 @@ static void encode_value(struct json_writer *w, const struct oci_field *f, const
   case OCI_K_STRING_ARRAY: {
     struct oci_array_view v = oci_array_at(p);
     json_w_begin_array(w);
-    for (size_t i = 0; i < v.len; i++)
-      json_w_string(w, ((char *const *) v.items)[i]);
+    for (size_t i = 0; i < v.len; i++) {
+      /* An entry that failed to decode stays NULL in a partial model. */
+      const char *item = ((char *const *) v.items)[i];
+      if (item)
+        json_w_string(w, item);
+      else
+        json_w_null(w);
+    }
     json_w_end_array(w);
     break;
   }
@@ -122,7 +128,10 @@ static void encode_value(struct json_writer *w, const struct oci_field *f, const
     for (size_t i = 0; i < v.len; i++) {
       const struct oci_kv *kv = &((const struct oci_kv *) v.items)[i];
       json_w_key(w, kv->key);
-      json_w_string(w, kv->value ? kv->value : "");
+      if (kv->value)
+        json_w_string(w, kv->value);
+      else
+        json_w_null(w);
     }
     json_w_end_object(w);
     break;

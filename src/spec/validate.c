@@ -66,6 +66,30 @@ void check_env(struct vctx *v, const oci_strings *env, const char *base)
   }
 }
 
+static bool ranges_overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t size_b)
+{
+  return a < (uint64_t) b + size_b && b < (uint64_t) a + size_a;
+}
+
+bool has_error_under(const struct vctx *v, const char *path)
+{
+  size_t n = strlen(path);
+  for (size_t i = 0; i < v->diags->len; i++) {
+    const struct diag *d = &v->diags->items[i];
+    if (d->level == DIAG_ERROR && strncmp(d->path, path, n) == 0 &&
+        (d->path[n] == '\0' || d->path[n] == '.' || d->path[n] == '['))
+      return true;
+  }
+  return false;
+}
+
+void require(struct vctx *v, bool present, const char *path)
+{
+  /* A member that is there but failed to decode was reported already. */
+  if (!present && !has_error_under(v, path))
+    verror(v, path, "required");
+}
+
 void check_id_mappings(struct vctx *v, const oci_id_mappings *maps, const char *base)
 {
   /* The kernel's limit on uid_map/gid_map lines. */
@@ -74,24 +98,27 @@ void check_id_mappings(struct vctx *v, const oci_id_mappings *maps, const char *
     verror(v, vpath(v, "%s", base), "%zu entries; the kernel accepts at most %d", maps->len, MAX_MAPPINGS);
   for (size_t i = 0; i < maps->len; i++) {
     const struct oci_id_mapping *m = &maps->items[i];
+    if (has_error_under(v, vpath(v, "%s[%zu]", base, i)))
+      continue; /* its numbers did not decode */
     if (m->size == 0) {
       verror(v, vpath(v, "%s[%zu].size", base, i), "must be greater than 0");
       continue;
     }
-    if ((uint64_t) m->container_id + m->size - 1 > UINT32_MAX)
+    /* (uid_t) -1 is never an ID: a range must end at 4294967294. */
+    if ((uint64_t) m->container_id + m->size > UINT32_MAX)
       verror(v, vpath(v, "%s[%zu].size", base, i), "containerID %u + size %u goes past the 32-bit ID range",
              m->container_id, m->size);
-    if ((uint64_t) m->host_id + m->size - 1 > UINT32_MAX)
+    if ((uint64_t) m->host_id + m->size > UINT32_MAX)
       verror(v, vpath(v, "%s[%zu].size", base, i), "hostID %u + size %u goes past the 32-bit ID range",
              m->host_id, m->size);
     for (size_t j = 0; j < i; j++) {
       const struct oci_id_mapping *o = &maps->items[j];
       if (o->size == 0)
         continue;
-      bool overlap = m->container_id < (uint64_t) o->container_id + o->size &&
-                     o->container_id < (uint64_t) m->container_id + m->size;
-      if (overlap)
+      if (ranges_overlap(m->container_id, o->container_id, m->size, o->size))
         verror(v, vpath(v, "%s[%zu].containerID", base, i), "range overlaps %s[%zu]", base, j);
+      if (ranges_overlap(m->host_id, o->host_id, m->size, o->size))
+        verror(v, vpath(v, "%s[%zu].hostID", base, i), "range overlaps %s[%zu]", base, j);
     }
   }
 }
@@ -131,9 +158,8 @@ static void validate_root(struct vctx *v)
 {
   const struct oci_root *root = v->cfg->root;
   /* Required everywhere but Windows Hyper-V, which hutch does not run. */
-  if (!root)
-    verror(v, "root", "required");
-  else if (root->path && !root->path[0])
+  require(v, root != NULL, "root");
+  if (root && root->path && !root->path[0])
     verror(v, "root.path", "must not be empty");
 }
 

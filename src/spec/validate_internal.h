@@ -23,6 +23,11 @@ const struct oci_namespace *find_namespace(const struct oci_config *cfg, enum oc
 /* True when the config asks for a new (not joined) namespace of this type. */
 bool has_new_namespace(const struct oci_config *cfg, enum oci_namespace_type type);
 
+/* True when an error was already reported at path or below it. */
+bool has_error_under(const struct vctx *v, const char *path);
+/* Reports "<path>: required" unless present (or already reported). */
+void require(struct vctx *v, bool present, const char *path);
+
 bool is_absolute(const char *path);
 /* True when a path has a ".." component. */
 bool has_dotdot(const char *path);

@@ -212,7 +212,7 @@ static void validate_intel_rdt(struct vctx *v, const struct oci_intel_rdt *r)
 static void validate_memory_policy(struct vctx *v, const struct oci_memory_policy *m)
 {
   if (!m->mode.set) {
-    verror(v, "linux.memoryPolicy.mode", "required"); /* by the prose; the schema omits it */
+    require(v, false, "linux.memoryPolicy.mode"); /* by the prose; the schema omits it */
     return;
   }
   int mode = m->mode.value;
@@ -264,8 +264,8 @@ void validate_linux(struct vctx *v)
   if (l->memory_policy)
     validate_memory_policy(v, l->memory_policy);
   if (l->personality) {
-    if (!l->personality->domain.set)
-      verror(v, "linux.personality.domain", "required"); /* by the prose; the schema omits it */
+    /* Required by the prose; the schema omits it. */
+    require(v, l->personality->domain.set, "linux.personality.domain");
     for (size_t i = 0; i < l->personality->flags.len; i++)
       verror(v, vpath(v, "linux.personality.flags[%zu]", i), "unknown flag \"%s\" (the spec defines none)",
              l->personality->flags.items[i] ? l->personality->flags.items[i] : "");

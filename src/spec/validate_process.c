@@ -58,7 +58,7 @@ static void validate_rlimits(struct vctx *v, const oci_rlimits *rl, const char *
 {
   for (size_t i = 0; i < rl->len; i++) {
     const struct oci_rlimit *r = &rl->items[i];
-    if (!r->type)
+    if (!r->type || has_error_under(v, vpath(v, "%srlimits[%zu]", pre, i)))
       continue;
     if (oci_rlimit_lookup(r->type) < 0) {
       verror(v, vpath(v, "%srlimits[%zu].type", pre, i), "unknown resource limit \"%s\"", r->type);
@@ -119,12 +119,14 @@ void validate_process(struct vctx *v, const struct oci_process *p, const char *b
 
   /* The schema leaves these optional; the prose requires them on every
    * platform but Windows. */
-  if (!p->args.set)
-    verror(v, vpath(v, "%sargs", pre), "required");
-  if (!p->user)
-    verror(v, vpath(v, "%suser", pre), "required");
-  if (p->io_priority && !p->io_priority->priority.set)
-    verror(v, vpath(v, "%sioPriority.priority", pre), "required");
+  require(v, p->args.set, vpath(v, "%sargs", pre));
+  require(v, p->user != NULL, vpath(v, "%suser", pre));
+  if (p->user) {
+    require(v, p->user->uid.set, vpath(v, "%suser.uid", pre));
+    require(v, p->user->gid.set, vpath(v, "%suser.gid", pre));
+  }
+  if (p->io_priority)
+    require(v, p->io_priority->priority.set, vpath(v, "%sioPriority.priority", pre));
   if (p->cwd && !is_absolute(p->cwd))
     verror(v, vpath(v, "%scwd", pre), "must be an absolute path, got \"%s\"", p->cwd);
   if (p->args.set && p->args.len == 0)
@@ -136,8 +138,15 @@ void validate_process(struct vctx *v, const struct oci_process *p, const char *b
   snprintf(base_env, sizeof base_env, "%senv", pre);
   check_env(v, &p->env, base_env);
 
-  if (p->console_size && (p->console_size->height > 65535 || p->console_size->width > 65535))
-    verror(v, vpath(v, "%sconsoleSize", pre), "height and width must be at most 65535");
+  /* consoleSize MUST be ignored without a terminal. */
+  if (p->console_size && p->terminal.value) {
+    if (p->console_size->height > 65535)
+      verror(v, vpath(v, "%sconsoleSize.height", pre), "%llu is above 65535, the largest terminal size",
+             (unsigned long long) p->console_size->height);
+    if (p->console_size->width > 65535)
+      verror(v, vpath(v, "%sconsoleSize.width", pre), "%llu is above 65535, the largest terminal size",
+             (unsigned long long) p->console_size->width);
+  }
   if (p->oom_score_adj.set && (p->oom_score_adj.value < -1000 || p->oom_score_adj.value > 1000))
     verror(v, vpath(v, "%soomScoreAdj", pre), "%d is outside -1000..1000", (int) p->oom_score_adj.value);
   if (p->user && p->user->umask.set && p->user->umask.value > 0777)

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail_v(struct hutch_error **err, int code, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 3, 0)))
+fail_v(struct hutch_error **err, int code, const char *fmt, va_list ap)
 {
   if (!err)
     return -1;

@@ -6,7 +6,8 @@
 
 static unsigned tap_count, tap_failed;
 
-static void tap_line(bool ok, const char *directive, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+tap_line(bool ok, const char *directive, const char *fmt, va_list ap)
 {
   tap_count++;
   if (!ok && !directive)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what hutch needs to build and test, from Debian's archive only.
+# Idempotent: packages already present are not touched, and apt-get runs only
+# when something is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  gcc meson ninja-build pkg-config git
+  libseccomp-dev libcap-dev
+  # tests: sanitizers and the fuzzer (clang's runtime), integration, schemas
+  clang libclang-rt-14-dev bats python3 python3-jsonschema
+  # the demo bundle's root filesystem
+  busybox-static
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
