@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Sets up everything and runs every test: C unit tests, CLI integration tests
+# and schema checks against an ASan+UBSan build, and the config fuzzer for a
+# bounded time. The last line is "N passed, N failed".
+#   FUZZ_SECONDS=60  how long the fuzzer runs
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/deps.sh || { echo "deps: installation failed"; echo "0 passed, 1 failed"; exit 1; }
+for kind in asan fuzz; do
+  if ! scripts/build.sh "$kind"; then
+    echo "build ($kind) failed"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+done
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TEST_DATA_DIR=$root/tests/data
+hutch=$root/build-asan/src/hutch
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+suites=()
+
+# run_suite NAME COMMAND...: the command prints TAP; its exit status is kept.
+run_suite() {
+  local name=$1
+  shift
+  suites+=("$name")
+  mkdir -p "$results/$(dirname "$name")"
+  "$@" >"$results/$name.tap" 2>"$results/$name.err"
+  echo $? >"$results/$name.status"
+}
+
+for t in build-asan/tests/unit/test_*; do
+  [ -f "$t" ] && [ -x "$t" ] || continue
+  run_suite "unit/$(basename "$t")" "$t"
+done
+run_suite integration/cli env HUTCH="$hutch" bats --tap tests/integration
+run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
+run_suite fuzz/config tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_config "${FUZZ_SECONDS:-60}"
+
+total_passed=0
+total_failed=0
+total_todo=0
+for name in "${suites[@]}"; do
+  tap=$results/$name.tap
+  status=$(cat "$results/$name.status")
+  read -r passed failed todo planned seen < <(awk '
+    /^ok /     { seen++; if ($0 ~ /# (TODO|SKIP)/) todo++; else passed++ }
+    /^not ok / { seen++; if ($0 ~ /# TODO/) todo++; else failed++ }
+    /^1\.\.[0-9]+/ { split($0, p, "\\.\\."); planned = p[2] + 0; has_plan = 1 }
+    END { print passed + 0, failed + 0, todo + 0, (has_plan ? planned : -1), seen + 0 }' "$tap")
+  problem=""
+  if [ "$planned" -ge 0 ] && [ "$planned" -ne "$seen" ]; then
+    problem="planned $planned tests, ran $seen"
+  elif [ "$planned" -lt 0 ]; then
+    problem="no TAP plan"
+  elif [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    problem="exited with status $status"
+  fi
+  if [ -n "$problem" ]; then
+    failed=$((failed + 1))
+  fi
+  printf '%-28s %4d passed, %d failed%s%s\n' "$name" "$passed" "$failed" \
+    "$([ "$todo" -gt 0 ] && echo ", $todo todo")" "$([ -n "$problem" ] && echo " ($problem)")"
+  if [ "$failed" -gt 0 ]; then
+    grep -E '^not ok' "$tap" | grep -v '# TODO' | sed 's/^/    /'
+    grep -E '^#' "$tap" | head -40 | sed 's/^/    /'
+    tail -20 "$results/$name.err" | sed 's/^/    stderr: /'
+  fi
+  grep -E '^(not )?ok .*# TODO' "$tap" | sed 's/^/    todo: /'
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  total_todo=$((total_todo + todo))
+done
+
+echo
+[ "$total_todo" -gt 0 ] && echo "$total_todo test(s) marked TODO (known gaps, listed above)"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
