@@ -1,7 +1,7 @@
 #include "spec/version.h"
+#include "util/decimal.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,18 +9,9 @@
 static bool numeric_identifier(const char **pp, unsigned long *out)
 {
   const char *p = *pp;
-  if (!isdigit((unsigned char) *p))
-    return false;
   if (p[0] == '0' && isdigit((unsigned char) p[1]))
     return false;
-  errno = 0;
-  char *end;
-  unsigned long v = strtoul(p, &end, 10);
-  if (errno)
-    return false;
-  *out = v;
-  *pp = end;
-  return true;
+  return read_decimal(pp, out);
 }
 
 /* Dot-separated identifiers of [0-9A-Za-z-]; numeric pre-release

@@ -1,30 +1,13 @@
 #include "util/cpulist.h"
+#include "util/decimal.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 static const char *skip_spaces(const char *p)
 {
   while (*p == ' ')
     p++;
   return p;
-}
-
-static bool read_id(const char **pp, unsigned long *out)
-{
-  const char *p = *pp;
-  if (!isdigit((unsigned char) *p))
-    return false;
-  errno = 0;
-  char *end;
-  unsigned long v = strtoul(p, &end, 10);
-  if (errno)
-    return false;
-  *out = v;
-  *pp = end;
-  return true;
 }
 
 bool cpulist_valid(const char *list, unsigned long max_id, char *why, size_t why_size)
@@ -35,7 +18,7 @@ bool cpulist_valid(const char *list, unsigned long max_id, char *why, size_t why
   for (;;) {
     unsigned long lo, hi;
     p = skip_spaces(p);
-    if (!read_id(&p, &lo)) {
+    if (!read_decimal(&p, &lo)) {
       if (why)
         snprintf(why, why_size, "expected a number at \"%s\"", p);
       return false;
@@ -43,7 +26,7 @@ bool cpulist_valid(const char *list, unsigned long max_id, char *why, size_t why
     hi = lo;
     if (*p == '-') {
       p++;
-      if (!read_id(&p, &hi)) {
+      if (!read_decimal(&p, &hi)) {
         if (why)
           snprintf(why, why_size, "expected a number after '-' at \"%s\"", p);
         return false;

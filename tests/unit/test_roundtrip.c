@@ -3,6 +3,7 @@
 #include "spec/codec.h"
 #include "spec/default_config.h"
 #include "spec/schema.h"
+#include "spec/state.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -91,8 +92,44 @@ static void test_difference_is_seen(void)
   free(text);
 }
 
+static void test_state(void)
+{
+  struct oci_kv annotation = { (char *) "k", (char *) "v" };
+  struct oci_state state = {
+    .oci_version = (char *) "1.3.0",
+    .id = (char *) "c1",
+    .status = { OCI_STATUS_RUNNING, true },
+    .pid = { 4242, true },
+    .bundle = (char *) "/b",
+    .annotations = { &annotation, 1, true },
+  };
+  struct strbuf out = STRBUF_INIT;
+  oci_state_write(&out, &state, NULL);
+  tap_str_eq(out.buf,
+             "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"running\",\"pid\":4242,\"bundle\":\"/b\","
+             "\"annotations\":{\"k\":\"v\"}}",
+             "state JSON from the typed state");
+  struct arena a;
+  arena_init(&a);
+  struct diag_list diags = DIAG_LIST_INIT;
+  struct oci_state *back = oci_decode_document(&a, &oci_type_state, out.buf, out.len, "state", &diags);
+  tap_ok(back && diag_count(&diags, DIAG_ERROR) == 0 && oci_equal(&oci_type_state, &state, back, NULL),
+         "state JSON reads back equal");
+  strbuf_truncate(&out, 0);
+  state.status.value = OCI_STATUS_CREATING;
+  state.pid.set = false;
+  state.annotations.set = false;
+  oci_state_write(&out, &state, NULL);
+  tap_ok(strstr(out.buf, "\"creating\"") && !strstr(out.buf, "pid") && !strstr(out.buf, "annotations"),
+         "no pid while creating, no annotations when there are none");
+  diag_list_release(&diags);
+  arena_release(&a);
+  strbuf_release(&out);
+}
+
 int main(void)
 {
+  test_state();
   static const char *const files[] = {
     "full-config.json",
     "runtime-spec-v1.3.0/schema/test/config/good/spec-example.json",
