@@ -4,18 +4,78 @@
  * new container; the state of an existing one records which backend owns it. */
 #include <stdbool.h>
 
+#include <sys/types.h>
+
 #include "spec/features.h"
+#include "util/error.h"
+#include "util/strbuf.h"
 #include "spec/support.h"
 #include "util/arena.h"
 
+/* What every command knows from the global options. */
+struct hutch_runtime {
+  char **argv;      /* hutch's own, for re-executing from a sealed copy */
+  const char *root; /* state directory */
+  bool systemd_cgroup;
+  bool debug;
+};
+
+struct hutch_create_opts {
+  const char *id;
+  const char *bundle;
+  const char *pid_file;
+  const char *console_socket;
+  const char *pidfd_socket;
+  int preserve_fds;
+  bool no_pivot;
+  bool no_new_keyring;
+  bool detach;       /* run -d */
+  bool keep;         /* run --keep */
+  bool no_subreaper; /* run --no-subreaper */
+};
+
+struct hutch_exec_opts {
+  const char *id;
+  const char *process_file; /* --process; otherwise the fields below and args */
+  char **args;
+  size_t n_args;
+  bool tty;
+  bool detach;
+  const char *pid_file;
+  const char *console_socket;
+  const char *pidfd_socket;
+  const char *cwd;
+  const char *user; /* "uid[:gid]" */
+  const char **env;
+  size_t n_env;
+  const char **additional_gids;
+  size_t n_additional_gids;
+  const char **caps;
+  size_t n_caps;
+  bool no_new_privs;
+  int preserve_fds;
+};
+
+/* Each operation returns 0 or -1 with *err; errors carry the wording
+ * callers match on ("container does not exist", "container not running"). */
 struct hutch_backend {
   const char *name;
   const char *summary;
   /* Fills *out (allocating in arena) with what this backend honours at this
    * commit: the truth `features` prints and `validate` checks against. */
   void (*describe)(struct oci_support *out, struct arena *arena);
-  /* Container operations (create, start, state, kill, delete, exec, pause,
-   * resume, update, events) join here as the backends gain them. */
+  int (*create)(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err);
+  int (*start)(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
+  /* create + start in one; in the foreground *exit_status gets the
+   * container process's status (128+N for signal N). */
+  int (*run)(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
+             struct hutch_error **err);
+  int (*state)(const struct hutch_runtime *rt, const char *id, struct strbuf *json, struct hutch_error **err);
+  int (*kill)(const struct hutch_runtime *rt, const char *id, int sig, bool all, struct hutch_error **err);
+  int (*delete_)(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err);
+  int (*exec)(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
+              struct hutch_error **err);
+  int (*ps)(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
 };
 
 extern const struct hutch_backend hutch_backend_native;
@@ -26,6 +86,9 @@ extern const struct hutch_backend hutch_backend_proxmox;
 
 /* The backend of that name, or NULL. */
 const struct hutch_backend *hutch_backend_lookup(const char *name);
+/* The backend that owns an existing container (from its state), or NULL
+ * with *err ("container does not exist"). */
+const struct hutch_backend *hutch_backend_of(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
 /* "native, lxc, proxmox", for messages. */
 const char *hutch_backend_names(void);
 

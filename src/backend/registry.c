@@ -1,9 +1,14 @@
 #include "backend/backend.h"
+#include "engine/state_store.h"
 #include "spec/version.h"
 #include "util/cleanup.h"
 #include "version.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct hutch_backend *const backends[] = {
   &hutch_backend_native,
@@ -17,6 +22,30 @@ const struct hutch_backend *hutch_backend_lookup(const char *name)
     if (strcmp(backends[i]->name, name) == 0)
       return backends[i];
   return NULL;
+}
+
+const struct hutch_backend *hutch_backend_of(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+{
+  if (!container_id_valid(id))
+    return hutch_fail(err, 0, "invalid container ID format: \"%s\"", id), NULL;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", rt->root, id);
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return hutch_fail(err, ENOENT, "container does not exist: %s", id), NULL;
+  struct arena arena;
+  arena_init(&arena);
+  struct container_record *rec = NULL;
+  const struct hutch_backend *b = NULL;
+  /* A directory without readable state (a crash mid-create) is native's:
+   * only the native backend writes state before the container exists. */
+  if (record_read(fd, &arena, &rec, NULL) < 0 || !rec->backend)
+    b = &hutch_backend_native;
+  else if (!(b = hutch_backend_lookup(rec->backend)))
+    hutch_fail(err, 0, "%s: state names an unknown backend \"%s\"", id, rec->backend);
+  arena_release(&arena);
+  close(fd);
+  return b;
 }
 
 const char *hutch_backend_names(void)

@@ -10,6 +10,7 @@
 #include "util/log.h"
 
 struct cli_globals {
+  char **argv;      /* hutch's own */
   const char *root; /* state directory; NULL means the default */
   const char *log;
   enum log_format log_format;
@@ -55,5 +56,17 @@ extern const struct cli_command *const cli_commands[];
 extern const size_t cli_command_count;
 
 struct hutch_backend;
+struct hutch_runtime;
+/* The runtime context of a command, from the global options. */
+void cli_runtime(const struct cli_globals *globals, struct hutch_runtime *out);
+struct hutch_create_opts;
+/* create's and run's shared options. */
+int cli_create_opts(const struct cli_command *cmd, const struct parsed_args *args, struct hutch_create_opts *out,
+                    struct hutch_error **err);
+/* A non-negative count given to --flag. */
+int cli_parse_count(const char *flag, const char *value, int *out, struct hutch_error **err);
+
+/* Reports err (unless NULL) and returns 1; for command files' error paths. */
+int cli_fail(const struct cli_command *cmd, struct hutch_error *err);
 /* The backend of that name, or NULL with *err naming the valid ones. */
 const struct hutch_backend *cli_find_backend(const char *name, struct hutch_error **err);

@@ -1,5 +1,5 @@
-/* hutch create: create a container from a bundle; it waits for `start`. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch create: create a container from a bundle; it waits for `start`. */
+#include "backend/backend.h"
 #include "cli/cli.h"
 
 static const struct opt_spec create_options[] = {
@@ -13,6 +13,17 @@ static const struct opt_spec create_options[] = {
   { "detach", 'd', OPT_BOOL, NULL, "accepted for go-runc; create always detaches", true },
 };
 
+static int create_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_create_opts opts;
+  struct hutch_error *err = NULL;
+  if (cli_create_opts(cmd, args, &opts, &err) < 0 || hutch_backend_native.create(&rt, &opts, &err) < 0)
+    return cli_fail(cmd, err);
+  return 0;
+}
+
 const struct cli_command cli_cmd_create = {
   .name = "create",
   .summary = "create a container from a bundle; it waits for `start`",
@@ -20,5 +31,5 @@ const struct cli_command cli_cmd_create = {
   CLI_OPTIONS(create_options),
   .min_args = 1,
   .max_args = 1,
-  .run = cli_not_implemented,
+  .run = create_run,
 };

@@ -1,10 +1,33 @@
-/* hutch delete: delete a container and everything it holds. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch delete: delete a container and everything it holds. */
+#include "backend/backend.h"
 #include "cli/cli.h"
+
+#include <errno.h>
 
 static const struct opt_spec delete_options[] = {
   { "force", 'f', OPT_BOOL, NULL, "kill a running container first", false },
 };
+
+static int delete_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_error *err = NULL;
+  const char *id = args->positional[0];
+  bool force = cli_opt_flag(cmd, args, "force");
+  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
+  if (!b) {
+    /* delete -f is idempotent: containerd relies on it. */
+    if (force && err && err->code == ENOENT) {
+      hutch_error_free(err);
+      return 0;
+    }
+    return cli_fail(cmd, err);
+  }
+  if (b->delete_(&rt, id, force, &err) < 0)
+    return cli_fail(cmd, err);
+  return 0;
+}
 
 const struct cli_command cli_cmd_delete = {
   .name = "delete",
@@ -13,5 +36,5 @@ const struct cli_command cli_cmd_delete = {
   CLI_OPTIONS(delete_options),
   .min_args = 1,
   .max_args = 1,
-  .run = cli_not_implemented,
+  .run = delete_run,
 };

@@ -1,5 +1,6 @@
-/* hutch exec: run a new process in a running container. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch exec: run a new process in a running container; exits with its
+ * status (255 when hutch itself fails). */
+#include "backend/backend.h"
 #include "cli/cli.h"
 
 static const struct opt_spec exec_options[] = {
@@ -22,6 +23,66 @@ static const struct opt_spec exec_options[] = {
   { "ignore-paused", 0, OPT_BOOL, NULL, "allow exec into a paused container", false },
 };
 
+/* exec's own failures exit 255, so they cannot be taken for the process's. */
+static int exec_fail(const struct cli_command *cmd, struct hutch_error *err)
+{
+  cli_fail(cmd, err);
+  return 255;
+}
+
+static int exec_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_error *err = NULL;
+  const struct opt_value *env = cli_opt(cmd, args, "env");
+  const struct opt_value *gids = cli_opt(cmd, args, "additional-gids");
+  const struct opt_value *caps = cli_opt(cmd, args, "cap");
+  struct hutch_exec_opts opts = {
+    .id = args->positional[0],
+    .process_file = cli_opt_string(cmd, args, "process", NULL),
+    .args = (char **) args->positional + 1,
+    .n_args = args->n_positional - 1,
+    .tty = cli_opt_flag(cmd, args, "tty"),
+    .detach = cli_opt_flag(cmd, args, "detach"),
+    .pid_file = cli_opt_string(cmd, args, "pid-file", NULL),
+    .console_socket = cli_opt_string(cmd, args, "console-socket", NULL),
+    .pidfd_socket = cli_opt_string(cmd, args, "pidfd-socket", NULL),
+    .cwd = cli_opt_string(cmd, args, "cwd", NULL),
+    .user = cli_opt_string(cmd, args, "user", NULL),
+    .env = env->list,
+    .n_env = env->count,
+    .additional_gids = gids->list,
+    .n_additional_gids = gids->count,
+    .caps = caps->list,
+    .n_caps = caps->count,
+    .no_new_privs = cli_opt_flag(cmd, args, "no-new-privs"),
+  };
+  const char *preserve = cli_opt_string(cmd, args, "preserve-fds", NULL);
+  if (preserve && cli_parse_count("preserve-fds", preserve, &opts.preserve_fds, &err) < 0)
+    return exec_fail(cmd, err);
+  if (opts.pidfd_socket) {
+    hutch_fail(&err, 0, "--pidfd-socket: not implemented yet");
+    return exec_fail(cmd, err);
+  }
+  static const char *const unsupported[] = { "process-label", "apparmor", "cgroup" };
+  for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
+    if (cli_opt(cmd, args, unsupported[i])->set) {
+      hutch_fail(&err, 0, "--%s: not implemented yet", unsupported[i]);
+      return exec_fail(cmd, err);
+    }
+  }
+  if (!opts.process_file && opts.n_args == 0) {
+    hutch_fail(&err, 0, "missing the command to run (or --process)");
+    return exec_fail(cmd, err);
+  }
+  int status = 255;
+  const struct hutch_backend *b = hutch_backend_of(&rt, opts.id, &err);
+  if (!b || b->exec(&rt, &opts, &status, &err) < 0)
+    return exec_fail(cmd, err);
+  return status;
+}
+
 const struct cli_command cli_cmd_exec = {
   .name = "exec",
   .summary = "run a new process in a running container",
@@ -30,5 +91,5 @@ const struct cli_command cli_cmd_exec = {
   .stop_at_positional = true,
   .min_args = 1,
   .max_args = -1,
-  .run = cli_not_implemented,
+  .run = exec_run,
 };

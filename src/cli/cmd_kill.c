@@ -1,10 +1,29 @@
-/* hutch kill: send a signal to a container's process. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch kill: send a signal (default SIGTERM) to a container's process. */
+#include "backend/backend.h"
 #include "cli/cli.h"
+#include "engine/signals.h"
 
 static const struct opt_spec kill_options[] = {
   { "all", 'a', OPT_BOOL, NULL, "accepted for compatibility (signal every process)", false },
 };
+
+static int kill_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_error *err = NULL;
+  const char *id = args->positional[0];
+  const char *name = args->n_positional > 1 ? args->positional[1] : "SIGTERM";
+  int sig = signal_parse(name);
+  if (sig < 0) {
+    hutch_fail(&err, 0, "unknown signal \"%s\"", name);
+    return cli_fail(cmd, err);
+  }
+  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
+  if (!b || b->kill(&rt, id, sig, cli_opt_flag(cmd, args, "all"), &err) < 0)
+    return cli_fail(cmd, err);
+  return 0;
+}
 
 const struct cli_command cli_cmd_kill = {
   .name = "kill",
@@ -13,5 +32,5 @@ const struct cli_command cli_cmd_kill = {
   CLI_OPTIONS(kill_options),
   .min_args = 1,
   .max_args = 2,
-  .run = cli_not_implemented,
+  .run = kill_run,
 };

@@ -1,5 +1,6 @@
-/* hutch run: create and start a container. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch run: create and start a container; in the foreground it exits with
+ * the container process's status. */
+#include "backend/backend.h"
 #include "cli/cli.h"
 
 static const struct opt_spec run_options[] = {
@@ -15,6 +16,18 @@ static const struct opt_spec run_options[] = {
   { "no-new-keyring", 0, OPT_BOOL, NULL, "keep the session keyring of the caller", false },
 };
 
+static int run_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_create_opts opts;
+  struct hutch_error *err = NULL;
+  int status = 0;
+  if (cli_create_opts(cmd, args, &opts, &err) < 0 || hutch_backend_native.run(&rt, &opts, &status, &err) < 0)
+    return cli_fail(cmd, err);
+  return status;
+}
+
 const struct cli_command cli_cmd_run = {
   .name = "run",
   .summary = "create and start a container",
@@ -22,5 +35,5 @@ const struct cli_command cli_cmd_run = {
   CLI_OPTIONS(run_options),
   .min_args = 1,
   .max_args = 1,
-  .run = cli_not_implemented,
+  .run = run_run,
 };

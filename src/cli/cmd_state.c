@@ -1,6 +1,26 @@
-/* hutch state: print the state of a container as JSON. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch state: print the state of a container as JSON. */
+#include "backend/backend.h"
 #include "cli/cli.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+
+static int state_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_error *err = NULL;
+  const char *id = args->positional[0];
+  struct strbuf json = STRBUF_INIT;
+  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
+  if (!b || b->state(&rt, id, &json, &err) < 0) {
+    strbuf_release(&json);
+    return cli_fail(cmd, err);
+  }
+  printf("%s\n", strbuf_str(&json));
+  strbuf_release(&json);
+  return 0;
+}
 
 const struct cli_command cli_cmd_state = {
   .name = "state",
@@ -8,5 +28,5 @@ const struct cli_command cli_cmd_state = {
   .usage = "<container-id>",
   .min_args = 1,
   .max_args = 1,
-  .run = cli_not_implemented,
+  .run = state_run,
 };

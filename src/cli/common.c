@@ -1,9 +1,12 @@
 /* What every command file shares: error reporting, option lookup, help. */
 #include "backend/backend.h"
 #include "cli/cli.h"
+#include "engine/state_store.h"
 #include "util/log.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_report(const struct cli_command *cmd, struct hutch_error *err)
@@ -69,4 +72,62 @@ const struct hutch_backend *cli_find_backend(const char *name, struct hutch_erro
   if (!backend)
     hutch_fail(err, 0, "--backend: unknown backend \"%s\" (expected one of: %s)", name, hutch_backend_names());
   return backend;
+}
+
+void cli_runtime(const struct cli_globals *globals, struct hutch_runtime *out)
+{
+  out->argv = globals->argv;
+  out->root = globals->root ? globals->root : HUTCH_DEFAULT_ROOT;
+  out->systemd_cgroup = globals->systemd_cgroup;
+  out->debug = globals->debug;
+}
+
+int cli_fail(const struct cli_command *cmd, struct hutch_error *err)
+{
+  int r = cli_report(cmd, err);
+  hutch_error_free(err);
+  return r;
+}
+
+static const struct opt_value *opt_find(const struct cli_command *cmd, const struct parsed_args *args, const char *name)
+{
+  for (size_t i = 0; i < cmd->n_options; i++)
+    if (strcmp(cmd->options[i].name, name) == 0)
+      return &args->values[i];
+  return NULL;
+}
+
+int cli_parse_count(const char *flag, const char *value, int *out, struct hutch_error **err)
+{
+  char *end;
+  errno = 0;
+  long v = strtol(value, &end, 10);
+  if (errno || end == value || *end || v < 0 || v > 65536)
+    return hutch_fail(err, 0, "--%s: \"%s\" is not a count", flag, value);
+  *out = (int) v;
+  return 0;
+}
+
+int cli_create_opts(const struct cli_command *cmd, const struct parsed_args *args, struct hutch_create_opts *out,
+                    struct hutch_error **err)
+{
+  memset(out, 0, sizeof *out);
+  out->id = args->positional[0];
+  const struct opt_value *v;
+  out->bundle = (v = opt_find(cmd, args, "bundle")) && v->set ? v->value : ".";
+  out->pid_file = (v = opt_find(cmd, args, "pid-file")) && v->set ? v->value : NULL;
+  out->console_socket = (v = opt_find(cmd, args, "console-socket")) && v->set ? v->value : NULL;
+  out->pidfd_socket = (v = opt_find(cmd, args, "pidfd-socket")) && v->set ? v->value : NULL;
+  out->no_pivot = (v = opt_find(cmd, args, "no-pivot")) && v->flag;
+  out->no_new_keyring = (v = opt_find(cmd, args, "no-new-keyring")) && v->flag;
+  out->keep = (v = opt_find(cmd, args, "keep")) && v->flag;
+  out->no_subreaper = (v = opt_find(cmd, args, "no-subreaper")) && v->flag;
+  if (strcmp(cmd->name, "run") == 0)
+    out->detach = (v = opt_find(cmd, args, "detach")) && v->flag;
+  if ((v = opt_find(cmd, args, "preserve-fds")) && v->set &&
+      cli_parse_count("preserve-fds", v->value, &out->preserve_fds, err) < 0)
+    return -1;
+  if (out->pidfd_socket)
+    return hutch_fail(err, 0, "--pidfd-socket: not implemented yet");
+  return 0;
 }

@@ -136,6 +136,7 @@ int main(int argc, char **argv)
   }
 
   struct cli_globals globals = {
+    .argv = argv,
     .root = g.values[G_ROOT].value,
     .systemd_cgroup = g.values[G_SYSTEMD_CGROUP].flag,
     .rootless = g.values[G_ROOTLESS].set ? g.values[G_ROOTLESS].value : "auto",

@@ -28,6 +28,10 @@ int oci_config_read(int dirfd, const char *path, struct oci_config **out, struct
  * the model only, never at the filesystem. */
 void oci_config_validate(const struct oci_config *cfg, struct diag_list *diags);
 
+/* The rules for a process object on its own (`exec --process`); paths are
+ * relative to the document ("cwd", "user.uid"). */
+void oci_process_validate(const struct oci_process *p, struct diag_list *diags);
+
 /* Parse, then validate when the parse succeeded: the whole check. Returns
  * NULL when the text is not JSON. */
 struct oci_config *oci_config_parse_and_validate(const char *text, size_t len, struct diag_list *diags);

@@ -201,6 +201,12 @@ static void validate_annotations(struct vctx *v)
   }
 }
 
+void oci_process_validate(const struct oci_process *p, struct diag_list *diags)
+{
+  struct vctx v = { .cfg = NULL, .diags = diags };
+  validate_process(&v, p, "");
+}
+
 void oci_config_validate(const struct oci_config *cfg, struct diag_list *diags)
 {
   struct vctx v = { .cfg = cfg, .diags = diags };

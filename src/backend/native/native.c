@@ -1,15 +1,16 @@
-/* The native backend: hutch's own engine (namespaces, cgroups, mounts,
- * seccomp, capabilities, hooks). The engine arrives with the next issue; until
- * then this backend states that it honours nothing. */
-#include "backend/backend.h"
-
-static void native_describe(struct oci_support *out, struct arena *arena)
-{
-  hutch_describe_unimplemented(out, arena, "native");
-}
+/* The native backend: hutch's own engine. */
+#include "backend/native/native.h"
 
 const struct hutch_backend hutch_backend_native = {
   .name = "native",
   .summary = "hutch's own engine",
   .describe = native_describe,
+  .create = native_create,
+  .start = native_start,
+  .run = native_run,
+  .state = native_state,
+  .kill = native_kill,
+  .delete_ = native_delete,
+  .exec = native_exec,
+  .ps = native_ps,
 };

@@ -1,0 +1,100 @@
+/* What the native commands share once a container exists. */
+#include "backend/native/native.h"
+#include "engine/hooks.h"
+#include "engine/process_info.h"
+#include "spec/codec.h"
+#include "spec/config.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+char *record_state_json(const struct container_record *rec, enum oci_status status, pid_t pid_override)
+{
+  struct oci_state st;
+  record_to_state(rec, status, &st);
+  if (pid_override > 0)
+    st.pid = (oci_opt_i64) { pid_override, true };
+  /* Hooks get the OCI state only; runc's extras are for `state`. */
+  st.rootfs = st.created = st.owner = NULL;
+  struct strbuf out = STRBUF_INIT;
+  oci_state_write(&out, &st, NULL);
+  return strbuf_detach(&out);
+}
+
+struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err)
+{
+  struct oci_config *cfg = NULL;
+  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  if (oci_config_read(dir_fd, CONFIG_SNAPSHOT, &cfg, &diags, err) < 0)
+    return NULL;
+  if (!cfg || diag_count(&diags, DIAG_ERROR)) {
+    oci_config_free(cfg);
+    hutch_fail(err, 0, "the config snapshot in the state directory is unreadable");
+    return NULL;
+  }
+  return cfg;
+}
+
+void kill_and_wait(const struct container_record *rec)
+{
+  if (!rec->pid.set)
+    return;
+  pid_t pid = (pid_t) rec->pid.value;
+  if (!process_is_alive(pid, rec->start_time.value))
+    return;
+  int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+  /* The start time was checked just above: the pidfd names our process. */
+  if (pidfd >= 0 && process_is_alive(pid, rec->start_time.value))
+    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  for (int i = 0; i < 10000 && process_is_alive(pid, rec->start_time.value); i++) {
+    struct timespec ts = { 0, i < 100 ? 100000 : 1000000 };
+    nanosleep(&ts, NULL);
+  }
+  if (pidfd >= 0)
+    close(pidfd);
+}
+
+int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
+                      struct hutch_error **err)
+{
+  kill_and_wait(rec);
+  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+  /* Without a pid namespace of its own, processes outlive the init. */
+  if (set.n && !rec->own_pid_namespace.value) {
+    struct hutch_error *ignored = NULL;
+    cgroup_signal_all(&set, SIGKILL, &ignored);
+    hutch_error_free(ignored);
+  }
+  /* created[] holds "" where create made nothing: cgroup_remove wants NULL. */
+  char **created = xcalloc(set.n ? set.n : 1, sizeof *created);
+  for (size_t i = 0; i < set.n; i++)
+    created[i] = set.created[i] && set.created[i][0] ? set.created[i] : NULL;
+  set.created = created;
+  int r = set.n ? cgroup_remove(&set, err) : 0;
+  free(created);
+  if (r < 0)
+    return -1;
+  if (cfg && cfg->hooks && cfg->hooks->kinds[OCI_HOOK_POSTSTOP].len) {
+    cleanup_free char *state = record_state_json(rec, OCI_STATUS_STOPPED, 0);
+    hooks_run_warn_only(&cfg->hooks->kinds[OCI_HOOK_POSTSTOP], "poststop", state);
+  }
+  return container_dir_remove(dir, err);
+}
+
+int pid_file_write(const char *path, pid_t pid, struct hutch_error **err)
+{
+  char buf[24];
+  int n = snprintf(buf, sizeof buf, "%d", (int) pid);
+  return write_file_atomic_at(AT_FDCWD, path, buf, (size_t) n, 0644, ATOMIC_REPLACE, err);
+}

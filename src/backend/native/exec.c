@@ -1,0 +1,405 @@
+/* exec: a new process in a running container. A helper joins the
+ * container's namespaces (through a pidfd of its init) and starts the
+ * process as hutch's own child (CLONE_PARENT), which gets the process
+ * attributes and execs; hutch waits for it in the foreground or leaves it
+ * to the caller with --detach. */
+#include "backend/native/native.h"
+#include "engine/exe_guard.h"
+#include "engine/fdpass.h"
+#include "engine/process_info.h"
+#include "engine/process_setup.h"
+#include "engine/sync.h"
+#include "engine/terminal.h"
+#include "spec/codec.h"
+#include "spec/config.h"
+#include "spec/names.h"
+#include "spec/schema.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct exec_ctx {
+  const struct hutch_exec_opts *opts;
+  struct arena *arena;
+  struct oci_process *process;
+  pid_t init_pid;
+  bool userns; /* the container has a user namespace of its own */
+  int sync_fd;
+  int console_fd;
+  int pty_master;
+  pid_t pid;
+};
+
+static int read_process_file(struct exec_ctx *x, struct hutch_error **err)
+{
+  cleanup_free char *text = NULL;
+  size_t len;
+  if (read_file_at(AT_FDCWD, x->opts->process_file, OCI_CONFIG_MAX_SIZE, &text, &len, err) < 0)
+    return hutch_error_prefix(err, "--process: ");
+  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  x->process = oci_decode_document(x->arena, &oci_type_process, text, len, x->opts->process_file, &diags);
+  if (x->process)
+    oci_process_validate(x->process, &diags);
+  const struct diag *bad = diag_first_error(&diags);
+  if (bad)
+    return hutch_fail(err, 0, "--process %s: %s%s%s", x->opts->process_file, bad->path, bad->path[0] ? ": " : "",
+                      bad->message);
+  return 0;
+}
+
+static void append(struct arena *a, oci_strings *list, const char *value)
+{
+  char **items = arena_calloc(a, list->len + 1, sizeof *items);
+  if (list->len)
+    memcpy(items, list->items, list->len * sizeof *items);
+  items[list->len] = arena_strdup(a, value);
+  list->items = items;
+  list->len++;
+  list->set = true;
+}
+
+static bool parse_id(const char *s, uint32_t *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (errno || end == s || *end || v > UINT32_MAX)
+    return false;
+  *out = (uint32_t) v;
+  return true;
+}
+
+/* Without --process: the config's process with the command-line overrides,
+ * as runc builds it. */
+static int process_from_flags(struct exec_ctx *x, const struct oci_process *base, struct hutch_error **err)
+{
+  const struct hutch_exec_opts *o = x->opts;
+  struct arena *a = x->arena;
+  struct oci_process *p = arena_calloc(a, 1, sizeof *p);
+  if (base)
+    *p = *base;
+  p->args = (oci_strings) { NULL, 0, false };
+  for (size_t i = 0; i < o->n_args; i++)
+    append(a, &p->args, o->args[i]);
+  p->terminal = (oci_opt_bool) { o->tty, true };
+  p->console_size = NULL;
+  if (o->cwd)
+    p->cwd = arena_strdup(a, o->cwd);
+  if (!p->cwd)
+    p->cwd = (char *) "/";
+  oci_strings env = p->env;
+  p->env = env;
+  for (size_t i = 0; i < o->n_env; i++)
+    append(a, &p->env, o->env[i]);
+  struct oci_user *u = arena_calloc(a, 1, sizeof *u);
+  if (base && base->user)
+    *u = *base->user;
+  if (o->user) {
+    cleanup_free char *copy = xstrdup(o->user);
+    char *colon = strchr(copy, ':');
+    if (colon)
+      *colon++ = '\0';
+    uint32_t id;
+    if (!parse_id(copy, &id))
+      return hutch_fail(err, 0, "--user: \"%s\" is not a numeric uid[:gid]", o->user);
+    u->uid = (oci_opt_u32) { id, true };
+    if (colon) {
+      if (!parse_id(colon, &id))
+        return hutch_fail(err, 0, "--user: \"%s\" is not a numeric uid[:gid]", o->user);
+      u->gid = (oci_opt_u32) { id, true };
+    }
+  }
+  if (o->n_additional_gids) {
+    uint32_t *gids = arena_calloc(a, o->n_additional_gids, sizeof *gids);
+    for (size_t i = 0; i < o->n_additional_gids; i++)
+      if (!parse_id(o->additional_gids[i], &gids[i]))
+        return hutch_fail(err, 0, "--additional-gids: \"%s\" is not a numeric gid", o->additional_gids[i]);
+    u->additional_gids = (oci_u32s) { gids, o->n_additional_gids, true };
+  }
+  p->user = u;
+  if (o->n_caps) {
+    struct oci_capabilities *c = arena_calloc(a, 1, sizeof *c);
+    if (base && base->capabilities)
+      *c = *base->capabilities;
+    for (size_t i = 0; i < o->n_caps; i++) {
+      if (oci_capability_lookup(o->caps[i]) < 0)
+        return hutch_fail(err, 0, "--cap: unknown capability \"%s\"", o->caps[i]);
+      append(a, &c->bounding, o->caps[i]);
+      append(a, &c->effective, o->caps[i]);
+      append(a, &c->permitted, o->caps[i]);
+      if (c->inheritable.len)
+        append(a, &c->ambient, o->caps[i]);
+    }
+    p->capabilities = c;
+  }
+  if (o->no_new_privs)
+    p->no_new_privileges = (oci_opt_bool) { true, true };
+  x->process = p;
+  return 0;
+}
+
+static int check_unhonoured(const struct oci_process *p, struct hutch_error **err)
+{
+  if (p->scheduler)
+    return hutch_fail(err, 0, "process.scheduler: not implemented yet by the native backend");
+  if (p->io_priority)
+    return hutch_fail(err, 0, "process.ioPriority: not implemented yet by the native backend");
+  if (p->exec_cpu_affinity)
+    return hutch_fail(err, 0, "process.execCPUAffinity: not implemented yet by the native backend");
+  if (p->apparmor_profile)
+    return hutch_fail(err, 0, "process.apparmorProfile: AppArmor is not available on this host");
+  if (p->selinux_label)
+    return hutch_fail(err, 0, "process.selinuxLabel: SELinux is not available on this host");
+  return 0;
+}
+
+/* The namespaces of the init that differ from ours: those to join. */
+static int namespaces_to_join(pid_t pid, bool *userns)
+{
+  static const struct {
+    const char *name;
+    int flag;
+  } kinds[] = {
+    { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },      { "pid", CLONE_NEWPID },
+    { "net", CLONE_NEWNET },   { "ipc", CLONE_NEWIPC },     { "uts", CLONE_NEWUTS },
+    { "cgroup", CLONE_NEWCGROUP }, { "time", 0x00000080 /* CLONE_NEWTIME */ },
+  };
+  int flags = 0;
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    char mine[64], theirs[64];
+    snprintf(mine, sizeof mine, "/proc/self/ns/%s", kinds[i].name);
+    snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, kinds[i].name);
+    struct stat a, b;
+    if (stat(mine, &a) < 0 || stat(theirs, &b) < 0)
+      continue;
+    if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+      flags |= kinds[i].flag;
+  }
+  *userns = flags & CLONE_NEWUSER;
+  return flags;
+}
+
+static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd)
+{
+  struct hutch_error *err = NULL;
+  const struct oci_process *p = x->process;
+  char *path = NULL;
+  char **env = NULL;
+  if (p->terminal.value) {
+    int master, slave;
+    if (pty_open(&master, &slave, &err) < 0)
+      goto fail;
+    if (p->console_size && pty_set_size(master, (unsigned) p->console_size->height, (unsigned) p->console_size->width,
+                                        &err) < 0)
+      goto fail;
+    int r = x->console_fd >= 0 ? fd_send(x->console_fd, master, "/dev/ptmx", &err)
+                               : sync_send(sync_fd, SYNC_PTY, 0, NULL, master, &err);
+    close(master);
+    if (r < 0 || pty_make_controlling(slave, &err) < 0)
+      goto fail;
+    close(slave);
+  }
+  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0)
+    goto fail;
+  if (process_set_identity(p, !x->userns, &err) < 0 || process_enter_cwd(p->cwd, &err) < 0)
+    goto fail;
+  env = process_environment(p, NULL, 0);
+  if (!(path = process_find_executable(p->args.items[0], env, &err)))
+    goto fail;
+  if (process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
+    goto fail;
+  char **argv = xcalloc(p->args.len + 1, sizeof *argv);
+  memcpy(argv, p->args.items, p->args.len * sizeof *argv);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execve(path, argv, env);
+  hutch_fail_errno(&err, "exec %s", path);
+fail:
+  sync_send(sync_fd, SYNC_ERROR, 0, err ? err->msg : "exec failed", -1, NULL);
+  _exit(255);
+}
+
+static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_fd, int flags)
+{
+  struct hutch_error *err = NULL;
+  struct sync_msg msg;
+  if (sync_expect(sync_fd, SYNC_CGROUP_DONE, &msg, NULL, &err) < 0)
+    goto fail;
+  int pidfd = (int) syscall(SYS_pidfd_open, x->init_pid, 0);
+  if (pidfd < 0 || (flags && setns(pidfd, flags) < 0)) {
+    hutch_fail_errno(&err, "join the container's namespaces");
+    goto fail;
+  }
+  close(pidfd);
+  pid_t pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid == 0)
+    exec_child(x, sync_fd);
+  if (pid < 0) {
+    hutch_fail_errno(&err, "start the process");
+    goto fail;
+  }
+  sync_send(sync_fd, SYNC_PID, pid, NULL, -1, NULL);
+  _exit(0);
+fail:
+  sync_send(sync_fd, SYNC_ERROR, 0, err ? err->msg : "exec helper failed", -1, NULL);
+  _exit(255);
+}
+
+/* Messages until the process has exec'd (the socket closes) or failed. */
+static int supervise(struct exec_ctx *x, struct hutch_error **err)
+{
+  for (;;) {
+    struct sync_msg msg;
+    int fd = -1;
+    struct hutch_error *recv_err = NULL;
+    if (sync_recv(x->sync_fd, &msg, &fd, &recv_err) < 0) {
+      bool closed = recv_err->code == EPIPE;
+      hutch_error_free(recv_err);
+      if (closed && x->pid > 0)
+        return 0;
+      return hutch_fail(err, 0, "exec: the process exited before it started");
+    }
+    switch (msg.type) {
+    case SYNC_PID:
+      x->pid = msg.value;
+      break;
+    case SYNC_PTY:
+      x->pty_master = fd;
+      break;
+    case SYNC_ERROR:
+      return hutch_fail(err, 0, "%s", msg.text);
+    default:
+      return hutch_fail(err, EPROTO, "exec: unexpected message %u", msg.type);
+    }
+  }
+}
+
+static int launch(struct exec_ctx *x, const struct container_record *rec, struct hutch_error **err)
+{
+  int flags = namespaces_to_join(x->init_pid, &x->userns);
+  if (exe_guard_protect(err) < 0)
+    return -1;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return hutch_fail_errno(err, "socketpair");
+  x->sync_fd = sv[0];
+  pid_t helper = fork();
+  if (helper < 0) {
+    close(sv[1]);
+    return hutch_fail_errno(err, "fork");
+  }
+  if (helper == 0) {
+    close(sv[0]);
+    helper_main(x, sv[1], flags);
+  }
+  close(sv[1]);
+  /* Into the container's cgroup before the helper starts the process. */
+  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+  int r = set.n ? cgroup_enter(&set, helper, err) : 0;
+  if (r == 0)
+    r = sync_send(x->sync_fd, SYNC_CGROUP_DONE, 0, NULL, -1, err);
+  if (r == 0)
+    r = supervise(x, err);
+  waitpid(helper, NULL, 0);
+  if (r < 0 && x->pid > 0) {
+    waitpid(x->pid, NULL, 0);
+    x->pid = 0;
+  }
+  return r;
+}
+
+int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
+                struct hutch_error **err)
+{
+  struct exec_ctx x = { .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1 };
+  struct container_dir dir;
+  struct arena arena;
+  arena_init(&arena);
+  x.arena = &arena;
+  struct container_record *rec = NULL;
+  struct oci_config *cfg = NULL;
+  int r = -1;
+  *exit_status = 255;
+  if (container_dir_open(rt->root, opts->id, &dir, err) < 0) {
+    arena_release(&arena);
+    return -1;
+  }
+  if (record_read(dir.fd, &arena, &rec, err) < 0)
+    goto out;
+  enum oci_status status = container_status(dir.fd, rec);
+  if (status != OCI_STATUS_RUNNING && status != OCI_STATUS_CREATED) {
+    hutch_fail(err, 0, "cannot exec in a %s container", oci_enum_name(&oci_enum_status, status));
+    goto out;
+  }
+  if (!(cfg = snapshot_read(dir.fd, err)))
+    goto out;
+  if (opts->process_file ? read_process_file(&x, err) < 0 : process_from_flags(&x, cfg->process, err) < 0)
+    goto out;
+  if (!x.process->args.len) {
+    hutch_fail(err, 0, "exec: no command given");
+    goto out;
+  }
+  if (check_unhonoured(x.process, err) < 0)
+    goto out;
+  bool tty = x.process->terminal.value;
+  if (tty && opts->detach && !opts->console_socket) {
+    hutch_fail(err, 0, "cannot allocate tty if hutch will detach without setting console socket");
+    goto out;
+  }
+  if (opts->console_socket && (!tty || !opts->detach)) {
+    hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
+    goto out;
+  }
+  x.init_pid = (pid_t) rec->pid.value;
+  bool own_userns = false;
+  namespaces_to_join(x.init_pid, &own_userns);
+  if (exe_guard_needs_copy(own_userns, x.process) && !exe_guard_is_sealed()) {
+    container_dir_close(&dir);
+    exe_guard_reexec_sealed(rt->argv, err);
+    goto out;
+  }
+  /* The lock is for state changes; the process may run for days. */
+  close(dir.fd);
+  dir.fd = -1;
+  if (opts->console_socket && (x.console_fd = unix_connect(opts->console_socket, err)) < 0) {
+    hutch_error_prefix(err, "--console-socket: ");
+    goto out;
+  }
+  sigset_t all, previous;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &previous);
+  r = launch(&x, rec, err);
+  if (r == 0 && opts->pid_file)
+    r = pid_file_write(opts->pid_file, x.pid, err);
+  if (r == 0 && !opts->detach)
+    r = foreground_wait(x.pid, x.pty_master, exit_status, err);
+  else if (r == 0)
+    *exit_status = 0;
+  sigprocmask(SIG_SETMASK, &previous, NULL);
+out:
+  if (x.sync_fd >= 0)
+    close(x.sync_fd);
+  if (x.console_fd >= 0)
+    close(x.console_fd);
+  if (x.pty_master >= 0)
+    close(x.pty_master);
+  oci_config_free(cfg);
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return r;
+}

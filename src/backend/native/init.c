@@ -1,0 +1,256 @@
+/* The container's first process, from the fork to the exec of
+ * process.args: namespaces, root filesystem, hooks inside the container,
+ * terminal, the wait for `start`, then the process attributes. Every failure
+ * goes back to the runtime as a SYNC_ERROR with its cause, and the process
+ * exits. */
+#include "backend/native/native.h"
+#include "engine/fdpass.h"
+#include "engine/hooks.h"
+#include "engine/process_setup.h"
+#include "engine/rootfs.h"
+#include "engine/sync.h"
+#include "engine/terminal.h"
+#include "spec/codec.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+struct init_state {
+  const struct init_args *a;
+  int reply_fd; /* where the final "ok" or error goes: start's connection, or the sync socket */
+  int pty_slave;
+};
+
+static void __attribute__((noreturn)) fail_out(struct init_state *s, struct hutch_error *err)
+{
+  const char *msg = err && err->msg ? err->msg : "container init failed";
+  struct hutch_error *ignored = NULL;
+  int fd = s->reply_fd >= 0 ? s->reply_fd : s->a->sync_fd;
+  if (fd == s->a->sync_fd)
+    sync_send(fd, SYNC_ERROR, err ? err->code : 0, msg, -1, &ignored);
+  else if (write(fd, msg, strlen(msg)) < 0)
+    (void) 0;
+  hutch_error_free(ignored);
+  _exit(1);
+}
+
+/* Hooks inside the container see the container's view of the pid. */
+static char *hook_state(const struct init_args *a, enum oci_status status)
+{
+  struct oci_state st = {
+    .oci_version = a->cfg->oci_version,
+    .id = (char *) a->id,
+    .status = { status, true },
+    .pid = { getpid(), true },
+    .bundle = (char *) a->bundle,
+    .annotations = a->cfg->annotations,
+  };
+  struct strbuf out = STRBUF_INIT;
+  oci_state_write(&out, &st, NULL);
+  return strbuf_detach(&out);
+}
+
+static int become_root_in_userns(struct hutch_error **err)
+{
+  if (setresgid(0, 0, 0) < 0)
+    return hutch_fail_errno(err, "setgid 0 in the user namespace");
+  if (setresuid(0, 0, 0) < 0)
+    return hutch_fail_errno(err, "setuid 0 in the user namespace");
+  return 0;
+}
+
+static int set_names(const struct oci_config *cfg, struct hutch_error **err)
+{
+  if (cfg->hostname && cfg->hostname[0] && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+    return hutch_fail_errno(err, "hostname: sethostname");
+  if (cfg->domainname && cfg->domainname[0] && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+    return hutch_fail_errno(err, "domainname: setdomainname");
+  return 0;
+}
+
+static int run_container_hooks(const struct init_args *a, int kind, const char *name, enum oci_status status,
+                               struct hutch_error **err)
+{
+  if (!a->cfg->hooks || !a->cfg->hooks->kinds[kind].len)
+    return 0;
+  cleanup_free char *state = hook_state(a, status);
+  return hooks_run(&a->cfg->hooks->kinds[kind], name, state, err);
+}
+
+static int setup_terminal(struct init_state *s, struct hutch_error **err)
+{
+  const struct oci_process *p = s->a->cfg->process;
+  if (!p || !p->terminal.value)
+    return 0;
+  int master, slave;
+  if (pty_open(&master, &slave, err) < 0)
+    return -1;
+  if (p->console_size && pty_set_size(master, (unsigned) p->console_size->height,
+                                      (unsigned) p->console_size->width, err) < 0)
+    return -1;
+  if (pty_bind_console(slave, err) < 0)
+    return -1;
+  int r;
+  if (s->a->console_fd >= 0)
+    r = fd_send(s->a->console_fd, master, "/dev/ptmx", err);
+  else
+    r = sync_send(s->a->sync_fd, SYNC_PTY, 0, NULL, master, err);
+  close(master);
+  if (s->a->console_fd >= 0)
+    close(s->a->console_fd);
+  s->pty_slave = slave;
+  return r;
+}
+
+static int prepare_root(struct init_state *s, struct hutch_error **err)
+{
+  const struct init_args *a = s->a;
+  struct rootfs_ctx ctx = {
+    .cfg = a->cfg,
+    .bundle = a->bundle,
+    .rootfs = a->rootfs,
+    .userns = a->ns->new_user || a->ns->join_user,
+    .cgroupns = a->ns->new_cgroup,
+    .cgroup_layout = a->cgroup_layout,
+    .cgroup_set = a->cgroups,
+    .root_fd = -1,
+  };
+  if (rootfs_prepare(&ctx, err) < 0)
+    return -1;
+  /* prestart and createRuntime run in the runtime's namespaces now that the
+   * mounts exist, then createContainer runs here, still before pivot_root. */
+  struct sync_msg msg;
+  if (sync_send(a->sync_fd, SYNC_PRESTART, 0, NULL, -1, err) < 0 ||
+      sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
+    return -1;
+  if (run_container_hooks(a, OCI_HOOK_CREATE_CONTAINER, "createContainer", OCI_STATUS_CREATING, err) < 0)
+    return -1;
+  if (rootfs_pivot(&ctx, a->no_pivot, err) < 0)
+    return -1;
+  if (setup_terminal(s, err) < 0)
+    return -1;
+  return rootfs_finish(a->cfg, err);
+}
+
+/* Blocks until `start` (or run) says go; returns where to answer. */
+static int wait_for_start(struct init_state *s, struct hutch_error **err)
+{
+  const struct init_args *a = s->a;
+  if (a->start_listen_fd < 0) {
+    struct sync_msg msg;
+    if (sync_expect(a->sync_fd, SYNC_START, &msg, NULL, err) < 0)
+      return -1;
+    s->reply_fd = -1; /* answers go over the sync socket */
+    return 0;
+  }
+  /* The runtime that created us has gone; only `start` can go on. */
+  close(a->sync_fd);
+  int conn;
+  do
+    conn = accept4(a->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0)
+    return hutch_fail_errno(err, "wait for start");
+  close(a->start_listen_fd);
+  s->reply_fd = conn;
+  return 0;
+}
+
+static bool setgroups_allowed(void)
+{
+  char buf[8] = { 0 };
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return true;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n <= 0 || strncmp(buf, "deny", 4) != 0;
+}
+
+static int apply_process(struct init_state *s, char **path, char ***env, struct hutch_error **err)
+{
+  const struct init_args *a = s->a;
+  const struct oci_process *p = a->cfg->process;
+  if (!p)
+    return hutch_fail(err, 0, "process: required to start the container");
+  if (process_set_rlimits(p, err) < 0 || process_set_oom_score_adj(p, err) < 0)
+    return -1;
+  /* A keyring of its own, so the container cannot read the caller's keys. */
+  if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 && errno != ENOSYS)
+    return hutch_fail_errno(err, "create a session keyring");
+  if (s->pty_slave >= 0 && pty_make_controlling(s->pty_slave, err) < 0)
+    return -1;
+  if (process_set_identity(p, setgroups_allowed(), err) < 0)
+    return -1;
+  if (process_enter_cwd(p->cwd, err) < 0)
+    return -1;
+  *env = process_environment(p, a->extra_env, a->n_extra_env);
+  *path = process_find_executable(p->args.items[0], *env, err);
+  if (!*path)
+    return -1;
+  return process_prepare_fds(3 + a->preserve_fds, err);
+}
+
+void native_init(const struct init_args *a)
+{
+  struct init_state s = { .a = a, .reply_fd = -1, .pty_slave = -1 };
+  struct hutch_error *err = NULL;
+  struct sync_msg msg;
+
+  if (a->wait_userns_map && (sync_expect(a->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
+                             become_root_in_userns(&err) < 0))
+    fail_out(&s, err);
+  /* The cgroup namespace must be rooted at the container's cgroup, so it is
+   * made only once the runtime has moved us there. */
+  if (sync_expect(a->sync_fd, SYNC_CGROUP_DONE, &msg, NULL, &err) < 0)
+    fail_out(&s, err);
+  if (a->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0) {
+    hutch_fail_errno(&err, "create the cgroup namespace");
+    fail_out(&s, err);
+  }
+  if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0)
+    fail_out(&s, err);
+  if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || wait_for_start(&s, &err) < 0)
+    fail_out(&s, err);
+  if (run_container_hooks(a, OCI_HOOK_START_CONTAINER, "startContainer", OCI_STATUS_CREATED, &err) < 0)
+    fail_out(&s, err);
+
+  char *path = NULL;
+  char **env = NULL;
+  if (apply_process(&s, &path, &env, &err) < 0)
+    fail_out(&s, err);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  /* `start` learns here that the process is about to run; run learns it
+   * when the sync socket closes on exec. */
+  if (s.reply_fd >= 0 && write(s.reply_fd, "ok", 2) != 2)
+    _exit(1);
+  const oci_strings *args = &a->cfg->process->args;
+  char **argv = xcalloc(args->len + 1, sizeof *argv);
+  memcpy(argv, args->items, args->len * sizeof *argv);
+  execve(path, argv, env);
+  int saved = errno;
+  hutch_fail(&err, saved, "exec %s", path);
+  if (s.reply_fd >= 0) {
+    /* Too late to tell `start`: say it where the container's output goes. */
+    dprintf(2, "hutch: %s\n", err->msg);
+    _exit(127);
+  }
+  fail_out(&s, err);
+}

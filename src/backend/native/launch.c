@@ -1,0 +1,401 @@
+/* The runtime's side of creating a container: everything up to an init
+ * that waits for `start`. Each step records what it made, so a failure at
+ * any point is undone by launch_abort and leaves nothing behind. */
+#include "backend/native/native.h"
+#include "engine/cgroup_devices.h"
+#include "engine/exe_guard.h"
+#include "engine/fdpass.h"
+#include "engine/hooks.h"
+#include "engine/namespaces.h"
+#include "engine/process_info.h"
+#include "engine/sync.h"
+#include "spec/config.h"
+#include "spec/version.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Reads, checks and keeps config.json; refuses what native cannot honour. */
+static int load_config(struct launch *l, struct hutch_error **err)
+{
+  char *real = realpath(l->opts->bundle ? l->opts->bundle : ".", NULL);
+  if (!real)
+    return hutch_fail_errno(err, "bundle %s", l->opts->bundle ? l->opts->bundle : ".");
+  l->bundle = real;
+  cleanup_close int bundle_fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (bundle_fd < 0)
+    return hutch_fail_errno(err, "bundle %s", real);
+  if (read_file_at(bundle_fd, "config.json", OCI_CONFIG_MAX_SIZE, &l->config_text, &l->config_len, err) < 0)
+    return hutch_error_prefix(err, "%s/", real);
+  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  l->cfg = oci_config_parse_and_validate(l->config_text, l->config_len, &diags);
+  for (size_t i = 0; i < diags.len; i++) {
+    const struct diag *d = &diags.items[i];
+    if (d->level == DIAG_WARNING)
+      log_warning("config.json: %s%s%s", d->path, d->path[0] ? ": " : "", d->message);
+    else if (d->level == DIAG_DEBUG)
+      log_debug("config.json: %s: %s", d->path, d->message);
+  }
+  const struct diag *bad = diag_first_error(&diags);
+  if (bad) {
+    size_t n = diag_count(&diags, DIAG_ERROR);
+    return hutch_fail(err, 0, "config.json: %s%s%s%s", bad->path, bad->path[0] ? ": " : "", bad->message,
+                      n > 1 ? " (and more: see hutch validate)" : "");
+  }
+  if (native_check_support(l->cfg, err) < 0)
+    return -1;
+  const char *root = l->cfg->root->path;
+  l->rootfs = root[0] == '/' ? realpath(root, NULL) : NULL;
+  if (root[0] != '/') {
+    cleanup_free char *joined = xasprintf("%s/%s", real, root);
+    l->rootfs = realpath(joined, NULL);
+  }
+  struct stat st;
+  if (!l->rootfs || stat(l->rootfs, &st) < 0)
+    return hutch_fail_errno(err, "root.path: %s", root);
+  if (!S_ISDIR(st.st_mode))
+    return hutch_fail(err, ENOTDIR, "root.path: %s", root);
+  return 0;
+}
+
+static int check_terminal_options(const struct launch *l, bool for_run, struct hutch_error **err)
+{
+  bool terminal = l->cfg->process && l->cfg->process->terminal.value;
+  bool detached = !for_run || l->opts->detach;
+  if (terminal && detached && !l->opts->console_socket)
+    return hutch_fail(err, 0, "cannot allocate tty if hutch will detach without setting console socket");
+  if (!terminal && l->opts->console_socket)
+    return hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
+  if (terminal && !detached && l->opts->console_socket)
+    return hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
+  return 0;
+}
+
+/* fds 3.. handed over must exist, or our own would take their numbers and leak. */
+static int check_preserved_fds(int n, struct hutch_error **err)
+{
+  for (int fd = 3; fd < 3 + n; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return hutch_fail(err, EBADF, "--preserve-fds: fd %d is not open", fd);
+  return 0;
+}
+
+static void record_init(struct launch *l)
+{
+  struct container_record *r = &l->rec;
+  struct arena *a = &l->cfg->arena;
+  memset(r, 0, sizeof *r);
+  r->oci_version = l->cfg->oci_version;
+  r->id = (char *) l->opts->id;
+  r->phase = (char *) "creating";
+  r->bundle = l->bundle;
+  r->rootfs = l->rootfs;
+  r->backend = (char *) "native";
+  char now[64];
+  rfc3339_now(now, sizeof now);
+  r->created = arena_strdup(a, now);
+  r->annotations = l->cfg->annotations;
+  r->own_pid_namespace = (oci_opt_bool) { l->ns.new_pid, true };
+  r->cgroup_dirs = (oci_strings) { l->cgroups.dirs, l->cgroups.n, true };
+  char **created = arena_calloc(a, l->cgroups.n ? l->cgroups.n : 1, sizeof *created);
+  for (size_t i = 0; i < l->cgroups.n; i++)
+    created[i] = l->cgroups.created[i] ? l->cgroups.created[i] : (char *) "";
+  r->cgroup_created = (oci_strings) { created, l->cgroups.n, true };
+}
+
+static int setup_cgroups(struct launch *l, struct hutch_error **err)
+{
+  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
+    return -1;
+  const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
+  if (cgroup_set_compute(&l->layout, path, l->opts->id, &l->cgroups, err) < 0)
+    return hutch_error_prefix(err, "linux.cgroupsPath: ");
+  if (cgroup_create(&l->cgroups, err) < 0)
+    return -1;
+  l->cgroups_created = true;
+  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* start.sock: the init accepts on it; `start` connects. Bound through the
+ * directory fd, so a long --root cannot overflow sun_path. */
+static int listen_for_start(struct launch *l, struct hutch_error **err)
+{
+  cleanup_close int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return hutch_fail_errno(err, "socket");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", l->dir.fd, START_SOCKET);
+  if (bind(sock, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return hutch_fail_errno(err, "bind %s/%s", l->dir.path, START_SOCKET);
+  if (listen(sock, 1) < 0)
+    return hutch_fail_errno(err, "listen on %s/%s", l->dir.path, START_SOCKET);
+  l->start_listen_fd = steal_fd(&sock);
+  return 0;
+}
+
+static char *state_json(const struct launch *l, enum oci_status status)
+{
+  return record_state_json(&l->rec, status, l->pid);
+}
+
+static int run_runtime_hooks(struct launch *l, struct hutch_error **err)
+{
+  const struct oci_hooks *h = l->cfg->hooks;
+  if (!h || (!h->kinds[OCI_HOOK_PRESTART].len && !h->kinds[OCI_HOOK_CREATE_RUNTIME].len))
+    return 0;
+  cleanup_free char *state = state_json(l, OCI_STATUS_CREATING);
+  if (hooks_run(&h->kinds[OCI_HOOK_PRESTART], "prestart", state, err) < 0)
+    return -1;
+  return hooks_run(&h->kinds[OCI_HOOK_CREATE_RUNTIME], "createRuntime", state, err);
+}
+
+static pid_t raw_clone(unsigned long flags)
+{
+  return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+/* Joined namespaces or a time namespace: a helper joins and unshares, then
+ * starts the init as our child (CLONE_PARENT), so `run` can wait for it. */
+static void __attribute__((noreturn)) helper_main(struct launch *l, struct init_args *args)
+{
+  struct hutch_error *err = NULL;
+  struct sync_msg msg;
+  if (ns_join_all(&l->ns, &err) < 0)
+    goto fail;
+  if (l->ns.new_user) {
+    if (unshare(CLONE_NEWUSER) < 0) {
+      hutch_fail_errno(&err, "create the user namespace");
+      goto fail;
+    }
+    if (sync_send(l->sync_fd, SYNC_PID, 0, "map", -1, &err) < 0 ||
+        sync_expect(args->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0)
+      goto fail;
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+      hutch_fail_errno(&err, "become root in the user namespace");
+      goto fail;
+    }
+  }
+  if (l->ns.new_time && ns_unshare_time(l->cfg->linux_, &err) < 0)
+    goto fail;
+  if (unshare(l->ns.new_flags & ~CLONE_NEWUSER) < 0) {
+    hutch_fail_errno(&err, "create the namespaces");
+    goto fail;
+  }
+  pid_t pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid == 0)
+    native_init(args);
+  if (pid < 0) {
+    hutch_fail_errno(&err, "start the container process");
+    goto fail;
+  }
+  sync_send(args->sync_fd, SYNC_PID, pid, NULL, -1, &err);
+  _exit(0);
+fail:
+  sync_send(args->sync_fd, SYNC_ERROR, 0, err ? err->msg : "namespace helper failed", -1, NULL);
+  _exit(1);
+}
+
+static int spawn(struct launch *l, struct init_args *args, struct hutch_error **err)
+{
+  bool direct = l->ns.n_joins == 0 && !l->ns.new_time;
+  if (direct) {
+    args->wait_userns_map = l->ns.new_user;
+    pid_t pid = raw_clone((unsigned long) l->ns.new_flags);
+    if (pid < 0)
+      return hutch_fail_errno(err, "start the container process (clone)");
+    if (pid == 0)
+      native_init(args);
+    l->pid = pid;
+    if (l->ns.new_user) {
+      if (ns_write_id_maps(pid, l->cfg->linux_, err) < 0)
+        return -1;
+      if (sync_send(l->sync_fd, SYNC_USERNS_MAPPED, 0, NULL, -1, err) < 0)
+        return -1;
+    }
+    return 0;
+  }
+  pid_t helper = fork();
+  if (helper < 0)
+    return hutch_fail_errno(err, "fork");
+  if (helper == 0)
+    helper_main(l, args);
+  struct sync_msg msg;
+  int r = 0;
+  if (l->ns.new_user) {
+    r = sync_expect(l->sync_fd, SYNC_PID, &msg, NULL, err);
+    if (r == 0)
+      r = ns_write_id_maps(helper, l->cfg->linux_, err);
+    if (r == 0)
+      r = sync_send(l->sync_fd, SYNC_USERNS_MAPPED, 0, NULL, -1, err);
+  }
+  if (r == 0)
+    r = sync_expect(l->sync_fd, SYNC_PID, &msg, NULL, err);
+  waitpid(helper, NULL, 0);
+  if (r < 0)
+    return -1;
+  l->pid = msg.value;
+  return 0;
+}
+
+/* The conversation with the init until it is ready. */
+static int supervise_setup(struct launch *l, struct hutch_error **err)
+{
+  if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
+    return -1;
+  if (sync_send(l->sync_fd, SYNC_CGROUP_DONE, 0, NULL, -1, err) < 0)
+    return -1;
+  for (;;) {
+    struct sync_msg msg;
+    int fd = -1;
+    if (sync_recv(l->sync_fd, &msg, &fd, err) < 0)
+      return -1;
+    switch (msg.type) {
+    case SYNC_PRESTART:
+      if (run_runtime_hooks(l, err) < 0)
+        return -1;
+      if (sync_send(l->sync_fd, SYNC_HOOKS_DONE, 0, NULL, -1, err) < 0)
+        return -1;
+      break;
+    case SYNC_PTY:
+      l->pty_master = fd;
+      break;
+    case SYNC_READY:
+      return 0;
+    case SYNC_ERROR:
+      return hutch_fail(err, 0, "%s", msg.text);
+    default:
+      if (fd >= 0)
+        close(fd);
+      return hutch_fail(err, EPROTO, "unexpected message %u from the container process", msg.type);
+    }
+  }
+}
+
+int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
+{
+  const struct hutch_create_opts *o = l->opts;
+  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = -1;
+  l->dir.fd = l->dir.root_fd = -1;
+  if (load_config(l, err) < 0 || check_terminal_options(l, for_run, err) < 0 ||
+      check_preserved_fds(o->preserve_fds, err) < 0)
+    return -1;
+  if (ns_plan_build(l->cfg, &l->ns, err) < 0)
+    return -1;
+  if (container_dir_create(l->rt->root, o->id, &l->dir, err) < 0)
+    return -1;
+  l->dir_created = true;
+  if (write_file_atomic_at(l->dir.fd, CONFIG_SNAPSHOT, l->config_text, l->config_len, 0600, ATOMIC_REPLACE, err) < 0 ||
+      setup_cgroups(l, err) < 0)
+    return -1;
+  record_init(l);
+  if (record_write(l->dir.fd, &l->rec, err) < 0)
+    return -1;
+  if (!for_run && listen_for_start(l, err) < 0)
+    return -1;
+  if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
+    return hutch_error_prefix(err, "--console-socket: ");
+  if (exe_guard_protect(err) < 0)
+    return -1;
+
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return hutch_fail_errno(err, "socketpair");
+  l->sync_fd = sv[0];
+  struct init_args args = {
+    .cfg = l->cfg,
+    .id = o->id,
+    .bundle = l->bundle,
+    .rootfs = l->rootfs,
+    .ns = &l->ns,
+    .cgroup_layout = &l->layout,
+    .cgroups = &l->cgroups,
+    .sync_fd = sv[1],
+    .start_listen_fd = l->start_listen_fd,
+    .console_fd = l->console_fd,
+    .pty_to_runtime = for_run && !o->detach,
+    .no_pivot = o->no_pivot,
+    .no_new_keyring = o->no_new_keyring,
+    .preserve_fds = o->preserve_fds,
+  };
+  /* The child must not keep the state directory open: its lock would stay
+   * held for as long as the container waits for start. */
+  int dir_fd = l->dir.fd, root_fd = l->dir.root_fd;
+  int r = spawn(l, &args, err);
+  close(sv[1]);
+  (void) dir_fd;
+  (void) root_fd;
+  if (r < 0)
+    return -1;
+  if (supervise_setup(l, err) < 0)
+    return -1;
+  struct process_info info;
+  if (!process_info_read(l->pid, &info))
+    return hutch_fail(err, ESRCH, "the container process exited during create");
+  l->rec.pid = (oci_opt_i64) { l->pid, true };
+  l->rec.start_time = (oci_opt_u64) { info.start_time, true };
+  l->rec.phase = (char *) "created";
+  if (record_write(l->dir.fd, &l->rec, err) < 0)
+    return -1;
+  if (o->pid_file && pid_file_write(o->pid_file, l->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+void launch_abort(struct launch *l)
+{
+  if (l->pid > 0) {
+    kill(l->pid, SIGKILL);
+    waitpid(l->pid, NULL, 0);
+    l->pid = 0;
+  }
+  struct hutch_error *err = NULL;
+  if (l->cgroups_created && cgroup_remove(&l->cgroups, &err) < 0)
+    log_warning("%s", err->msg);
+  hutch_error_free(err);
+  err = NULL;
+  l->cgroups_created = false;
+  if (l->dir_created && container_dir_remove(&l->dir, &err) < 0)
+    log_warning("%s", err->msg);
+  hutch_error_free(err);
+  l->dir_created = false;
+}
+
+void launch_release(struct launch *l)
+{
+  if (l->sync_fd >= 0)
+    close(l->sync_fd);
+  if (l->console_fd >= 0)
+    close(l->console_fd);
+  if (l->start_listen_fd >= 0)
+    close(l->start_listen_fd);
+  if (l->pty_master >= 0)
+    close(l->pty_master);
+  container_dir_close(&l->dir);
+  cgroup_set_release(&l->cgroups);
+  cgroup_layout_release(&l->layout);
+  ns_plan_release(&l->ns);
+  oci_config_free(l->cfg);
+  free(l->config_text);
+  free(l->bundle);
+  free(l->rootfs);
+  memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,143 @@
+/* state, kill, delete and ps of an existing container. */
+#include "backend/native/native.h"
+#include "engine/process_info.h"
+#include "spec/config.h"
+#include "spec/names.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Opens, locks and reads a container; on success the caller releases. */
+static int open_container(const struct hutch_runtime *rt, const char *id, struct container_dir *dir,
+                          struct arena *arena, struct container_record **rec, struct hutch_error **err)
+{
+  if (container_dir_open(rt->root, id, dir, err) < 0)
+    return -1;
+  arena_init(arena);
+  if (record_read(dir->fd, arena, rec, err) < 0) {
+    arena_release(arena);
+    container_dir_close(dir);
+    return -1;
+  }
+  return 0;
+}
+
+int native_state(const struct hutch_runtime *rt, const char *id, struct strbuf *json, struct hutch_error **err)
+{
+  struct container_dir dir;
+  struct arena arena;
+  struct container_record *rec;
+  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
+  struct oci_state st;
+  record_to_state(rec, container_status(dir.fd, rec), &st);
+  oci_state_write(json, &st, "  ");
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return 0;
+}
+
+static int signal_init(const struct container_record *rec, int sig, struct hutch_error **err)
+{
+  pid_t pid = (pid_t) rec->pid.value;
+  cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+  /* The pidfd pins the process; the start time proves it is ours. */
+  if (pidfd < 0 || !process_is_alive(pid, rec->start_time.value))
+    return hutch_fail(err, ESRCH, "container not running");
+  if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+    return hutch_fail_errno(err, "kill");
+  return 0;
+}
+
+int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool all, struct hutch_error **err)
+{
+  struct container_dir dir;
+  struct arena arena;
+  struct container_record *rec;
+  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
+  int r = 0;
+  enum oci_status status = container_status(dir.fd, rec);
+  if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED) {
+    r = hutch_fail(err, 0, "container not running");
+  } else if (all) {
+    struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+    r = cgroup_signal_all(&set, sig, err);
+  } else {
+    r = signal_init(rec, sig, err);
+  }
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return r;
+}
+
+int native_delete(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err)
+{
+  struct container_dir dir;
+  if (container_dir_open(rt->root, id, &dir, err) < 0) {
+    /* delete -f of what is not there succeeds: containerd relies on it. */
+    if (force && (*err)->code == ENOENT) {
+      hutch_error_free(*err);
+      *err = NULL;
+      return 0;
+    }
+    return -1;
+  }
+  struct arena arena;
+  arena_init(&arena);
+  struct container_record *rec = NULL;
+  int r = -1;
+  if (record_read(dir.fd, &arena, &rec, err) < 0) {
+    /* No readable state: a crash before it was written. Nothing runs. */
+    if (force) {
+      hutch_error_free(*err);
+      *err = NULL;
+      r = container_dir_remove(&dir, err);
+    }
+    goto out;
+  }
+  enum oci_status status = container_status(dir.fd, rec);
+  if ((status == OCI_STATUS_RUNNING || status == OCI_STATUS_PAUSED) && !force) {
+    hutch_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
+               oci_enum_name(&oci_enum_status, status));
+    goto out;
+  }
+  if (status == OCI_STATUS_CREATING && !force) {
+    hutch_fail(err, 0, "cannot delete container %s while it is being created", id);
+    goto out;
+  }
+  struct hutch_error *cfg_err = NULL;
+  struct oci_config *cfg = snapshot_read(dir.fd, &cfg_err);
+  hutch_error_free(cfg_err);
+  r = container_destroy(&dir, rec, cfg, err);
+  oci_config_free(cfg);
+out:
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return r;
+}
+
+int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err)
+{
+  struct container_dir dir;
+  struct arena arena;
+  struct container_record *rec;
+  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
+  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+  int r;
+  if (container_status(dir.fd, rec) == OCI_STATUS_STOPPED && !set.n)
+    r = hutch_fail(err, 0, "container not running");
+  else
+    r = cgroup_pids(&set, pids, n, err);
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return r;
+}

@@ -1,0 +1,102 @@
+#pragma once
+/* Internal to the native backend: how create, start, run, exec and the
+ * rest share the container launch. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "backend/backend.h"
+#include "engine/cgroup.h"
+#include "engine/namespaces.h"
+#include "engine/state_store.h"
+#include "spec/model.h"
+#include "util/error.h"
+
+/* What the init process (the container's pid 1, or its first process) gets
+ * from the runtime; it inherits it through the fork. */
+struct init_args {
+  const struct oci_config *cfg;
+  const char *id;
+  const char *bundle;
+  const char *rootfs;
+  const struct ns_plan *ns;
+  const struct cgroup_layout *cgroup_layout;
+  const struct cgroup_set *cgroups;
+  int sync_fd;          /* the child's end */
+  int start_listen_fd;  /* create: start.sock, where `start` connects; -1 for run */
+  int console_fd;       /* connected --console-socket, -1 if none */
+  bool pty_to_runtime;  /* run in the foreground with a terminal: master goes to the runtime */
+  bool wait_userns_map; /* the runtime writes our uid/gid maps */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds; /* fds 3 .. 3+preserve_fds-1 are handed over */
+  char **extra_env; /* LISTEN_FDS etc. */
+  size_t n_extra_env;
+};
+
+void __attribute__((noreturn)) native_init(const struct init_args *args);
+
+/* A container being launched, from create to "ready". */
+struct launch {
+  const struct hutch_runtime *rt;
+  const struct hutch_create_opts *opts;
+  char *bundle; /* absolute */
+  char *rootfs; /* absolute */
+  struct oci_config *cfg;
+  char *config_text;
+  size_t config_len;
+  struct container_dir dir;
+  struct cgroup_layout layout;
+  struct cgroup_set cgroups;
+  struct ns_plan ns;
+  struct container_record rec;
+  int sync_fd;
+  int console_fd;
+  int start_listen_fd;
+  int pty_master; /* run in the foreground with a terminal */
+  pid_t pid;
+  bool dir_created, cgroups_created;
+};
+
+/* create's work up to a parked init: on failure everything made is undone. */
+int launch_container(struct launch *l, bool for_run, struct hutch_error **err);
+/* Undoes a launch that failed or that `run` finished. */
+void launch_abort(struct launch *l);
+void launch_release(struct launch *l);
+
+/* The state JSON for hooks and `state`. */
+char *record_state_json(const struct container_record *rec, enum oci_status status, pid_t pid_override);
+
+/* Kills what is left, runs poststop hooks (warnings only), removes the
+ * cgroups and the state directory: lifecycle step 12 and 13. */
+int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
+                      struct hutch_error **err);
+
+/* Reads the config.json snapshot taken at create. */
+struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err);
+
+/* Sends SIGKILL and waits (up to about 10 s) until the process is gone. */
+void kill_and_wait(const struct container_record *rec);
+
+/* Waits for a child in the foreground: forwards signals, proxies the pty,
+ * returns the exit status (128+N for signal N). */
+int foreground_wait(pid_t pid, int pty_master, int *status, struct hutch_error **err);
+
+/* Writes the pid, digits only, atomically (temp + rename) to path. */
+int pid_file_write(const char *path, pid_t pid, struct hutch_error **err);
+
+/* The operations (backend.h documents them). */
+int native_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err);
+int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
+int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
+               struct hutch_error **err);
+int native_state(const struct hutch_runtime *rt, const char *id, struct strbuf *json, struct hutch_error **err);
+int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool all, struct hutch_error **err);
+int native_delete(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err);
+int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
+                struct hutch_error **err);
+int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
+
+/* Applies the native backend's refusals: fields it does not honour. */
+int native_check_support(const struct oci_config *cfg, struct hutch_error **err);
+void native_describe(struct oci_support *out, struct arena *arena);

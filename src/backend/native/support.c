@@ -1,0 +1,84 @@
+/* What the native backend honours at this commit: its features document and
+ * the fields it refuses. One table, so `features`, `validate --backend
+ * native` and create's refusals always agree. */
+#include "backend/native/native.h"
+#include "spec/names.h"
+#include "spec/support.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+
+#include <string.h>
+
+/* Valid fields the engine does not apply yet: create refuses them. */
+static const char *const unhonoured[] = {
+  "process.scheduler",
+  "process.ioPriority",
+  "process.execCPUAffinity",
+  "linux.personality",
+  "linux.resources.memory",
+  "linux.resources.cpu",
+  "linux.resources.blockIO",
+  "linux.resources.hugepageLimits",
+  "linux.resources.network",
+  "linux.resources.pids",
+  "linux.resources.rdma",
+  "linux.resources.unified",
+};
+
+static void strings_from(struct arena *a, oci_strings *out, const char *const *names, size_t n, const char *skip1,
+                         const char *skip2, const char *skip3)
+{
+  char **items = arena_calloc(a, n ? n : 1, sizeof *items);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *name = names[i];
+    if ((skip1 && strcmp(name, skip1) == 0) || (skip2 && strcmp(name, skip2) == 0) ||
+        (skip3 && strcmp(name, skip3) == 0))
+      continue;
+    items[k++] = (char *) name;
+  }
+  *out = (oci_strings) { items, k, true };
+}
+
+void native_describe(struct oci_support *out, struct arena *a)
+{
+  hutch_describe_unimplemented(out, a, "native");
+  struct oci_features *f = (struct oci_features *) out->features;
+  struct oci_features_linux *l = f->linux_;
+  strings_from(a, &f->hooks, oci_enum_hook_kind.names, oci_enum_hook_kind.count, NULL, NULL, NULL);
+  /* idmap/ridmap and tmpcopyup are recognised but not applied yet. */
+  strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "idmap", "ridmap", "tmpcopyup");
+  strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
+  strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
+  l->cgroup->v1 = (oci_opt_bool) { true, true };
+  l->cgroup->v2 = (oci_opt_bool) { true, true };
+  out->implemented = true;
+  out->unhonoured = unhonoured;
+  out->n_unhonoured = sizeof unhonoured / sizeof *unhonoured;
+}
+
+/* Create turns every "not honoured" warning into a refusal, and adds what
+ * this engine needs: its own mount namespace. */
+int native_check_support(const struct oci_config *cfg, struct hutch_error **err)
+{
+  struct arena arena;
+  arena_init(&arena);
+  struct oci_support support;
+  native_describe(&support, &arena);
+  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  oci_config_check_support(cfg, &support, &diags);
+  arena_release(&arena);
+  for (size_t i = 0; i < diags.len; i++) {
+    const struct diag *d = &diags.items[i];
+    if (d->level == DIAG_WARNING && strstr(d->message, "not honoured"))
+      return hutch_fail(err, 0, "%s: %s", d->path, strstr(d->message, "set, but") ? "not implemented yet by the native backend" : d->message);
+  }
+  bool mount_ns = false;
+  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++)
+    mount_ns |= cfg->linux_->namespaces.items[i].type.value == OCI_NS_MOUNT;
+  if (!mount_ns)
+    return hutch_fail(err, 0, "linux.namespaces: the native backend needs a \"mount\" namespace");
+  if (!cfg->root)
+    return hutch_fail(err, 0, "root: required");
+  return 0;
+}

@@ -1,0 +1,26 @@
+#pragma once
+/* OCI mount options (config.md's table) turned into what mount(2) and
+ * mount_setattr(2) take. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spec/model.h"
+
+struct mount_plan {
+  unsigned long flags;       /* MS_* for the mount itself (MS_BIND, MS_RDONLY, ...) */
+  unsigned long cleared;     /* MS_* an option asked to clear ("rw", "suid", "dev"...) */
+  unsigned long propagation; /* MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE, maybe | MS_REC */
+  uint64_t attr_set;         /* MOUNT_ATTR_* to apply recursively (the "r" options) */
+  uint64_t attr_clr;
+  bool recursive_attrs; /* some "r" option was given: mount_setattr(AT_RECURSIVE) */
+  bool idmap;  /* "idmap" or "ridmap" */
+  bool ridmap; /* "ridmap": recursive */
+  bool tmpcopyup;
+  char *data; /* the options mount(8) does not know, comma-joined; NULL if none */
+};
+
+/* Never fails: unknown options become filesystem data, as the spec says. */
+void mount_plan_build(const oci_strings *options, struct mount_plan *out);
+void mount_plan_release(struct mount_plan *plan);
+
+bool mount_plan_is_bind(const struct mount_plan *plan);

@@ -1,0 +1,206 @@
+/* mounts[]: one entry at a time, targets resolved inside the root. */
+#include "engine/mount_options.h"
+#include "engine/rootfs.h"
+#include "engine/safe_path.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Flags the kernel keeps on a bind mount made in a user namespace and
+ * refuses to drop on remount: keep them, or the remount fails with EPERM. */
+static unsigned long locked_flags(const char *target)
+{
+  struct statvfs st;
+  if (statvfs(target, &st) < 0)
+    return 0;
+  unsigned long flags = 0;
+  if (st.f_flag & ST_NOSUID)
+    flags |= MS_NOSUID;
+  if (st.f_flag & ST_NODEV)
+    flags |= MS_NODEV;
+  if (st.f_flag & ST_NOEXEC)
+    flags |= MS_NOEXEC;
+  if (st.f_flag & ST_RDONLY)
+    flags |= MS_RDONLY;
+  return flags;
+}
+
+static int set_propagation(const char *target, unsigned long propagation, const char *what, struct hutch_error **err)
+{
+  if (propagation && mount(NULL, target, NULL, propagation, NULL) < 0)
+    return hutch_fail_errno(err, "%s: set propagation", what);
+  return 0;
+}
+
+/* The "r" options: mount_setattr over the whole tree just mounted. */
+static int set_recursive_attrs(int root_fd, const char *dest, const struct mount_plan *plan, const char *what,
+                               struct hutch_error **err)
+{
+  if (!plan->recursive_attrs)
+    return 0;
+  /* Re-resolve: the fd taken before mounting names the covered directory. */
+  cleanup_close int fd = safe_open(root_fd, dest, O_PATH, 0);
+  if (fd < 0)
+    return hutch_fail_errno(err, "%s: reopen", what);
+  struct mount_attr attr = { .attr_set = plan->attr_set, .attr_clr = plan->attr_clr };
+  if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return hutch_fail_errno(err, "%s: mount_setattr", what);
+  return 0;
+}
+
+static int bind_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_plan *plan,
+                      const char *dest, const char *what, struct hutch_error **err)
+{
+  const char *src = m->source;
+  cleanup_free char *joined = NULL;
+  if (src[0] != '/')
+    src = joined = xasprintf("%s/%s", ctx->bundle, src);
+  struct stat st;
+  if (stat(src, &st) < 0)
+    return hutch_fail_errno(err, "%s: source %s", what, src);
+  cleanup_close int target = safe_ensure(ctx->root_fd, dest, S_ISDIR(st.st_mode), err);
+  if (target < 0)
+    return hutch_error_prefix(err, "%s: ", what);
+  char tpath[32];
+  fd_path(target, tpath);
+  if (mount(src, tpath, NULL, MS_BIND | (plan->flags & MS_REC), NULL) < 0)
+    return hutch_fail_errno(err, "%s: bind %s", what, src);
+  /* A bind mount ignores every other flag: they need a remount. */
+  unsigned long extra = plan->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+  if (extra || plan->cleared) {
+    cleanup_close int mounted = safe_open(ctx->root_fd, dest, O_PATH, 0);
+    if (mounted < 0)
+      return hutch_fail_errno(err, "%s: reopen", what);
+    char mpath[32];
+    fd_path(mounted, mpath);
+    unsigned long keep = locked_flags(mpath) & ~plan->cleared & ~MS_RDONLY;
+    if (mount(NULL, mpath, NULL, MS_REMOUNT | MS_BIND | extra | keep, NULL) < 0)
+      return hutch_fail_errno(err, "%s: remount with its options", what);
+  }
+  return 0;
+}
+
+static int fs_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_plan *plan,
+                    const char *dest, const char *what, struct hutch_error **err)
+{
+  cleanup_close int target = safe_ensure(ctx->root_fd, dest, true, err);
+  if (target < 0)
+    return hutch_error_prefix(err, "%s: ", what);
+  char tpath[32];
+  fd_path(target, tpath);
+  const char *type = m->type ? m->type : "none";
+  const char *source = m->source ? m->source : type;
+  if (mount(source, tpath, type, plan->flags, plan->data) == 0)
+    return 0;
+  /* sysfs cannot be mounted in a user namespace that does not own the
+   * network namespace: bind the host's instead, as runc does. */
+  if (errno == EPERM && strcmp(type, "sysfs") == 0 && ctx->userns) {
+    if (mount("/sys", tpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+      return hutch_fail_errno(err, "%s: bind /sys in place of sysfs", what);
+    return 0;
+  }
+  return hutch_fail_errno(err, "%s: mount %s", what, type);
+}
+
+/* A "cgroup" mount: on v2 one cgroup2 filesystem; on v1 and hybrid hosts a
+ * tmpfs holding one directory per hierarchy. With a cgroup namespace (and no
+ * user namespace, where v1 cannot be mounted) the hierarchies are mounted
+ * afresh, rooted at the container's cgroup; otherwise the container's
+ * directories are bound there. */
+static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *plan, const char *dest,
+                        const char *what, struct hutch_error **err)
+{
+  const struct cgroup_layout *layout = ctx->cgroup_layout;
+  const struct cgroup_set *set = ctx->cgroup_set;
+  unsigned long flags = plan->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
+  cleanup_close int target = safe_ensure(ctx->root_fd, dest, true, err);
+  if (target < 0)
+    return hutch_error_prefix(err, "%s: ", what);
+  char tpath[32];
+  fd_path(target, tpath);
+  bool fresh = ctx->cgroupns && !ctx->userns;
+
+  if (layout->kind == CGROUP_LAYOUT_V2) {
+    if (fresh || (ctx->cgroupns && ctx->userns)) {
+      if (mount("cgroup2", tpath, "cgroup2", flags, NULL) < 0)
+        return hutch_fail_errno(err, "%s: mount cgroup2", what);
+    } else if (mount(set->dirs[0], tpath, NULL, MS_BIND | MS_REC, NULL) < 0) {
+      return hutch_fail_errno(err, "%s: bind %s", what, set->dirs[0]);
+    }
+    return 0;
+  }
+
+  if (mount("tmpfs", tpath, "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
+    return hutch_fail_errno(err, "%s: mount tmpfs", what);
+  cleanup_close int top = safe_open(ctx->root_fd, dest, O_PATH | O_DIRECTORY, 0);
+  if (top < 0)
+    return hutch_fail_errno(err, "%s: reopen", what);
+  for (size_t i = 0; i < layout->n; i++) {
+    const struct cgroup_hierarchy *h = &layout->items[i];
+    const char *name = strrchr(h->mountpoint, '/');
+    name = name ? name + 1 : h->mountpoint;
+    if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
+      return hutch_fail_errno(err, "%s: mkdir %s", what, name);
+    cleanup_close int sub = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0)
+      return hutch_fail_errno(err, "%s: open %s", what, name);
+    char spath[32];
+    fd_path(sub, spath);
+    int r;
+    if (fresh && h->version == CGROUP_V1)
+      r = mount("cgroup", spath, "cgroup", flags, h->controllers);
+    else if (fresh)
+      r = mount("cgroup2", spath, "cgroup2", flags, NULL);
+    else
+      r = mount(set->dirs[i], spath, NULL, MS_BIND | MS_REC, NULL);
+    if (r < 0)
+      return hutch_fail_errno(err, "%s: mount the %s hierarchy", what, name);
+    if (!fresh && (flags & MS_RDONLY) &&
+        mount(NULL, spath, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(spath) & ~MS_RDONLY), NULL) < 0)
+      return hutch_fail_errno(err, "%s: make %s read-only", what, name);
+  }
+  char top_path[32];
+  if ((flags & MS_RDONLY) && mount(NULL, fd_path(top, top_path), NULL, MS_REMOUNT | flags, "mode=755") < 0)
+    return hutch_fail_errno(err, "%s: make the tmpfs read-only", what);
+  return 0;
+}
+
+int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err)
+{
+  char what[64];
+  snprintf(what, sizeof what, "mounts[%zu]", index);
+  struct mount_plan plan;
+  mount_plan_build(&m->options, &plan);
+  /* Relative destinations are relative to "/" (deprecated since 1.2.0). */
+  const char *dest = m->destination;
+  int r;
+  if (plan.idmap)
+    r = hutch_fail(err, 0, "%s.options: ID-mapped mounts (idmap/ridmap) are not implemented yet", what);
+  else if (plan.tmpcopyup)
+    r = hutch_fail(err, 0, "%s.options: tmpcopyup is not implemented yet", what);
+  else if (mount_plan_is_bind(&plan))
+    r = bind_mount(ctx, m, &plan, dest, what, err);
+  else if (m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
+    r = cgroup_mount(ctx, &plan, dest, what, err);
+  else
+    r = fs_mount(ctx, m, &plan, dest, what, err);
+  if (r == 0 && plan.propagation) {
+    cleanup_close int fd = safe_open(ctx->root_fd, dest, O_PATH, 0);
+    char p[32];
+    r = fd < 0 ? hutch_fail_errno(err, "%s: reopen", what) : set_propagation(fd_path(fd, p), plan.propagation, what, err);
+  }
+  if (r == 0)
+    r = set_recursive_attrs(ctx->root_fd, dest, &plan, what, err);
+  mount_plan_release(&plan);
+  return r;
+}

@@ -1,0 +1,173 @@
+#include "engine/process_setup.h"
+#include "engine/caps.h"
+#include "spec/names.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int process_set_rlimits(const struct oci_process *p, struct hutch_error **err)
+{
+  for (size_t i = 0; i < p->rlimits.len; i++) {
+    const struct oci_rlimit *r = &p->rlimits.items[i];
+    int resource = oci_rlimit_lookup(r->type);
+    struct rlimit lim = { (rlim_t) r->soft, (rlim_t) r->hard };
+    if (resource < 0 || setrlimit(resource, &lim) < 0)
+      return hutch_fail_errno(err, "process.rlimits[%zu]: set %s to %llu/%llu", i, r->type,
+                              (unsigned long long) r->soft, (unsigned long long) r->hard);
+  }
+  return 0;
+}
+
+int process_set_oom_score_adj(const struct oci_process *p, struct hutch_error **err)
+{
+  if (!p->oom_score_adj.set)
+    return 0; /* the spec: leave it alone when unset */
+  char buf[16];
+  int n = snprintf(buf, sizeof buf, "%d", (int) p->oom_score_adj.value);
+  cleanup_close int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write(fd, buf, (size_t) n) != n)
+    return hutch_fail_errno(err, "process.oomScoreAdj: write %s", buf);
+  return 0;
+}
+
+int process_set_identity(const struct oci_process *p, bool setgroups_allowed, struct hutch_error **err)
+{
+  struct cap_sets sets;
+  bool caps = p->capabilities != NULL;
+  if (caps) {
+    caps_from_config(p->capabilities, &sets);
+    if (caps_drop_bounding(&sets, err) < 0)
+      return -1;
+  }
+  uid_t uid = p->user ? p->user->uid.value : 0;
+  gid_t gid = p->user ? p->user->gid.value : 0;
+  if (setgroups_allowed) {
+    size_t n = p->user ? p->user->additional_gids.len : 0;
+    if (setgroups(n, n ? (const gid_t *) p->user->additional_gids.items : NULL) < 0)
+      return hutch_fail_errno(err, "process.user.additionalGids: setgroups");
+  } else if (p->user && p->user->additional_gids.len) {
+    return hutch_fail(err, EPERM, "process.user.additionalGids: setgroups is denied in this user namespace");
+  }
+  if (setresgid(gid, gid, gid) < 0)
+    return hutch_fail_errno(err, "process.user.gid: setgid %u", (unsigned) gid);
+  /* Keep the permitted set across the uid change; capset decides after. */
+  if (caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return hutch_fail_errno(err, "prctl(PR_SET_KEEPCAPS)");
+  if (setresuid(uid, uid, uid) < 0)
+    return hutch_fail_errno(err, "process.user.uid: setuid %u", (unsigned) uid);
+  if (caps && caps_set(&sets, err) < 0)
+    return -1;
+  if (p->user && p->user->umask.set)
+    umask((mode_t) p->user->umask.value);
+  if (p->no_new_privileges.value && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return hutch_fail_errno(err, "process.noNewPrivileges: prctl");
+  return 0;
+}
+
+int process_enter_cwd(const char *cwd, struct hutch_error **err)
+{
+  if (chdir(cwd) < 0)
+    return hutch_fail_errno(err, "process.cwd: chdir %s", cwd);
+  char buf[4096];
+  /* getcwd reports a directory outside the root as "(unreachable)/..."
+   * (or fails): the signature of a leaked host directory (CVE-2024-21626). */
+  if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+    return hutch_fail(err, EPERM, "process.cwd: %s is outside the container", cwd);
+  return 0;
+}
+
+static const char *env_get(char *const *env, const char *name)
+{
+  size_t n = strlen(name);
+  for (; env && *env; env++)
+    if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+      return *env + n + 1;
+  return NULL;
+}
+
+/* The home directory of uid in the container's /etc/passwd, or "/". */
+static char *home_of(uid_t uid)
+{
+  cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+  char line[1024];
+  while (f && fgets(line, sizeof line, f)) {
+    char *fields[7];
+    char *p = line;
+    int n = 0;
+    for (char *tok; n < 7 && (tok = strsep(&p, ":")); n++)
+      fields[n] = tok;
+    if (n >= 6 && strtoul(fields[2], NULL, 10) == uid && fields[5][0])
+      return xasprintf("HOME=%s", fields[5]);
+  }
+  return xstrdup("HOME=/");
+}
+
+char **process_environment(const struct oci_process *p, char **extra, size_t n_extra)
+{
+  size_t n = p->env.len;
+  char **env = xcalloc(n + n_extra + 2, sizeof *env);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (p->env.items[i])
+      env[k++] = p->env.items[i];
+  for (size_t i = 0; i < n_extra; i++)
+    env[k++] = extra[i];
+  if (!env_get(env, "HOME"))
+    env[k++] = home_of(p->user ? p->user->uid.value : 0);
+  env[k] = NULL;
+  return env;
+}
+
+static bool is_executable_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+char *process_find_executable(const char *arg0, char *const *env, struct hutch_error **err)
+{
+  if (strchr(arg0, '/')) {
+    if (!is_executable_file(arg0))
+      return hutch_fail_errno(err, "exec: \"%s\"", arg0), NULL;
+    return xstrdup(arg0);
+  }
+  const char *path = env_get(env, "PATH");
+  if (!path)
+    path = DEFAULT_PATH;
+  cleanup_free char *copy = xstrdup(path);
+  char *p = copy;
+  for (char *dir; (dir = strsep(&p, ":"));) {
+    char *candidate = xasprintf("%s/%s", *dir ? dir : ".", arg0);
+    if (is_executable_file(candidate))
+      return candidate;
+    free(candidate);
+  }
+  hutch_fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+  return NULL;
+}
+
+int process_prepare_fds(int first_to_close, struct hutch_error **err)
+{
+  for (int fd = 3; fd < first_to_close; fd++) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+      return hutch_fail_errno(err, "preserve fd %d", fd);
+  }
+  if (syscall(SYS_close_range, (unsigned) first_to_close, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return hutch_fail_errno(err, "close_range");
+  return 0;
+}

@@ -1,0 +1,178 @@
+/* The root filesystem sequence (see rootfs.h for the order). */
+#include "engine/rootfs.h"
+#include "engine/safe_path.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static unsigned long propagation_flag(int value)
+{
+  switch (value) {
+  case OCI_PROPAGATION_SHARED:
+    return MS_SHARED;
+  case OCI_PROPAGATION_SLAVE:
+    return MS_SLAVE;
+  case OCI_PROPAGATION_UNBINDABLE:
+    return MS_UNBINDABLE;
+  default:
+    return MS_PRIVATE;
+  }
+}
+
+int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err)
+{
+  const struct oci_linux *l = ctx->cfg->linux_;
+  /* Nothing mounted from here on may reach the host. A shared root starts
+   * private, then becomes shared after pivot_root in a new peer group. */
+  unsigned long first = MS_SLAVE;
+  if (l && l->rootfs_propagation.set && l->rootfs_propagation.value != OCI_PROPAGATION_SLAVE)
+    first = MS_PRIVATE;
+  if (mount(NULL, "/", NULL, MS_REC | first, NULL) < 0)
+    return hutch_fail_errno(err, "make / %s", first == MS_SLAVE ? "rslave" : "rprivate");
+  /* pivot_root needs the new root to be a mount point. */
+  if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return hutch_fail_errno(err, "bind the root filesystem %s", ctx->rootfs);
+  ctx->root_fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ctx->root_fd < 0)
+    return hutch_fail_errno(err, "open the root filesystem %s", ctx->rootfs);
+  for (size_t i = 0; i < ctx->cfg->mounts.len; i++)
+    if (mount_entry(ctx, &ctx->cfg->mounts.items[i], i, err) < 0)
+      return -1;
+  return devices_create(ctx, err);
+}
+
+static int pivot(int root_fd, struct hutch_error **err)
+{
+  /* pivot_root(".", ".") stacks the old root under the new one; detaching
+   * it leaves no path to the host. */
+  if (fchdir(root_fd) < 0)
+    return hutch_fail_errno(err, "chdir to the root filesystem");
+  if (syscall(SYS_pivot_root, ".", ".") < 0)
+    return hutch_fail_errno(err, "pivot_root");
+  if (umount2(".", MNT_DETACH) < 0)
+    return hutch_fail_errno(err, "detach the old root");
+  if (chdir("/") < 0)
+    return hutch_fail_errno(err, "chdir /");
+  return 0;
+}
+
+/* --no-pivot: for a root on a ramdisk, where pivot_root is impossible. */
+static int move_root(const char *rootfs, struct hutch_error **err)
+{
+  if (chdir(rootfs) < 0)
+    return hutch_fail_errno(err, "chdir to %s", rootfs);
+  if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+    return hutch_fail_errno(err, "move %s to /", rootfs);
+  if (chroot(".") < 0)
+    return hutch_fail_errno(err, "chroot");
+  if (chdir("/") < 0)
+    return hutch_fail_errno(err, "chdir /");
+  return 0;
+}
+
+int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err)
+{
+  int r = no_pivot ? move_root(ctx->rootfs, err) : pivot(ctx->root_fd, err);
+  close(ctx->root_fd);
+  ctx->root_fd = -1;
+  if (r < 0)
+    return -1;
+  const struct oci_linux *l = ctx->cfg->linux_;
+  if (l && l->rootfs_propagation.set && mount(NULL, "/", NULL, MS_REC | propagation_flag(l->rootfs_propagation.value), NULL) < 0)
+    return hutch_fail_errno(err, "linux.rootfsPropagation: set on /");
+  return 0;
+}
+
+static int write_sysctl(const struct oci_kv *kv, struct hutch_error **err)
+{
+  cleanup_free char *path = xasprintf("/proc/sys/%s", kv->key);
+  for (char *p = path + strlen("/proc/sys/"); *p; p++)
+    if (*p == '.')
+      *p = '/';
+  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return hutch_fail_errno(err, "linux.sysctl.%s: open %s", kv->key, path);
+  size_t len = strlen(kv->value);
+  if (write(fd, kv->value, len) != (ssize_t) len)
+    return hutch_fail_errno(err, "linux.sysctl.%s: write \"%s\"", kv->key, kv->value);
+  return 0;
+}
+
+static unsigned long mount_flags_of(const char *path)
+{
+  struct statvfs st;
+  unsigned long flags = 0;
+  if (statvfs(path, &st) == 0) {
+    if (st.f_flag & ST_NOSUID)
+      flags |= MS_NOSUID;
+    if (st.f_flag & ST_NODEV)
+      flags |= MS_NODEV;
+    if (st.f_flag & ST_NOEXEC)
+      flags |= MS_NOEXEC;
+  }
+  return flags;
+}
+
+static int make_readonly(const char *path, size_t i, struct hutch_error **err)
+{
+  cleanup_close int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.readonlyPaths[%zu]: %s", i, path);
+  char p[32];
+  fd_path(fd, p);
+  if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: bind %s", i, path);
+  cleanup_close int mounted = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  if (mounted < 0)
+    return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: reopen %s", i, path);
+  fd_path(mounted, p);
+  if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags_of(p), NULL) < 0)
+    return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: make %s read-only", i, path);
+  return 0;
+}
+
+static int mask(const char *path, size_t i, struct hutch_error **err)
+{
+  cleanup_close int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.maskedPaths[%zu]: %s", i, path);
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hutch_fail_errno(err, "linux.maskedPaths[%zu]: stat %s", i, path);
+  char p[32];
+  fd_path(fd, p);
+  int r = S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0")
+                              : mount("/dev/null", p, NULL, MS_BIND, NULL);
+  if (r < 0)
+    return hutch_fail_errno(err, "linux.maskedPaths[%zu]: mask %s", i, path);
+  return 0;
+}
+
+int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err)
+{
+  const struct oci_linux *l = cfg->linux_;
+  if (l) {
+    for (size_t i = 0; i < l->sysctl.len; i++)
+      if (write_sysctl(&l->sysctl.items[i], err) < 0)
+        return -1;
+    for (size_t i = 0; i < l->readonly_paths.len; i++)
+      if (make_readonly(l->readonly_paths.items[i], i, err) < 0)
+        return -1;
+    for (size_t i = 0; i < l->masked_paths.len; i++)
+      if (mask(l->masked_paths.items[i], i, err) < 0)
+        return -1;
+  }
+  if (cfg->root && cfg->root->readonly.value &&
+      mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags_of("/"), NULL) < 0)
+    return hutch_fail_errno(err, "root.readonly: remount / read-only");
+  return 0;
+}

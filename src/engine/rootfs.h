@@ -1,0 +1,33 @@
+#pragma once
+/* The container's root filesystem, in the order the spec implies: mount
+ * propagation, the root bind, `mounts` in order, devices and /dev links
+ * (rootfs_prepare, before the hooks that run before pivot_root); pivot_root
+ * (rootfs_pivot); then sysctl, readonlyPaths, maskedPaths and a read-only
+ * root (rootfs_finish). Every path inside the root is resolved against an fd
+ * of it, so the image cannot redirect a mount to the host. */
+#include <stdbool.h>
+
+#include "engine/cgroup.h"
+#include "spec/model.h"
+#include "util/error.h"
+
+struct rootfs_ctx {
+  const struct oci_config *cfg;
+  const char *bundle; /* absolute */
+  const char *rootfs; /* absolute host path of root.path */
+  bool userns;        /* in a new user namespace: device nodes are bound from the host */
+  bool cgroupns;      /* in a new cgroup namespace */
+  const struct cgroup_layout *cgroup_layout;
+  const struct cgroup_set *cgroup_set;
+  int root_fd; /* set by rootfs_prepare */
+};
+
+int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err);
+int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err);
+int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err);
+
+/* One entry of `mounts`, already inside the new mount namespace. */
+int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err);
+
+/* Default devices and linux.devices, /dev/ptmx and the /dev symlinks. */
+int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err);

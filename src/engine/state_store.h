@@ -1,0 +1,74 @@
+#pragma once
+/* Where hutch keeps what it knows about containers: <root>/<id>/ holds
+ * state.json (written atomically), the config.json snapshot taken at create,
+ * and start.sock while the container waits for `start`. Commands that change
+ * a container hold an exclusive lock on its directory. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec/model.h"
+#include "spec/state.h"
+#include "util/error.h"
+
+#define HUTCH_DEFAULT_ROOT "/run/hutch"
+#define STATE_FILE "state.json"
+#define CONFIG_SNAPSHOT "config.json"
+#define START_SOCKET "start.sock"
+
+/* runc's rule: [A-Za-z0-9_+.-], not empty, not "." or "..". */
+bool container_id_valid(const char *id);
+
+struct container_dir {
+  char *root; /* state root */
+  char *path; /* <root>/<id> */
+  char *id;
+  int root_fd;
+  int fd; /* the container directory, locked */
+};
+
+/* Creates <root>/<id> (and root, mode 0700, if missing) and locks it.
+ * EEXIST becomes "container with given ID already exists". */
+int container_dir_create(const char *root, const char *id, struct container_dir *out, struct hutch_error **err);
+
+/* Opens and locks an existing container directory; "container does not
+ * exist" when it is not there. */
+int container_dir_open(const char *root, const char *id, struct container_dir *out, struct hutch_error **err);
+
+/* Removes the directory and everything hutch put in it. */
+int container_dir_remove(struct container_dir *dir, struct hutch_error **err);
+void container_dir_close(struct container_dir *dir);
+
+/* What hutch records about a container: the OCI state plus what later
+ * commands need to manage it. */
+struct container_record {
+  char *oci_version;
+  char *id;
+  char *phase;     /* "creating" until create finished, then "created" */
+  oci_opt_i64 pid; /* host pid of the container process */
+  oci_opt_u64 start_time;
+  char *bundle;
+  char *rootfs;
+  char *created; /* RFC 3339 with nanoseconds, UTC */
+  char *backend;
+  oci_opt_bool own_pid_namespace; /* killing pid kills every process */
+  oci_strings cgroup_dirs;
+  oci_strings cgroup_created; /* "" where create made no directory */
+  oci_string_map annotations;
+  oci_opt_bool started; /* start (or run) released the process */
+};
+
+extern const struct oci_type container_record_type;
+
+int record_write(int dir_fd, const struct container_record *rec, struct hutch_error **err);
+/* Reads state.json into rec (allocated in arena). */
+int record_read(int dir_fd, struct arena *arena, struct container_record **out, struct hutch_error **err);
+
+/* The status now: creating, created, running or stopped. */
+enum oci_status container_status(int dir_fd, const struct container_record *rec);
+
+/* The OCI state of a record (what `state` prints and hooks receive). */
+void record_to_state(const struct container_record *rec, enum oci_status status, struct oci_state *out);
+
+/* RFC 3339 UTC time with nanoseconds, for `created`. */
+void rfc3339_now(char *buf, size_t size);

@@ -1,0 +1,32 @@
+#pragma once
+/* Messages between the runtime and the container's init over a
+ * SOCK_SEQPACKET socketpair: each send is one message, an optional fd rides
+ * along, and a closed peer reads as EOF. */
+#include <stdint.h>
+
+#include "util/error.h"
+
+enum sync_type {
+  SYNC_USERNS_MAPPED = 1, /* runtime -> init: uid/gid maps are written */
+  SYNC_CGROUP_DONE,       /* runtime -> init: init is in its cgroup */
+  SYNC_PRESTART,          /* init -> runtime: mounts done, run prestart/createRuntime */
+  SYNC_HOOKS_DONE,        /* runtime -> init: go on */
+  SYNC_READY,             /* init -> runtime: created, waiting for start */
+  SYNC_START,             /* runtime -> init: exec the process (run) */
+  SYNC_ERROR,             /* either way: text says what failed */
+  SYNC_PTY,               /* init -> runtime: the pty master (fd) for `run` to proxy */
+  SYNC_PID,               /* helper -> runtime: the pid of the process it started */
+};
+
+struct sync_msg {
+  uint32_t type;
+  int32_t value;
+  char text[1024];
+};
+
+int sync_send(int sock, enum sync_type type, int value, const char *text, int fd, struct hutch_error **err);
+/* Receives one message (and its fd, if any and fd != NULL, else -1). A
+ * closed peer gives an error with code EPIPE. */
+int sync_recv(int sock, struct sync_msg *msg, int *fd, struct hutch_error **err);
+/* Receives and expects type; a SYNC_ERROR becomes *err with its text. */
+int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, int *fd, struct hutch_error **err);
