@@ -50,8 +50,8 @@ for name in "${suites[@]}"; do
   tap=$results/$name.tap
   status=$(cat "$results/$name.status")
   read -r passed failed todo planned seen < <(awk '
-    /^ok /     { seen++; if ($0 ~ /# (TODO|SKIP)/) todo++; else passed++ }
-    /^not ok / { seen++; if ($0 ~ /# TODO/) todo++; else failed++ }
+    /^ok /     { seen++; if (toupper($0) ~ /# (TODO|SKIP)/) todo++; else passed++ }
+    /^not ok / { seen++; if (toupper($0) ~ /# TODO/) todo++; else failed++ }
     /^1\.\.[0-9]+/ { split($0, p, "\\.\\."); planned = p[2] + 0; has_plan = 1 }
     END { print passed + 0, failed + 0, todo + 0, (has_plan ? planned : -1), seen + 0 }' "$tap")
   problem=""

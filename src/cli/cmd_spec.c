@@ -29,7 +29,7 @@ static int spec_run(const struct cli_command *cmd, const struct cli_globals *glo
   oci_config_write(&out, cfg, "\t");
   strbuf_addc(&out, '\n');
   if (write_file_atomic_at(dirfd, "config.json", out.buf, out.len, 0644, ATOMIC_NO_REPLACE, &err) < 0) {
-    hutch_error_prefix(&err, "%s/", bundle);
+    hutch_error_prefix(&err, "bundle %s: ", bundle);
     return cli_report(cmd, err);
   }
   return 0;

@@ -100,7 +100,7 @@ static int validate_run(const struct cli_command *cmd, const struct cli_globals 
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   cleanup_config struct oci_config *cfg = NULL;
   if (oci_config_read(bundle_fd, "config.json", &cfg, &diags, &err) < 0) {
-    hutch_error_prefix(&err, "%s/", bundle);
+    hutch_error_prefix(&err, "bundle %s: ", bundle);
     return cli_report(cmd, err);
   }
   if (cfg) {

@@ -58,6 +58,9 @@ static const struct cli_command *find_command(const char *name)
 /* One line on stderr plus a hint, as for every usage error. */
 static int usage_error(const char *context, const char *msg)
 {
+  /* containerd reads the log file, not stderr, for the error. */
+  if (!log_to_stderr())
+    log_error("%s%s%s", context ? context : "", context ? ": " : "", msg);
   fprintf(stderr, "hutch: %s%s%s\n", context ? context : "", context ? ": " : "", msg);
   if (context)
     fprintf(stderr, "Run 'hutch %s --help' for usage.\n", context);

@@ -14,14 +14,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The propagation is applied recursively either way, so "rshared" and
+ * "shared" are the same here. */
 static unsigned long propagation_flag(int value)
 {
   switch (value) {
   case OCI_PROPAGATION_SHARED:
+  case OCI_PROPAGATION_RSHARED:
     return MS_SHARED;
   case OCI_PROPAGATION_SLAVE:
+  case OCI_PROPAGATION_RSLAVE:
     return MS_SLAVE;
   case OCI_PROPAGATION_UNBINDABLE:
+  case OCI_PROPAGATION_RUNBINDABLE:
     return MS_UNBINDABLE;
   default:
     return MS_PRIVATE;
@@ -34,7 +39,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err)
   /* Nothing mounted from here on may reach the host. A shared root starts
    * private, then becomes shared after pivot_root in a new peer group. */
   unsigned long first = MS_SLAVE;
-  if (l && l->rootfs_propagation.set && l->rootfs_propagation.value != OCI_PROPAGATION_SLAVE)
+  if (l && l->rootfs_propagation.set && propagation_flag(l->rootfs_propagation.value) != MS_SLAVE)
     first = MS_PRIVATE;
   if (mount(NULL, "/", NULL, MS_REC | first, NULL) < 0)
     return hutch_fail_errno(err, "make / %s", first == MS_SLAVE ? "rslave" : "rprivate");

@@ -168,6 +168,12 @@ enum oci_propagation {
   OCI_PROPAGATION_SHARED,
   OCI_PROPAGATION_SLAVE,
   OCI_PROPAGATION_UNBINDABLE,
+  /* Not in the spec's enum, but containerd sends them (Kubernetes mount
+   * propagation) and runc and crun accept them: they mean the same. */
+  OCI_PROPAGATION_RPRIVATE,
+  OCI_PROPAGATION_RSHARED,
+  OCI_PROPAGATION_RSLAVE,
+  OCI_PROPAGATION_RUNBINDABLE,
   OCI_PROPAGATION_COUNT
 };
 

@@ -42,7 +42,8 @@ DEFINE_ENUM(oci_enum_mpol_mode, "memory policy mode",
 DEFINE_ENUM(oci_enum_mpol_flag, "memory policy flag",
             "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES");
 DEFINE_ENUM(oci_enum_personality_domain, "personality domain", "LINUX", "LINUX32");
-DEFINE_ENUM(oci_enum_propagation, "rootfs propagation", "private", "shared", "slave", "unbindable");
+DEFINE_ENUM(oci_enum_propagation, "rootfs propagation", "private", "shared", "slave", "unbindable", "rprivate",
+            "rshared", "rslave", "runbindable");
 DEFINE_ENUM(oci_enum_device_type, "device type", "c", "b", "u", "p");
 DEFINE_ENUM(oci_enum_hook_kind, "hook kind",
             "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");

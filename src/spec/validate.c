@@ -5,8 +5,10 @@
 #include "spec/validate_internal.h"
 #include "spec/version.h"
 #include "util/json.h"
+#include "util/xalloc.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +73,40 @@ static bool ranges_overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t siz
   return a < (uint64_t) b + size_b && b < (uint64_t) a + size_a;
 }
 
+struct keyed {
+  const char *key;
+  size_t index;
+};
+
+static int compare_keyed(const void *a, const void *b)
+{
+  const struct keyed *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  if (c)
+    return c;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void for_each_repeat(const char *const *keys, size_t n, void (*fn)(size_t later, size_t first, void *ctx), void *ctx)
+{
+  if (n < 2)
+    return;
+  struct keyed *sorted = xcalloc(n, sizeof *sorted);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (keys[i])
+      sorted[m++] = (struct keyed) { keys[i], i };
+  qsort(sorted, m, sizeof *sorted, compare_keyed);
+  size_t run_start = 0;
+  for (size_t i = 1; i < m; i++) {
+    if (strcmp(sorted[i].key, sorted[run_start].key) != 0)
+      run_start = i;
+    else
+      fn(sorted[i].index, sorted[run_start].index, ctx);
+  }
+  free(sorted);
+}
+
 bool has_error_under(const struct vctx *v, const char *path)
 {
   size_t n = strlen(path);
@@ -94,8 +130,10 @@ void check_id_mappings(struct vctx *v, const oci_id_mappings *maps, const char *
 {
   /* The kernel's limit on uid_map/gid_map lines. */
   enum { MAX_MAPPINGS = 340 };
-  if (maps->len > MAX_MAPPINGS)
+  if (maps->len > MAX_MAPPINGS) {
     verror(v, vpath(v, "%s", base), "%zu entries; the kernel accepts at most %d", maps->len, MAX_MAPPINGS);
+    return;
+  }
   for (size_t i = 0; i < maps->len; i++) {
     const struct oci_id_mapping *m = &maps->items[i];
     if (has_error_under(v, vpath(v, "%s[%zu]", base, i)))
@@ -115,10 +153,14 @@ void check_id_mappings(struct vctx *v, const oci_id_mappings *maps, const char *
       const struct oci_id_mapping *o = &maps->items[j];
       if (o->size == 0)
         continue;
-      if (ranges_overlap(m->container_id, o->container_id, m->size, o->size))
+      if (ranges_overlap(m->container_id, o->container_id, m->size, o->size)) {
         verror(v, vpath(v, "%s[%zu].containerID", base, i), "range overlaps %s[%zu]", base, j);
-      if (ranges_overlap(m->host_id, o->host_id, m->size, o->size))
+        break;
+      }
+      if (ranges_overlap(m->host_id, o->host_id, m->size, o->size)) {
         verror(v, vpath(v, "%s[%zu].hostID", base, i), "range overlaps %s[%zu]", base, j);
+        break;
+      }
     }
   }
 }

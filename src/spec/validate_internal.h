@@ -32,6 +32,10 @@ bool is_absolute(const char *path);
 /* True when a path has a ".." component. */
 bool has_dotdot(const char *path);
 
+/* Calls fn(later, first, ctx) for every key equal to an earlier one (NULL
+ * keys are skipped). Sorts, so hostile lists cost n log n, not n squared. */
+void for_each_repeat(const char *const *keys, size_t n, void (*fn)(size_t later, size_t first, void *ctx), void *ctx);
+
 /* Checks a list of "KEY=value" entries (process.env, hooks' env). */
 void check_env(struct vctx *v, const oci_strings *env, const char *base);
 /* Checks ID mappings (linux.uidMappings, mounts[].uidMappings, ...). */

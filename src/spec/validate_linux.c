@@ -1,9 +1,11 @@
 /* Rules for `linux` (resources and seccomp have files of their own). */
 #include "spec/names.h"
 #include "spec/validate_internal.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void validate_namespaces(struct vctx *v, const struct oci_linux *l)
@@ -30,10 +32,15 @@ static void validate_user_mappings(struct vctx *v, const struct oci_linux *l)
   check_id_mappings(v, &l->uid_mappings, "linux.uidMappings");
   check_id_mappings(v, &l->gid_mappings, "linux.gidMappings");
   bool new_userns = has_new_namespace(v->cfg, OCI_NS_USER);
+  bool joined_userns = find_namespace(v->cfg, OCI_NS_USER) && !new_userns;
   bool mapped = l->uid_mappings.len > 0 || l->gid_mappings.len > 0;
-  if (mapped && !new_userns)
-    verror(v, l->uid_mappings.len ? "linux.uidMappings" : "linux.gidMappings",
-           "set, but linux.namespaces has no new \"user\" namespace to apply it to");
+  const char *which = l->uid_mappings.len ? "linux.uidMappings" : "linux.gidMappings";
+  /* containerd, CRI-O and podman send the mappings of a user namespace
+   * they ask to join: they describe it, they are not applied. */
+  if (mapped && joined_userns)
+    vwarn(v, which, "describes the joined user namespace; it is not applied");
+  else if (mapped && !new_userns)
+    verror(v, which, "set, but linux.namespaces has no \"user\" namespace to apply it to");
   if (new_userns) {
     if (!l->uid_mappings.len)
       verror(v, "linux.uidMappings", "required with a new user namespace");
@@ -59,6 +66,21 @@ static void validate_time_offsets(struct vctx *v, const struct oci_linux *l)
   }
 }
 
+struct device_repeat {
+  struct vctx *v;
+  const oci_devices *devs;
+};
+
+static void device_repeated(size_t later, size_t first, void *opaque)
+{
+  struct device_repeat *c = opaque;
+  const struct oci_device *a = &c->devs->items[first], *b = &c->devs->items[later];
+  if (a->type.value == b->type.value && a->major.value == b->major.value && a->minor.value == b->minor.value)
+    return;
+  verror(c->v, vpath(c->v, "linux.devices[%zu].path", later), "\"%s\" is already linux.devices[%zu], another device",
+         b->path, first);
+}
+
 static void validate_devices(struct vctx *v, const struct oci_linux *l)
 {
   const oci_devices *devs = &l->devices;
@@ -81,17 +103,22 @@ static void validate_devices(struct vctx *v, const struct oci_linux *l)
     if (d->minor.set && (d->minor.value < 0 || d->minor.value > 1048575))
       verror(v, vpath(v, "linux.devices[%zu].minor", i), "%lld is outside the kernel's 0..1048575",
              (long long) d->minor.value);
-    if (d->file_mode.set && d->file_mode.value > 0777)
-      verror(v, vpath(v, "linux.devices[%zu].fileMode", i), "%u is above 511 (0777): it holds permission bits only",
-             (unsigned) d->file_mode.value);
-    for (size_t j = 0; j < i && d->path; j++) {
-      if (devs->items[j].path && strcmp(devs->items[j].path, d->path) == 0) {
-        verror(v, vpath(v, "linux.devices[%zu].path", i), "\"%s\" repeated (first at linux.devices[%zu])", d->path,
-               j);
-        break;
-      }
-    }
+    /* Older containerd and Docker wrote st_mode with the file type bits
+     * (e.g. 8630); runc masks them off, and so does hutch. */
+    uint32_t mode = d->file_mode.value;
+    if (d->file_mode.set && (mode & ~0170000u) > 07777)
+      verror(v, vpath(v, "linux.devices[%zu].fileMode", i), "%u holds more than permission bits", (unsigned) mode);
+    else if (d->file_mode.set && mode > 0777)
+      vwarn(v, vpath(v, "linux.devices[%zu].fileMode", i), "%u has file type or special bits; only %04o is used",
+            (unsigned) mode, (unsigned) (mode & 0777));
   }
+  /* The same node twice is harmless; the same path for two devices is not. */
+  const char **paths = xcalloc(devs->len ? devs->len : 1, sizeof *paths);
+  for (size_t i = 0; i < devs->len; i++)
+    paths[i] = devs->items[i].path;
+  struct device_repeat ctx = { v, devs };
+  for_each_repeat(paths, devs->len, device_repeated, &ctx);
+  free(paths);
 }
 
 /* An interface name the kernel accepts: 1..15 bytes, no '/', ':' or space. */
@@ -235,6 +262,14 @@ static void validate_memory_policy(struct vctx *v, const struct oci_memory_polic
     verror(v, "linux.memoryPolicy.flags", "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
 }
 
+static void validate_propagation(struct vctx *v, const struct oci_linux *l)
+{
+  if (l->rootfs_propagation.set && l->rootfs_propagation.value >= OCI_PROPAGATION_RPRIVATE)
+    vwarn(v, "linux.rootfsPropagation", "\"%s\" is not in the spec (private, shared, slave, unbindable); read as \"%s\"",
+          oci_enum_name(&oci_enum_propagation, l->rootfs_propagation.value),
+          oci_enum_name(&oci_enum_propagation, l->rootfs_propagation.value - OCI_PROPAGATION_RPRIVATE));
+}
+
 static void validate_cgroups_path(struct vctx *v, const struct oci_linux *l)
 {
   if (l->cgroups_path && has_dotdot(l->cgroups_path))
@@ -255,6 +290,7 @@ void validate_linux(struct vctx *v)
   validate_path_list(v, &l->masked_paths, "linux.maskedPaths");
   validate_path_list(v, &l->readonly_paths, "linux.readonlyPaths");
   validate_cgroups_path(v, l);
+  validate_propagation(v, l);
   if (l->resources)
     validate_resources(v, l->resources, "linux.resources");
   if (l->seccomp)

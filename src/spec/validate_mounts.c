@@ -38,9 +38,9 @@ static void validate_mount(struct vctx *v, const struct oci_mount *m, size_t i)
 
   bool idmap = has_option(m, "idmap") || has_option(m, "ridmap");
   bool own_mappings = m->uid_mappings.len > 0 && m->gid_mappings.len > 0;
-  if (idmap && !own_mappings && !has_new_namespace(v->cfg, OCI_NS_USER))
+  if (idmap && !own_mappings && !find_namespace(v->cfg, OCI_NS_USER))
     verror(v, vpath(v, "mounts[%zu].options", i),
-           "\"%s\" needs uidMappings and gidMappings on the mount or a new user namespace to take them from",
+           "\"%s\" needs uidMappings and gidMappings on the mount or a user namespace to take them from",
            has_option(m, "ridmap") ? "ridmap" : "idmap");
   if (!idmap && (m->uid_mappings.len || m->gid_mappings.len))
     vwarn(v, vpath(v, "mounts[%zu].options", i),

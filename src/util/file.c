@@ -22,15 +22,16 @@ int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_
   if (S_ISDIR(st.st_mode))
     return hutch_fail(err, EISDIR, "read %s", path);
   size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t) st.st_size + 1 : 4096;
-  if (cap > max_size + 1)
-    cap = max_size + 1;
+  if (cap > max_size + 2)
+    cap = max_size + 2;
   cleanup_free char *buf = xmalloc(cap);
   size_t len = 0;
   for (;;) {
     if (len + 1 >= cap) {
-      if (cap > max_size)
-        return hutch_fail(err, EFBIG, "read %s: larger than %zu bytes", path, max_size);
-      cap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+      if (len > max_size)
+        return hutch_fail(err, 0, "read %s: larger than %zu bytes", path, max_size);
+      /* One byte past the limit tells a file of exactly max_size from a larger one. */
+      cap = cap * 2 > max_size + 2 ? max_size + 2 : cap * 2;
       buf = xrealloc(buf, cap);
     }
     ssize_t n = read(fd, buf + len, cap - len - 1);
@@ -81,7 +82,14 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
     return hutch_fail(err, saved, "write %s", tmp);
   }
   unsigned rflags = (flags & ATOMIC_NO_REPLACE) ? RENAME_NOREPLACE : 0;
-  if (renameat2(dirfd, tmp, dirfd, name, rflags) < 0) {
+  int r = renameat2(dirfd, tmp, dirfd, name, rflags);
+  /* NFS and 9p lack RENAME_NOREPLACE; a hard link refuses to replace too. */
+  if (r < 0 && errno == EINVAL && rflags) {
+    r = linkat(dirfd, tmp, dirfd, name, 0);
+    if (r == 0)
+      unlinkat(dirfd, tmp, 0);
+  }
+  if (r < 0) {
     int saved = errno;
     unlinkat(dirfd, tmp, 0);
     if (saved == EEXIST)

@@ -394,7 +394,7 @@ struct member_list {
 static void push_member(struct parser *p, struct member_list *l, struct json_member m)
 {
   if (l->len == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 8;
+    size_t cap = l->cap ? l->cap * 2 : 2;
     struct json_member *items = arena_alloc(p->arena, cap * sizeof *items);
     if (l->len)
       memcpy(items, l->items, l->len * sizeof *items);
@@ -483,7 +483,7 @@ static struct json_node *parse_array(struct parser *p)
     if (!v)
       return NULL;
     if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 8;
+      size_t ncap = cap ? cap * 2 : 2;
       struct json_node **nitems = arena_alloc(p->arena, ncap * sizeof *nitems);
       if (len)
         memcpy(nitems, items, len * sizeof *items);

@@ -2,6 +2,7 @@
 #include "util/utf8.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,8 +41,10 @@ static void open_container(struct json_writer *w, char c)
 {
   before_item(w);
   strbuf_addc(w->out, c);
-  if (w->depth + 1 < JSON_WRITER_MAX_DEPTH)
-    w->depth++;
+  /* Saturating would silently write broken JSON: stop instead. */
+  if (w->depth + 1 >= JSON_WRITER_MAX_DEPTH)
+    abort();
+  w->depth++;
   w->need_comma[w->depth] = false;
 }
 

@@ -8,7 +8,8 @@
 
 #include "util/strbuf.h"
 
-enum { JSON_WRITER_MAX_DEPTH = 64 };
+/* Deeper than the reader accepts (128), so whatever was read can be written. */
+enum { JSON_WRITER_MAX_DEPTH = 160 };
 
 struct json_writer {
   struct strbuf *out;

@@ -13,10 +13,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus"
 i=0
-for f in $(find "$data" -name '*.json'); do
+while IFS= read -r -d '' f; do
   cp "$f" "$work/corpus/seed-$i.json"
   i=$((i + 1))
-done
+done < <(find "$data" -name '*.json' -print0)
 
 echo "1..1"
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

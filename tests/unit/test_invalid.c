@@ -228,7 +228,7 @@ static const struct invalid_case cases[] = {
     "linux.memoryPolicy.flags[0]", "unknown memory policy flag" },
   { "enum: personality domain", LX("'personality':{'domain':'LINUX64'}"), "linux.personality.domain",
     "unknown personality domain" },
-  { "enum: rootfsPropagation", LX("'rootfsPropagation':'rshared'"), "linux.rootfsPropagation",
+  { "enum: rootfsPropagation", LX("'rootfsPropagation':'recursive'"), "linux.rootfsPropagation",
     "unknown rootfs propagation" },
   { "enum: device type", LX("'devices':[{'type':'x','path':'/dev/x','major':1,'minor':1}]"), "linux.devices[0].type",
     "unknown device type" },
@@ -395,14 +395,16 @@ static const struct invalid_case cases[] = {
     "linux.devices[0].major", "required" },
   { "devices: block device without minor", LX("'devices':[{'type':'b','path':'/dev/sda','major':8}]"),
     "linux.devices[0].minor", "required" },
-  { "devices: fileMode above 511",
-    LX("'devices':[{'type':'c','path':'/dev/fuse','major':10,'minor':229,'fileMode':512}]"),
-    "linux.devices[0].fileMode", "511" },
+  /* File type bits (st_mode as old containerd wrote it) are masked off;
+   * anything beyond them and the permission bits is refused. */
+  { "devices: fileMode beyond st_mode bits",
+    LX("'devices':[{'type':'c','path':'/dev/fuse','major':10,'minor':229,'fileMode':1048576}]"),
+    "linux.devices[0].fileMode", "more than permission bits" },
   { "devices: major above 4095", LX("'devices':[{'type':'c','path':'/dev/x','major':4096,'minor':0}]"),
     "linux.devices[0].major", "4095" },
-  { "devices: repeated path",
+  { "devices: one path for two devices",
     LX("'devices':[{'type':'c','path':'/dev/fuse','major':10,'minor':229},{'type':'p','path':'/dev/fuse'}]"),
-    "linux.devices[1].path", "repeated" },
+    "linux.devices[1].path", "another device" },
 
   /* ---- netDevices ---- */
   { "netDevices: without a network namespace", LX("'netDevices':{'eth0':{}}"), "linux.netDevices", "network" },

@@ -211,6 +211,10 @@ void native_init(const struct init_args *a)
   struct init_state s = { .a = a, .reply_fd = -1, .pty_slave = -1 };
   struct hutch_error *err = NULL;
   struct sync_msg msg;
+  /* The lock on the state directory must not stay held while we wait. */
+  for (size_t i = 0; i < 2; i++)
+    if (a->close_fds[i] >= 0)
+      close(a->close_fds[i]);
 
   if (a->wait_userns_map && (sync_expect(a->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
                              become_root_in_userns(&err) < 0))

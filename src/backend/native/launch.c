@@ -42,7 +42,7 @@ static int load_config(struct launch *l, struct hutch_error **err)
   if (bundle_fd < 0)
     return hutch_fail_errno(err, "bundle %s", real);
   if (read_file_at(bundle_fd, "config.json", OCI_CONFIG_MAX_SIZE, &l->config_text, &l->config_len, err) < 0)
-    return hutch_error_prefix(err, "%s/", real);
+    return hutch_error_prefix(err, "bundle %s: ", real);
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   l->cfg = oci_config_parse_and_validate(l->config_text, l->config_len, &diags);
   for (size_t i = 0; i < diags.len; i++) {
@@ -335,14 +335,10 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .no_pivot = o->no_pivot,
     .no_new_keyring = o->no_new_keyring,
     .preserve_fds = o->preserve_fds,
+    .close_fds = { l->dir.fd, l->dir.root_fd },
   };
-  /* The child must not keep the state directory open: its lock would stay
-   * held for as long as the container waits for start. */
-  int dir_fd = l->dir.fd, root_fd = l->dir.root_fd;
   int r = spawn(l, &args, err);
   close(sv[1]);
-  (void) dir_fd;
-  (void) root_fd;
   if (r < 0)
     return -1;
   if (supervise_setup(l, err) < 0)

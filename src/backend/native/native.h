@@ -30,6 +30,7 @@ struct init_args {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds; /* fds 3 .. 3+preserve_fds-1 are handed over */
+  int close_fds[2];  /* the runtime's state directory fds: their lock must not outlive create */
   char **extra_env; /* LISTEN_FDS etc. */
   size_t n_extra_env;
 };
