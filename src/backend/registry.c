@@ -32,7 +32,7 @@ const struct hutch_backend *hutch_backend_of(const struct hutch_runtime *rt, con
   snprintf(path, sizeof path, "%s/%s", rt->root, id);
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return hutch_fail(err, ENOENT, "container does not exist: %s", id), NULL;
+    return hutch_fail_as(err, ENOENT, "container does not exist: %s", id), NULL;
   struct arena arena;
   arena_init(&arena);
   struct container_record *rec = NULL;

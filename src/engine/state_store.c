@@ -131,7 +131,7 @@ int container_dir_open(const char *root, const char *id, struct container_dir *o
   int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) {
     if (errno == ENOENT)
-      return hutch_fail(err, ENOENT, "container does not exist: %s", id);
+      return hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
     return hutch_fail_errno(err, "open state root %s", root);
   }
   int fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -139,7 +139,7 @@ int container_dir_open(const char *root, const char *id, struct container_dir *o
     int saved = errno;
     close(root_fd);
     if (saved == ENOENT)
-      return hutch_fail(err, ENOENT, "container does not exist: %s", id);
+      return hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
     return hutch_fail(err, saved, "open %s/%s", root, id);
   }
   fill_dir(out, root, id, root_fd, fd);

@@ -36,6 +36,17 @@ int hutch_fail(struct hutch_error **err, int code, const char *fmt, ...)
   return -1;
 }
 
+int hutch_fail_as(struct hutch_error **err, int code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fail_v(err, 0, fmt, ap);
+  va_end(ap);
+  if (err && *err)
+    (*err)->code = code;
+  return -1;
+}
+
 int hutch_fail_errno(struct hutch_error **err, const char *fmt, ...)
 {
   int code = errno;

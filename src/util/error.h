@@ -13,6 +13,9 @@ struct hutch_error {
  * With code != 0 the message gets ": <strerror(code)>" appended. */
 int hutch_fail(struct hutch_error **err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Records code for callers to test, without adding strerror to the
+ * message (for messages callers match on, like "container does not exist"). */
+int hutch_fail_as(struct hutch_error **err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* As hutch_fail with code = errno. */
 int hutch_fail_errno(struct hutch_error **err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -50,7 +50,7 @@ static int signal_init(const struct container_record *rec, int sig, struct hutch
   cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
   /* The pidfd pins the process; the start time proves it is ours. */
   if (pidfd < 0 || !process_is_alive(pid, rec->start_time.value))
-    return hutch_fail(err, ESRCH, "container not running");
+    return hutch_fail_as(err, ESRCH, "container not running");
   if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
     return hutch_fail_errno(err, "kill");
   return 0;
