@@ -165,9 +165,14 @@ static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *p
       r = mount(set->dirs[i], spath, NULL, MS_BIND | MS_REC, NULL);
     if (r < 0)
       return hutch_fail_errno(err, "%s: mount the %s hierarchy", what, name);
-    if (!fresh && (flags & MS_RDONLY) &&
-        mount(NULL, spath, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(spath) & ~MS_RDONLY), NULL) < 0)
-      return hutch_fail_errno(err, "%s: make %s read-only", what, name);
+    if (!fresh && (flags & MS_RDONLY)) {
+      /* The fd from before the bind names the covered directory: reopen. */
+      cleanup_close int bound = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      char bpath[32];
+      if (bound < 0 || mount(NULL, fd_path(bound, bpath), NULL,
+                             MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(bpath) & ~MS_RDONLY), NULL) < 0)
+        return hutch_fail_errno(err, "%s: make %s read-only", what, name);
+    }
   }
   char top_path[32];
   if ((flags & MS_RDONLY) && mount(NULL, fd_path(top, top_path), NULL, MS_REMOUNT | flags, "mode=755") < 0)
