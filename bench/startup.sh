@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Start-up benchmark: hutch against crun and runc, measured in one run and
+# interleaved, so the machine's state weighs on all of them alike.
+#
+#   bench/startup.sh [RUNTIME ...]     default: crun runc and the release hutch
+#
+# Per runtime: the median ms of a `run` + `delete -f` cycle of /bin/true (N
+# cycles a round, ROUNDS rounds, runtimes alternating within each round),
+# PAR parallel workers x SEQ cycles (wall time), and the peak RSS of one
+# `run` (GNU time). Everything is printed as a ratio to the first runtime
+# (crun). Knobs: N=100 ROUNDS=3 PAR=10 SEQ=10.
+#
+# crun 1.8 refuses a hybrid cgroup host whose cgroup2 mount holds
+# controllers (this machine's layout). The benchmark then runs in a private
+# mount namespace whose /sys/fs/cgroup shows only the v1 hierarchies, for
+# every runtime alike; nothing outside that namespace changes.
+set -euo pipefail
+LC_ALL=C
+export LC_ALL
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+N=${N:-100}
+ROUNDS=${ROUNDS:-3}
+PAR=${PAR:-10}
+SEQ=${SEQ:-10}
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "startup.sh: needs root (namespaces, cgroups)" >&2
+  exit 1
+fi
+
+# ---- one cycle batch, run by the parent in its own process (re-invoked)
+if [ "${1:-}" = __cycles ]; then
+  rt=$2 n=$3 prefix=$4 bundle=$5 root=$6
+  fails=0
+  for ((i = 1; i <= n; i++)); do
+    "$rt" --root "$root" run --bundle "$bundle" "$prefix-$i" </dev/null >/dev/null 2>&1 || fails=$((fails + 1))
+    "$rt" --root "$root" delete -f "$prefix-$i" >/dev/null 2>&1 || true
+  done
+  echo "$fails"
+  exit 0
+fi
+
+if [ -z "${HUTCH_BENCH_IN_NS:-}" ]; then
+  # Setup happens once, outside the namespace.
+  if [ "${HUTCH_BENCH_NO_DEPS:-}" != 1 ]; then
+    "$top/scripts/deps.sh"
+    missing=()
+    for p in crun runc time util-linux; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    "$top/scripts/build.sh" release
+  fi
+  if [ $# -eq 0 ]; then
+    set -- /usr/bin/crun /usr/sbin/runc "$top/build/src/hutch"
+  fi
+  hybrid=no
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
+    hybrid=yes
+  fi
+  HUTCH_BENCH_IN_NS=1 HUTCH_BENCH_HYBRID=$hybrid exec unshare -m --propagation private "$0" "$@"
+fi
+
+# ---- inside a private mount namespace from here on
+if [ "${HUTCH_BENCH_HYBRID:-no}" = yes ]; then
+  saved=$(mktemp -d /tmp/hutch-bench-cg.XXXXXX)
+  mount --rbind /sys/fs/cgroup "$saved"
+  umount -l /sys/fs/cgroup
+  mount -t tmpfs -o mode=755 cgroup-v1-view /sys/fs/cgroup
+  for d in "$saved"/*; do
+    [ "$(stat -f -c %T "$d")" = cgroupfs ] || continue
+    mkdir "/sys/fs/cgroup/${d##*/}"
+    mount --bind "$d" "/sys/fs/cgroup/${d##*/}"
+  done
+  umount -l "$saved"
+  rmdir "$saved"
+  view="v1-only view of this hybrid host (private mount namespace)"
+else
+  view="host layout as is"
+fi
+
+work=$(mktemp -d /tmp/hutch-bench.XXXXXX)
+bundle=$work/bundle
+roots=()
+cleanup() {
+  for rt in "${runtimes[@]}"; do
+    for root in "$work"/root-*; do
+      [ -d "$root" ] || continue
+      for id in $("$rt" --root "$root" list -q 2>/dev/null); do
+        "$rt" --root "$root" delete -f "$id" >/dev/null 2>&1 || true
+      done
+    done
+  done
+  rm -rf "$work"
+}
+runtimes=("$@")
+trap cleanup EXIT
+
+# The bundle: busybox-static, config from the first runtime's `spec`.
+"$top/scripts/make-bundle.sh" "${runtimes[-1]}" "$bundle" /bin/true >/dev/null
+(cd "$bundle" && rm -f config.json && "${runtimes[0]}" spec)
+/usr/bin/python3 - "$bundle/config.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    c = json.load(f)
+c["process"]["args"] = ["/bin/true"]
+c["process"]["terminal"] = False
+with open(path, "w") as f:
+    json.dump(c, f, indent="\t")
+PY
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# Sanity and warm-up: every runtime must run the bundle.
+for k in "${!runtimes[@]}"; do
+  rt=${runtimes[$k]}
+  root=$work/root-$k
+  mkdir -p "$root"
+  roots+=("$root")
+  if ! out=$("$rt" --root "$root" run --bundle "$bundle" warm 2>&1 </dev/null); then
+    echo "startup.sh: $rt cannot run the bundle: $out" >&2
+    exit 1
+  fi
+  "$rt" --root "$root" delete -f warm >/dev/null 2>&1 || true
+  "$0" __cycles "$rt" 5 "w$k" "$bundle" "$root" >/dev/null
+done
+
+declare -A cycle par rss fails
+for ((r = 1; r <= ROUNDS; r++)); do
+  # Alternate the order each round so no runtime always goes first.
+  order=("${!runtimes[@]}")
+  if ((r % 2 == 0)); then
+    order=($(printf '%s\n' "${order[@]}" | tac))
+  fi
+  for k in "${order[@]}"; do
+    rt=${runtimes[$k]}
+    root=${roots[$k]}
+    s=$(now_ns)
+    f=$("$0" __cycles "$rt" "$N" "c$k-$r" "$bundle" "$root")
+    e=$(now_ns)
+    cycle[$k]+="$(( (e - s) / N )) "
+    fails[$k]=$(( ${fails[$k]:-0} + f ))
+
+    s=$(now_ns)
+    for ((w = 1; w <= PAR; w++)); do
+      "$0" __cycles "$rt" "$SEQ" "p$k-$r-$w" "$bundle" "$root" >"$work/par-$w" &
+    done
+    wait
+    e=$(now_ns)
+    par[$k]+="$((e - s)) "
+    fails[$k]=$(( ${fails[$k]} + $(cat "$work"/par-* | awk '{s += $1} END {print s + 0}') ))
+
+    /usr/bin/time -f %M -o "$work/rss" "$rt" --root "$root" run --bundle "$bundle" "m$k-$r" </dev/null >/dev/null 2>&1 || true
+    "$rt" --root "$root" delete -f "m$k-$r" >/dev/null 2>&1 || true
+    rss[$k]+="$(tail -n 1 "$work/rss") "
+  done
+done
+
+printf 'startup benchmark: run + delete -f of /bin/true; N=%d x %d rounds; %dx%d parallel; cgroups: %s\n' \
+  "$N" "$ROUNDS" "$PAR" "$SEQ" "$view"
+printf 'machine: %s cpus, kernel %s\n\n' "$(nproc)" "$(uname -r)"
+printf '%-34s %12s %7s %14s %7s %10s %7s %6s\n' runtime "ms/cycle" ratio "${PAR}x${SEQ} s" ratio "rss MiB" ratio fails
+base_c="" base_p="" base_r=""
+for k in "${!runtimes[@]}"; do
+  c=$(printf '%s\n' ${cycle[$k]} | median)
+  p=$(printf '%s\n' ${par[$k]} | median)
+  m=$(printf '%s\n' ${rss[$k]} | median)
+  [ -n "$base_c" ] || { base_c=$c; base_p=$p; base_r=$m; }
+  name="${runtimes[$k]} ($("${runtimes[$k]}" --version 2>/dev/null | head -1 | awk '{print $NF}'))"
+  awk -v n="$name" -v c="$c" -v p="$p" -v m="$m" -v bc="$base_c" -v bp="$base_p" -v bm="$base_r" -v f="${fails[$k]}" \
+    'BEGIN { printf "%-34s %12.2f %7.2f %14.3f %7.2f %10.1f %7.2f %6d\n", n, c / 1e6, c / bc, p / 1e9, p / bp, m / 1024, m / bm, f }'
+done
+hutch_k=$((${#runtimes[@]} - 1))
+awk -v c="$(printf '%s\n' ${cycle[$hutch_k]} | median)" -v b="$base_c" -v name="${runtimes[$hutch_k]}" \
+  'BEGIN { printf "\nKEY: %s: %.2f ms per cycle, %.2fx of %s\n", name, c / 1e6, c / b, "the first runtime" }'
