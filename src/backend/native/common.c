@@ -2,6 +2,8 @@
 #include "backend/native/native.h"
 #include "engine/hooks.h"
 #include "engine/process_info.h"
+#include "engine/process_setup.h"
+#include "engine/seccomp.h"
 #include "spec/codec.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
@@ -90,6 +92,19 @@ int container_destroy(struct container_dir *dir, const struct container_record *
     hooks_run_warn_only(&cfg->hooks->kinds[OCI_HOOK_POSTSTOP], "poststop", state);
   }
   return container_dir_remove(dir, err);
+}
+
+int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
+                     struct hutch_error **err)
+{
+  bool nnp = p->no_new_privileges.value;
+  if (seccomp && !nnp && seccomp_apply(seccomp, err) < 0)
+    return -1;
+  if (process_set_identity(p, setgroups_allowed, err) < 0)
+    return -1;
+  if (seccomp && nnp && seccomp_apply(seccomp, err) < 0)
+    return -1;
+  return 0;
 }
 
 int pid_file_write(const char *path, pid_t pid, struct hutch_error **err)

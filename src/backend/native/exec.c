@@ -36,6 +36,7 @@ struct exec_ctx {
   const struct hutch_exec_opts *opts;
   struct arena *arena;
   struct oci_process *process;
+  const struct oci_seccomp *seccomp; /* the container's filter applies to exec'd processes too */
   pid_t init_pid;
   bool userns; /* the container has a user namespace of its own */
   int sync_fd;
@@ -213,14 +214,13 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd
       goto fail;
     close(slave);
   }
-  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0)
+  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
+      process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
     goto fail;
-  if (process_set_identity(p, !x->userns, &err) < 0 || process_enter_cwd(p->cwd, &err) < 0)
+  if (process_finalize(p, x->seccomp, !x->userns, &err) < 0 || process_enter_cwd(p->cwd, &err) < 0)
     goto fail;
   env = process_environment(p, NULL, 0);
   if (!(path = process_find_executable(p->args.items[0], env, &err)))
-    goto fail;
-  if (process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
     goto fail;
   char **argv = xcalloc(p->args.len + 1, sizeof *argv);
   memcpy(argv, p->args.items, p->args.len * sizeof *argv);
@@ -350,6 +350,7 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
     goto out;
   if (opts->process_file ? read_process_file(&x, err) < 0 : process_from_flags(&x, cfg->process, err) < 0)
     goto out;
+  x.seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
   if (!x.process->args.len) {
     hutch_fail(err, 0, "exec: no command given");
     goto out;

@@ -195,15 +195,17 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
     return hutch_fail_errno(err, "create a session keyring");
   if (s->pty_slave >= 0 && pty_make_controlling(s->pty_slave, err) < 0)
     return -1;
-  if (process_set_identity(p, setgroups_allowed(), err) < 0)
+  /* Before the seccomp filter, which may not know close_range. */
+  if (process_prepare_fds(3 + a->preserve_fds, err) < 0)
+    return -1;
+  const struct oci_seccomp *seccomp = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
+  if (process_finalize(p, seccomp, setgroups_allowed(), err) < 0)
     return -1;
   if (process_enter_cwd(p->cwd, err) < 0)
     return -1;
   *env = process_environment(p, a->extra_env, a->n_extra_env);
   *path = process_find_executable(p->args.items[0], *env, err);
-  if (!*path)
-    return -1;
-  return process_prepare_fds(3 + a->preserve_fds, err);
+  return *path ? 0 : -1;
 }
 
 void native_init(const struct init_args *a)

@@ -98,6 +98,12 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
                 struct hutch_error **err);
 int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
 
+/* The last steps before exec, in the order runc uses: without
+ * noNewPrivileges the seccomp filter goes in while we still hold
+ * CAP_SYS_ADMIN, before user and capabilities change; with it, after. */
+int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
+                     struct hutch_error **err);
+
 /* Applies the native backend's refusals: fields it does not honour. */
 int native_check_support(const struct oci_config *cfg, struct hutch_error **err);
 void native_describe(struct oci_support *out, struct arena *arena);

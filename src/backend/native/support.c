@@ -50,6 +50,24 @@ void native_describe(struct oci_support *out, struct arena *a)
   strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "idmap", "ridmap", "tmpcopyup");
   strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
   strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
+  l->seccomp->enabled = (oci_opt_bool) { true, true };
+  /* NOTIFY needs the listener protocol; the four newest architectures and
+   * WAIT_KILLABLE_RECV need libseccomp 2.6. */
+  strings_from(a, &l->seccomp->actions, oci_enum_seccomp_action.names, oci_enum_seccomp_action.count, "SCMP_ACT_NOTIFY",
+               NULL, NULL);
+  strings_from(a, &l->seccomp->operators, oci_enum_seccomp_operator.names, oci_enum_seccomp_operator.count, NULL, NULL,
+               NULL);
+  static const char *const archs[] = {
+    "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",
+    "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+    "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
+    "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
+  };
+  strings_from(a, &l->seccomp->archs, archs, sizeof archs / sizeof *archs, NULL, NULL, NULL);
+  strings_from(a, &l->seccomp->known_flags, oci_enum_seccomp_flag.names, oci_enum_seccomp_flag.count,
+               "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL, NULL);
+  strings_from(a, &l->seccomp->supported_flags, oci_enum_seccomp_flag.names, oci_enum_seccomp_flag.count,
+               "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL, NULL);
   l->cgroup->v1 = (oci_opt_bool) { true, true };
   l->cgroup->v2 = (oci_opt_bool) { true, true };
   out->implemented = true;

@@ -1,0 +1,188 @@
+#include "engine/seccomp.h"
+#include "spec/names.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint32_t action_of(int action, const oci_opt_u32 *errno_ret)
+{
+  uint32_t ret = errno_ret->set ? errno_ret->value : EPERM;
+  switch (action) {
+  case OCI_SECCOMP_ACT_KILL:
+  case OCI_SECCOMP_ACT_KILL_THREAD:
+    return SCMP_ACT_KILL_THREAD;
+  case OCI_SECCOMP_ACT_KILL_PROCESS:
+    return SCMP_ACT_KILL_PROCESS;
+  case OCI_SECCOMP_ACT_TRAP:
+    return SCMP_ACT_TRAP;
+  case OCI_SECCOMP_ACT_ERRNO:
+    return SCMP_ACT_ERRNO(ret);
+  case OCI_SECCOMP_ACT_TRACE:
+    return SCMP_ACT_TRACE(ret);
+  case OCI_SECCOMP_ACT_LOG:
+    return SCMP_ACT_LOG;
+  case OCI_SECCOMP_ACT_NOTIFY:
+    return SCMP_ACT_NOTIFY;
+  default:
+    return SCMP_ACT_ALLOW;
+  }
+}
+
+static uint32_t arch_of(int arch)
+{
+  static const uint32_t table[OCI_ARCH_COUNT] = {
+    [OCI_ARCH_X86] = SCMP_ARCH_X86,         [OCI_ARCH_X86_64] = SCMP_ARCH_X86_64,
+    [OCI_ARCH_X32] = SCMP_ARCH_X32,         [OCI_ARCH_ARM] = SCMP_ARCH_ARM,
+    [OCI_ARCH_AARCH64] = SCMP_ARCH_AARCH64, [OCI_ARCH_MIPS] = SCMP_ARCH_MIPS,
+    [OCI_ARCH_MIPS64] = SCMP_ARCH_MIPS64,   [OCI_ARCH_MIPS64N32] = SCMP_ARCH_MIPS64N32,
+    [OCI_ARCH_MIPSEL] = SCMP_ARCH_MIPSEL,   [OCI_ARCH_MIPSEL64] = SCMP_ARCH_MIPSEL64,
+    [OCI_ARCH_MIPSEL64N32] = SCMP_ARCH_MIPSEL64N32, [OCI_ARCH_PPC] = SCMP_ARCH_PPC,
+    [OCI_ARCH_PPC64] = SCMP_ARCH_PPC64,     [OCI_ARCH_PPC64LE] = SCMP_ARCH_PPC64LE,
+    [OCI_ARCH_S390] = SCMP_ARCH_S390,       [OCI_ARCH_S390X] = SCMP_ARCH_S390X,
+    [OCI_ARCH_PARISC] = SCMP_ARCH_PARISC,   [OCI_ARCH_PARISC64] = SCMP_ARCH_PARISC64,
+    [OCI_ARCH_RISCV64] = SCMP_ARCH_RISCV64,
+    /* LOONGARCH64, M68K, SH and SHEB need libseccomp 2.6: left at 0. */
+  };
+  return arch >= 0 && arch < OCI_ARCH_COUNT ? table[arch] : 0;
+}
+
+static enum scmp_compare op_of(int op)
+{
+  switch (op) {
+  case OCI_SECCOMP_CMP_NE:
+    return SCMP_CMP_NE;
+  case OCI_SECCOMP_CMP_LT:
+    return SCMP_CMP_LT;
+  case OCI_SECCOMP_CMP_LE:
+    return SCMP_CMP_LE;
+  case OCI_SECCOMP_CMP_GE:
+    return SCMP_CMP_GE;
+  case OCI_SECCOMP_CMP_GT:
+    return SCMP_CMP_GT;
+  case OCI_SECCOMP_CMP_MASKED_EQ:
+    return SCMP_CMP_MASKED_EQ;
+  default:
+    return SCMP_CMP_EQ;
+  }
+}
+
+static struct scmp_arg_cmp arg_of(const struct oci_syscall_arg *a)
+{
+  struct scmp_arg_cmp c = {
+    .arg = a->index,
+    .op = op_of(a->op.value),
+    .datum_a = a->value,
+    .datum_b = a->value_two.value,
+  };
+  return c;
+}
+
+/* Docker's profiles list several conditions on one argument meaning "any
+ * of them"; libseccomp ANDs the conditions of a rule. So a repeated index
+ * becomes one rule per condition, as runc does. */
+static bool repeated_index(const struct oci_syscall *sc)
+{
+  for (size_t i = 0; i < sc->args.len; i++)
+    for (size_t j = 0; j < i; j++)
+      if (sc->args.items[i].index == sc->args.items[j].index)
+        return true;
+  return false;
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct oci_syscall *sc, size_t i,
+                    struct hutch_error **err)
+{
+  int r;
+  if (repeated_index(sc)) {
+    for (size_t k = 0; k < sc->args.len; k++) {
+      struct scmp_arg_cmp c = arg_of(&sc->args.items[k]);
+      if ((r = seccomp_rule_add_array(ctx, action, nr, 1, &c)) < 0)
+        return hutch_fail(err, -r, "linux.seccomp.syscalls[%zu]: add the rule", i);
+    }
+    return 0;
+  }
+  struct scmp_arg_cmp cmps[6];
+  unsigned n = 0;
+  for (size_t k = 0; k < sc->args.len && n < 6; k++)
+    cmps[n++] = arg_of(&sc->args.items[k]);
+  if ((r = seccomp_rule_add_array(ctx, action, nr, n, cmps)) < 0)
+    return hutch_fail(err, -r, "linux.seccomp.syscalls[%zu]: add the rule", i);
+  return 0;
+}
+
+static int configure(scmp_filter_ctx ctx, const struct oci_seccomp *s, struct hutch_error **err)
+{
+  int r;
+  for (size_t i = 0; i < s->architectures.len; i++) {
+    uint32_t arch = arch_of(s->architectures.items[i]);
+    if (!arch)
+      return hutch_fail(err, 0, "linux.seccomp.architectures[%zu]: %s needs a newer libseccomp", i,
+                        oci_enum_name(&oci_enum_seccomp_arch, s->architectures.items[i]));
+    if ((r = seccomp_arch_add(ctx, arch)) < 0 && r != -EEXIST)
+      return hutch_fail(err, -r, "linux.seccomp.architectures[%zu]: add", i);
+  }
+  for (size_t i = 0; i < s->flags.len; i++) {
+    enum scmp_filter_attr attr;
+    switch (s->flags.items[i]) {
+    case OCI_SECCOMP_FLAG_TSYNC:
+      attr = SCMP_FLTATR_CTL_TSYNC;
+      break;
+    case OCI_SECCOMP_FLAG_LOG:
+      attr = SCMP_FLTATR_CTL_LOG;
+      break;
+    case OCI_SECCOMP_FLAG_SPEC_ALLOW:
+      attr = SCMP_FLTATR_CTL_SSB;
+      break;
+    default:
+      return hutch_fail(err, 0, "linux.seccomp.flags[%zu]: %s needs a newer libseccomp", i,
+                        oci_enum_name(&oci_enum_seccomp_flag, s->flags.items[i]));
+    }
+    if ((r = seccomp_attr_set(ctx, attr, 1)) < 0)
+      return hutch_fail(err, -r, "linux.seccomp.flags[%zu]: set", i);
+  }
+  uint32_t def = action_of(s->default_action.value, &s->default_errno_ret);
+  for (size_t i = 0; i < s->syscalls.len; i++) {
+    const struct oci_syscall *sc = &s->syscalls.items[i];
+    uint32_t action = action_of(sc->action.value, &sc->errno_ret);
+    /* libseccomp refuses a rule that repeats the default action. */
+    if (action == def)
+      continue;
+    for (size_t k = 0; k < sc->names.len; k++) {
+      int nr = seccomp_syscall_resolve_name(sc->names.items[k]);
+      if (nr == __NR_SCMP_ERROR) {
+        log_debug("linux.seccomp.syscalls[%zu].names[%zu]: %s is unknown here, skipped", i, k, sc->names.items[k]);
+        continue;
+      }
+      if (add_rule(ctx, action, nr, sc, i, err) < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+int seccomp_apply(const struct oci_seccomp *s, struct hutch_error **err)
+{
+  uint32_t def = action_of(s->default_action.value, &s->default_errno_ret);
+  scmp_filter_ctx ctx = seccomp_init(def);
+  if (!ctx)
+    return hutch_fail(err, 0, "linux.seccomp: cannot initialise libseccomp");
+  /* no_new_privs is the config's choice (process.noNewPrivileges), not
+   * libseccomp's: without it the filter is loaded with CAP_SYS_ADMIN. */
+  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+  int r = configure(ctx, s, err);
+  if (r == 0 && (r = seccomp_load(ctx)) < 0)
+    r = hutch_fail(err, -r, "linux.seccomp: load the filter");
+  seccomp_release(ctx);
+  return r < 0 ? -1 : 0;
+}
+
+const char *seccomp_library_version(void)
+{
+  static char buf[32];
+  const struct scmp_version *v = seccomp_version();
+  snprintf(buf, sizeof buf, "%u.%u.%u", v->major, v->minor, v->micro);
+  return buf;
+}
