@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -64,8 +65,47 @@ int caps_drop_bounding(const struct cap_sets *sets, struct hutch_error **err)
   return 0;
 }
 
-int caps_set(const struct cap_sets *sets, struct hutch_error **err)
+static void warn_dropped(uint64_t wanted, uint64_t granted, const char *set)
 {
+  uint64_t lost = wanted & ~granted;
+  for (int cap = 0; lost && cap < 64; cap++)
+    if (lost & (1ULL << cap))
+      log_warning("process.capabilities.%s: %s cannot be granted here (not in hutch's own permitted or bounding set); "
+                  "left out",
+                  set, cap < (int) oci_capability_count ? oci_capability_names[cap] : "?");
+}
+
+int caps_get_current(uint64_t *permitted, uint64_t *inheritable)
+{
+  struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &header, data) < 0)
+    return -1;
+  *permitted = data[0].permitted | ((uint64_t) data[1].permitted << 32);
+  *inheritable = data[0].inheritable | ((uint64_t) data[1].inheritable << 32);
+  return 0;
+}
+
+int caps_set(const struct cap_sets *wanted, struct hutch_error **err)
+{
+  /* What the kernel will grant: permitted and effective only from what we
+   * hold, inheritable only from the bounding set. The spec (1.1.0) wants a
+   * warning, not a failure, for what cannot be granted. */
+  uint64_t have_permitted = ~0ULL, have_inheritable = 0;
+  if (caps_get_current(&have_permitted, &have_inheritable) < 0)
+    return hutch_fail_errno(err, "capget");
+  uint64_t bounding = 0;
+  for (int cap = 0; cap <= caps_last(); cap++)
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+      bounding |= 1ULL << cap;
+  struct cap_sets g = *wanted;
+  g.permitted &= have_permitted;
+  g.effective &= g.permitted;
+  g.inheritable &= have_inheritable | (bounding & have_permitted);
+  warn_dropped(wanted->permitted, g.permitted, "permitted");
+  warn_dropped(wanted->effective & have_permitted, g.effective, "effective");
+  warn_dropped(wanted->inheritable, g.inheritable, "inheritable");
+  const struct cap_sets *sets = &g;
   struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
   struct __user_cap_data_struct data[2] = {
     { (uint32_t) sets->effective, (uint32_t) sets->permitted, (uint32_t) sets->inheritable },

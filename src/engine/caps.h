@@ -20,5 +20,8 @@ int caps_drop_bounding(const struct cap_sets *sets, struct hutch_error **err);
 /* Sets effective, permitted and inheritable, then raises the ambient ones. */
 int caps_set(const struct cap_sets *sets, struct hutch_error **err);
 
+/* The caller's permitted and inheritable sets. */
+int caps_get_current(uint64_t *permitted, uint64_t *inheritable);
+
 /* Highest capability number this kernel knows. */
 int caps_last(void);

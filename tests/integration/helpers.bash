@@ -34,6 +34,7 @@ common_setup() {
   # reach its bundle.
   chmod 755 "$TMP"
   ROOT=$TMP/state
+  export TMP ROOT
   HRUN_N=0
   : >"$TMP/ids"
   : >"$TMP/bgpids"

@@ -144,6 +144,8 @@ load helpers
   assert_clean "$ROOT" "$c" "$pid"
 }
 
+usr1_count_is() { [ "$(grep -cx USR1 "$TMP/c.out")" -eq "$1" ]; }
+
 @test "kill sends the named signal; the default is SIGTERM; numbers and SIG names work" {
   new_id c
   new_bundle b sh -c 'trap "echo USR1" USR1; trap "echo TERM; exit 0" TERM; while :; do sleep 0.05; done'
@@ -154,9 +156,9 @@ load helpers
   h kill "$c" SIGUSR1
   wait_for grep -qx USR1 "$TMP/c.out"
   h kill "$c" 10
-  wait_for test "$(grep -cx USR1 "$TMP/c.out")" -eq 2
+  wait_for usr1_count_is 2
   h kill "$c" usr1
-  wait_for test "$(grep -cx USR1 "$TMP/c.out")" -eq 3
+  wait_for usr1_count_is 3
   [ "$(state_status "$c")" = running ]
   h kill "$c"
   wait_for grep -qx TERM "$TMP/c.out"
@@ -174,13 +176,15 @@ load helpers
   assert_clean "$ROOT" "$c" "$pid"
 }
 
+procs_count_is() { [ "$(wc -l <"$(find /sys/fs/cgroup/pids -type d -name "hutch-$1")/cgroup.procs")" -eq "$2" ]; }
+
 @test "kill --all signals every process of the container" {
   new_id c
   new_bundle b sh -c 'sleep 1000 & sleep 1000 & wait'
   hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
   [ "$status" -eq 0 ]
   pid=$(state_pid "$c")
-  wait_for test "$(wc -l <"$(find /sys/fs/cgroup/pids -type d -name "hutch-$c")/cgroup.procs")" -eq 3
+  wait_for procs_count_is "$c" 3
   procs=$(cat "$(find /sys/fs/cgroup/pids -type d -name "hutch-$c")/cgroup.procs")
   h kill --all "$c" KILL
   for p in $procs; do

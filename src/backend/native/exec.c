@@ -217,7 +217,7 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd
   if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
       process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
     goto fail;
-  if (process_finalize(p, x->seccomp, !x->userns, &err) < 0 || process_enter_cwd(p->cwd, &err) < 0)
+  if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp, !x->userns, &err) < 0)
     goto fail;
   env = process_environment(p, NULL, 0);
   if (!(path = process_find_executable(p->args.items[0], env, &err)))

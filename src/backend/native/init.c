@@ -198,10 +198,11 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
   /* Before the seccomp filter, which may not know close_range. */
   if (process_prepare_fds(3 + a->preserve_fds, err) < 0)
     return -1;
+  /* Before the filter, which may deny getcwd (the check needs it). */
+  if (process_enter_cwd(p->cwd, err) < 0)
+    return -1;
   const struct oci_seccomp *seccomp = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
   if (process_finalize(p, seccomp, setgroups_allowed(), err) < 0)
-    return -1;
-  if (process_enter_cwd(p->cwd, err) < 0)
     return -1;
   *env = process_environment(p, a->extra_env, a->n_extra_env);
   *path = process_find_executable(p->args.items[0], *env, err);
