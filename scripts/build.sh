@@ -10,7 +10,7 @@ kind=${1:-release}
 case "$kind" in
   release)
     dir=build
-    args=(--buildtype=debugoptimized)
+    args=(--buildtype=release -Dstatic_binary=true)
     env=()
     ;;
   asan)

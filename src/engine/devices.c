@@ -71,7 +71,7 @@ static int bind_from_host(int parent, const char *leaf, const struct device_node
 
 static int make_node(int root_fd, const struct device_node *d, bool bind, struct hutch_error **err)
 {
-  const char *leaf;
+  const char *leaf = NULL;
   cleanup_close int parent = open_parent(root_fd, d->path, &leaf, err);
   if (parent < 0)
     return -1;
@@ -112,7 +112,7 @@ static mode_t node_type(int type)
 
 static int make_link(int root_fd, const char *target, const char *path, struct hutch_error **err)
 {
-  const char *leaf;
+  const char *leaf = NULL;
   cleanup_close int parent = open_parent(root_fd, path, &leaf, err);
   if (parent < 0)
     return -1;
