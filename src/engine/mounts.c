@@ -196,7 +196,9 @@ int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t 
   else if (mount_plan_is_bind(&plan))
     r = bind_mount(ctx, m, &plan, dest, what, err);
   else if (m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
-    r = cgroup_mount(ctx, &plan, dest, what, err);
+    r = (ctx->cgroup_barrier && ctx->cgroup_barrier(ctx->barrier_opaque, err) < 0)
+          ? -1
+          : cgroup_mount(ctx, &plan, dest, what, err);
   else
     r = fs_mount(ctx, m, &plan, dest, what, err);
   if (r == 0 && plan.propagation) {

@@ -19,6 +19,11 @@ struct rootfs_ctx {
   bool cgroupns;      /* in a new cgroup namespace */
   const struct cgroup_layout *cgroup_layout;
   const struct cgroup_set *cgroup_set;
+  /* Called once before anything that needs the process in its cgroup (a
+   * cgroup mount): the runtime moves it there meanwhile, and on cgroup v1
+   * that move can take milliseconds, which mounts can overlap. */
+  int (*cgroup_barrier)(void *opaque, struct hutch_error **err);
+  void *barrier_opaque;
   int root_fd; /* set by rootfs_prepare */
 };
 

@@ -250,7 +250,7 @@ JSON
   [ "$status" -eq 0 ]
   echo "$output" > "$TMP/f.json"
   [ "$(json_get "$TMP/f.json" "d['ociVersionMin'], d['ociVersionMax']")" = "1.0.0 1.3.0" ]
-  [ "$(json_get "$TMP/f.json" "len(d['hooks']), len(d['linux']['namespaces']), d['linux']['seccomp']['enabled']")" = "6 8 False" ]
+  [ "$(json_get "$TMP/f.json" "len(d['hooks']), len(d['linux']['namespaces']), d['linux']['seccomp']['enabled']")" = "6 8 True" ]
   [ "$(json_get "$TMP/f.json" "'idmap' in d['mountOptions'], 'rro' in d['mountOptions']")" = "False True" ]
   [ "$(json_get "$TMP/f.json" "d['annotations']['io.hutch.backend']")" = "native" ]
   run "$HUTCH" features --backend proxmox

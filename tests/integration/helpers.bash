@@ -198,8 +198,8 @@ wait_for() {
 # ---- state ---------------------------------------------------------------
 
 state_json() { "$HUTCH" --root "$ROOT" state "$1" </dev/null 2>/dev/null 3>&-; }
-state_field() { # state_field ID FIELD
-  state_json "$1" | json_get - "d['$2']"
+state_field() { # state_field ID FIELD: empty when there is no such container
+  state_json "$1" | json_get - "d['$2']" 2>/dev/null || true
 }
 state_pid() { state_field "$1" pid; }
 state_status() { state_field "$1" status; }

@@ -34,7 +34,24 @@ struct init_state {
   const struct init_args *a;
   int reply_fd; /* where the final "ok" or error goes: start's connection, or the sync socket */
   int pty_slave;
+  bool in_cgroup;
 };
+
+/* Waits (once) until the runtime has moved us into the container's cgroup,
+ * then makes the cgroup namespace, which must be rooted there. */
+static int enter_cgroup(void *opaque, struct hutch_error **err)
+{
+  struct init_state *s = opaque;
+  if (s->in_cgroup)
+    return 0;
+  struct sync_msg msg;
+  if (sync_expect(s->a->sync_fd, SYNC_CGROUP_DONE, &msg, NULL, err) < 0)
+    return -1;
+  if (s->a->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+    return hutch_fail_errno(err, "create the cgroup namespace");
+  s->in_cgroup = true;
+  return 0;
+}
 
 static void __attribute__((noreturn)) fail_out(struct init_state *s, struct hutch_error *err)
 {
@@ -128,9 +145,11 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
     .cgroupns = a->ns->new_cgroup,
     .cgroup_layout = a->cgroup_layout,
     .cgroup_set = a->cgroups,
+    .cgroup_barrier = enter_cgroup,
+    .barrier_opaque = s,
     .root_fd = -1,
   };
-  if (rootfs_prepare(&ctx, err) < 0)
+  if (rootfs_prepare(&ctx, err) < 0 || enter_cgroup(s, err) < 0)
     return -1;
   /* prestart and createRuntime run in the runtime's namespaces now that the
    * mounts exist, then createContainer runs here, still before pivot_root. */
@@ -222,14 +241,6 @@ void native_init(const struct init_args *a)
   if (a->wait_userns_map && (sync_expect(a->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
                              become_root_in_userns(&err) < 0))
     fail_out(&s, err);
-  /* The cgroup namespace must be rooted at the container's cgroup, so it is
-   * made only once the runtime has moved us there. */
-  if (sync_expect(a->sync_fd, SYNC_CGROUP_DONE, &msg, NULL, &err) < 0)
-    fail_out(&s, err);
-  if (a->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0) {
-    hutch_fail_errno(&err, "create the cgroup namespace");
-    fail_out(&s, err);
-  }
   if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0)
     fail_out(&s, err);
   if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || wait_for_start(&s, &err) < 0)
