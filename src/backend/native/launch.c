@@ -298,6 +298,9 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   if (load_config(l, err) < 0 || check_terminal_options(l, for_run, err) < 0 ||
       check_preserved_fds(o->preserve_fds, err) < 0)
     return -1;
+  /* Before anything is made: the sealed copy starts this command afresh. */
+  if (exe_guard_needs_copy(exe_guard_config_has_userns(l->cfg), l->cfg->process) && !exe_guard_is_sealed())
+    return exe_guard_reexec_sealed(l->rt->argv, err);
   if (ns_plan_build(l->cfg, &l->ns, err) < 0)
     return -1;
   if (container_dir_create(l->rt->root, o->id, &l->dir, err) < 0)
