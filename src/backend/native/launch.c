@@ -323,6 +323,20 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return hutch_fail_errno(err, "socketpair");
   l->sync_fd = sv[0];
+  /* Socket activation: fds passed to us under LISTEN_FDS go on to the
+   * container at the same numbers, before the --preserve-fds ones. */
+  int listen_fds = 0;
+  const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+  if (lf && lp && atoi(lp) == getpid())
+    listen_fds = atoi(lf) > 0 ? atoi(lf) : 0;
+  static char listen_env[32];
+  static char *extra_env[2];
+  size_t n_extra = 0;
+  if (listen_fds) {
+    snprintf(listen_env, sizeof listen_env, "LISTEN_FDS=%d", listen_fds);
+    extra_env[n_extra++] = listen_env;
+    extra_env[n_extra++] = (char *) "LISTEN_PID=1";
+  }
   struct init_args args = {
     .cfg = l->cfg,
     .id = o->id,
@@ -337,7 +351,9 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .pty_to_runtime = for_run && !o->detach,
     .no_pivot = o->no_pivot,
     .no_new_keyring = o->no_new_keyring,
-    .preserve_fds = o->preserve_fds,
+    .preserve_fds = listen_fds + o->preserve_fds,
+    .extra_env = extra_env,
+    .n_extra_env = n_extra,
     .close_fds = { l->dir.fd, l->dir.root_fd },
   };
   int r = spawn(l, &args, err);
