@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/statvfs.h>
 
 enum option_kind { SET, CLEAR, PROPAGATION, ATTR_SET, ATTR_CLEAR, ATIME, SPECIAL };
 
@@ -143,6 +144,23 @@ void mount_plan_release(struct mount_plan *plan)
 {
   free(plan->data);
   plan->data = NULL;
+}
+
+unsigned long mount_locked_flags(const char *path)
+{
+  struct statvfs st;
+  if (statvfs(path, &st) < 0)
+    return 0;
+  unsigned long flags = 0;
+  if (st.f_flag & ST_NOSUID)
+    flags |= MS_NOSUID;
+  if (st.f_flag & ST_NODEV)
+    flags |= MS_NODEV;
+  if (st.f_flag & ST_NOEXEC)
+    flags |= MS_NOEXEC;
+  if (st.f_flag & ST_RDONLY)
+    flags |= MS_RDONLY;
+  return flags;
 }
 
 bool mount_plan_is_bind(const struct mount_plan *plan)

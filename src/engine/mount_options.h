@@ -24,3 +24,8 @@ void mount_plan_build(const oci_strings *options, struct mount_plan *out);
 void mount_plan_release(struct mount_plan *plan);
 
 bool mount_plan_is_bind(const struct mount_plan *plan);
+
+/* The flags (nosuid, nodev, noexec, ro) the mount at path carries. The
+ * kernel keeps them locked on a bind mount made in a user namespace and
+ * refuses a remount that drops them, so a remount must repeat them. */
+unsigned long mount_locked_flags(const char *path);

@@ -16,25 +16,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Flags the kernel keeps on a bind mount made in a user namespace and
- * refuses to drop on remount: keep them, or the remount fails with EPERM. */
-static unsigned long locked_flags(const char *target)
-{
-  struct statvfs st;
-  if (statvfs(target, &st) < 0)
-    return 0;
-  unsigned long flags = 0;
-  if (st.f_flag & ST_NOSUID)
-    flags |= MS_NOSUID;
-  if (st.f_flag & ST_NODEV)
-    flags |= MS_NODEV;
-  if (st.f_flag & ST_NOEXEC)
-    flags |= MS_NOEXEC;
-  if (st.f_flag & ST_RDONLY)
-    flags |= MS_RDONLY;
-  return flags;
-}
-
 static int set_propagation(const char *target, unsigned long propagation, const char *what, struct hutch_error **err)
 {
   if (propagation && mount(NULL, target, NULL, propagation, NULL) < 0)
@@ -83,7 +64,7 @@ static int bind_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, c
       return hutch_fail_errno(err, "%s: reopen", what);
     char mpath[32];
     fd_path(mounted, mpath);
-    unsigned long keep = locked_flags(mpath) & ~plan->cleared & ~MS_RDONLY;
+    unsigned long keep = mount_locked_flags(mpath) & ~plan->cleared & ~MS_RDONLY;
     if (mount(NULL, mpath, NULL, MS_REMOUNT | MS_BIND | extra | keep, NULL) < 0)
       return hutch_fail_errno(err, "%s: remount with its options", what);
   }
@@ -170,7 +151,7 @@ static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *p
       cleanup_close int bound = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       char bpath[32];
       if (bound < 0 || mount(NULL, fd_path(bound, bpath), NULL,
-                             MS_REMOUNT | MS_BIND | MS_RDONLY | (locked_flags(bpath) & ~MS_RDONLY), NULL) < 0)
+                             MS_REMOUNT | MS_BIND | MS_RDONLY | (mount_locked_flags(bpath) & ~MS_RDONLY), NULL) < 0)
         return hutch_fail_errno(err, "%s: make %s read-only", what, name);
     }
   }

@@ -1,4 +1,5 @@
 /* The root filesystem sequence (see rootfs.h for the order). */
+#include "engine/mount_options.h"
 #include "engine/rootfs.h"
 #include "engine/safe_path.h"
 #include "util/cleanup.h"
@@ -112,21 +113,6 @@ static int write_sysctl(const struct oci_kv *kv, struct hutch_error **err)
   return 0;
 }
 
-static unsigned long mount_flags_of(const char *path)
-{
-  struct statvfs st;
-  unsigned long flags = 0;
-  if (statvfs(path, &st) == 0) {
-    if (st.f_flag & ST_NOSUID)
-      flags |= MS_NOSUID;
-    if (st.f_flag & ST_NODEV)
-      flags |= MS_NODEV;
-    if (st.f_flag & ST_NOEXEC)
-      flags |= MS_NOEXEC;
-  }
-  return flags;
-}
-
 static int make_readonly(const char *path, size_t i, struct hutch_error **err)
 {
   cleanup_close int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
@@ -140,7 +126,7 @@ static int make_readonly(const char *path, size_t i, struct hutch_error **err)
   if (mounted < 0)
     return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: reopen %s", i, path);
   fd_path(mounted, p);
-  if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags_of(p), NULL) < 0)
+  if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (mount_locked_flags(p) & ~MS_RDONLY), NULL) < 0)
     return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: make %s read-only", i, path);
   return 0;
 }
@@ -177,7 +163,7 @@ int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err)
         return -1;
   }
   if (cfg->root && cfg->root->readonly.value &&
-      mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags_of("/"), NULL) < 0)
+      mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (mount_locked_flags("/") & ~MS_RDONLY), NULL) < 0)
     return hutch_fail_errno(err, "root.readonly: remount / read-only");
   return 0;
 }

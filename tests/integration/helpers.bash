@@ -38,6 +38,7 @@ common_setup() {
   HRUN_N=0
   : >"$TMP/ids"
   : >"$TMP/bgpids"
+  : >"$TMP/own_mounts"
 }
 
 common_teardown() {
@@ -46,6 +47,8 @@ common_teardown() {
   while read -r pid; do
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
   done <"$TMP/bgpids"
+  # Host mounts the test made itself (host_mount), innermost first.
+  tac "$TMP/own_mounts" | while read -r m; do umount "$m" 2>/dev/null || true; done
   while read -r id; do
     [ -n "$id" ] || continue
     pid=$(state_pid "$id" 2>/dev/null || true)
@@ -67,6 +70,12 @@ common_teardown() {
 setup_file() { common_setup_file; }
 setup() { common_setup; }
 teardown() { common_teardown; }
+
+# host_mount MOUNT-ARGS... TARGET: a mount on the host that teardown undoes.
+host_mount() {
+  mount "$@"
+  echo "${*: -1}" >>"$TMP/own_mounts"
+}
 
 # ---- ids and bundles ---------------------------------------------------
 
