@@ -157,7 +157,8 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
   if (sync_send(a->sync_fd, SYNC_PRESTART, 0, NULL, -1, err) < 0 ||
       sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
     return -1;
-  if (run_container_hooks(a, OCI_HOOK_CREATE_CONTAINER, "createContainer", OCI_STATUS_CREATING, err) < 0)
+  /* Lifecycle steps 3-5 come after step 2, where "created" begins. */
+  if (run_container_hooks(a, OCI_HOOK_CREATE_CONTAINER, "createContainer", OCI_STATUS_CREATED, err) < 0)
     return -1;
   if (rootfs_pivot(&ctx, a->no_pivot, err) < 0)
     return -1;

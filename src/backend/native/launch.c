@@ -162,7 +162,9 @@ static int run_runtime_hooks(struct launch *l, struct hutch_error **err)
   const struct oci_hooks *h = l->cfg->hooks;
   if (!h || (!h->kinds[OCI_HOOK_PRESTART].len && !h->kinds[OCI_HOOK_CREATE_RUNTIME].len))
     return 0;
-  cleanup_free char *state = state_json(l, OCI_STATUS_CREATING);
+  /* runtime.md: the environment exists after step 2, so the hooks of steps
+   * 3-5 see "created" (as runc reports, and the conformance suite checks). */
+  cleanup_free char *state = state_json(l, OCI_STATUS_CREATED);
   if (hooks_run(&h->kinds[OCI_HOOK_PRESTART], "prestart", state, err) < 0)
     return -1;
   return hooks_run(&h->kinds[OCI_HOOK_CREATE_RUNTIME], "createRuntime", state, err);
