@@ -217,3 +217,93 @@ load helpers
   grep -q "mounts\[7\]" "$TMP/$c.out.err"
   assert_clean "$ROOT" "$c"
 }
+
+@test "a config without process: create works, start fails saying so, delete cleans up" {
+  new_id c
+  new_bundle b true
+  cfg "$b" 'del c["process"]'
+  hcreate "$c" "$b"
+  if [ "$status" -eq 0 ]; then
+    hrun start "$c"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *process* ]]
+    hrun delete -f "$c"
+    [ "$status" -eq 0 ]
+  else
+    grep -q "process" "$TMP/$c.out.err"
+  fi
+  assert_clean "$ROOT" "$c"
+}
+
+@test "hostname without a uts namespace is refused and the host keeps its name" {
+  new_id c
+  new_bundle b true
+  host_name=$(hostname)
+  cfg "$b" 'c["hostname"] = "renamed-host"' 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]'
+  hcreate "$c" "$b"
+  if [ "$(hostname)" != "$host_name" ]; then
+    hostname "$host_name"
+    fail "hutch renamed the host"
+  fi
+  [ "$status" -eq 1 ]
+  grep -q "hostname" "$TMP/$c.out.err"
+  assert_clean "$ROOT" "$c"
+}
+
+@test "create with a --pid-file that cannot be written fails and leaves nothing, not even the process" {
+  new_id c
+  new_bundle b sleep 1000
+  hcreate "$c" "$b" --pid-file "$TMP/no/such/dir/pid"
+  [ "$status" -eq 1 ]
+  grep -q "no/such/dir" "$TMP/$c.out.err"
+  assert_clean "$ROOT" "$c"
+  # no init of ours is left parked (its cgroup could not have been removed)
+  [ -z "$(find /sys/fs/cgroup -type d -name "hutch-$c")" ]
+}
+
+@test "errors leave the state root usable: the id can be reused after a failed create" {
+  new_id c
+  new_bundle b true
+  cfg "$b" 'c["process"]["cwd"] = "relative"'
+  hcreate "$c" "$b"
+  [ "$status" -eq 1 ]
+  new_bundle b2 sh -c 'echo second-try'
+  hrun run --bundle "$b2" "$c"
+  [ "$status" -eq 0 ]
+  [ "$output" = second-try ]
+  assert_clean "$ROOT" "$c"
+}
+
+@test "kill --all of a stopped container succeeds (runc: --all turns \"not running\" into success)" {
+  new_id c
+  new_bundle b true
+  hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
+  [ "$status" -eq 0 ]
+  wait_for has_status "$c" stopped
+  hrun kill --all "$c" KILL
+  [ "$status" -eq 0 ] || fail "kill --all exited $status: $stderr"
+  [ "$(state_status "$c")" = stopped ]
+  delete_clean "$c"
+}
+
+@test "a stray state directory (no state.json): state and delete say container does not exist; delete -f removes it" {
+  new_id c
+  mkdir -p "$ROOT/$c"
+  expect_fail "container does not exist" state "$c"
+  expect_fail "container does not exist" kill "$c" KILL
+  hrun delete "$c"
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"container does not exist"* ]] || fail "delete: $stderr"
+  # runc removes the stray directory whether or not --force is given
+  [ ! -e "$ROOT/$c" ] || fail "delete left the stray directory"
+  mkdir -p "$ROOT/$c"
+  hrun delete -f "$c"
+  [ "$status" -eq 0 ]
+  assert_clean "$ROOT" "$c"
+  # and the id is usable again
+  new_bundle b sh -c 'echo reused'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ]
+  [ "$output" = reused ]
+  assert_clean "$ROOT" "$c"
+}

@@ -238,7 +238,8 @@ assert_clean() {
     fail "left behind: cgroups $left"
     return 1
   fi
-  left=$(awk -v t="$TMP" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo)
+  left=$(awk -v t="$TMP" '$5 == t || index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo |
+    grep -vxF -f "$TMP/own_mounts" || true)
   if [ -n "$left" ]; then
     fail "left behind: mounts $left"
     return 1

@@ -148,11 +148,11 @@ usr1_count_is() { [ "$(grep -cx USR1 "$TMP/c.out")" -eq "$1" ]; }
 
 @test "kill sends the named signal; the default is SIGTERM; numbers and SIG names work" {
   new_id c
-  new_bundle b sh -c 'trap "echo USR1" USR1; trap "echo TERM; exit 0" TERM; while :; do sleep 0.05; done'
+  new_bundle b sh -c 'trap "echo USR1" USR1; trap "echo TERM; exit 0" TERM; echo ready; while :; do sleep 0.05; done'
   hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
   [ "$status" -eq 0 ]
   pid=$(state_pid "$c")
-  sleep 0.2
+  wait_for grep -qx ready "$TMP/c.out"
   h kill "$c" SIGUSR1
   wait_for grep -qx USR1 "$TMP/c.out"
   h kill "$c" 10
@@ -203,4 +203,149 @@ procs_count_is() { [ "$(wc -l <"$(find /sys/fs/cgroup/pids -type d -name "hutch-
   [ "$(stat -c %a "$ROOT/$c")" = 711 ]
   delete_clean "$c"
   [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "create --pid-file with a relative path is relative to the caller's directory" {
+  new_id c
+  new_bundle b sleep 1000
+  mkdir "$TMP/here"
+  rc=0
+  (cd "$TMP/here" && "$HUTCH" --root "$ROOT" create --pid-file rel.pid --bundle "$b" "$c" </dev/null >"$TMP/c.out" 2>&1 3>&-) || rc=$?
+  [ "$rc" -eq 0 ] || fail "create: $(cat "$TMP/c.out")"
+  [ "$(cat "$TMP/here/rel.pid")" = "$(state_pid "$c")" ]
+  # no temporary file left next to it
+  [ "$(ls -A "$TMP/here")" = rel.pid ]
+  delete_clean "$c"
+}
+
+@test "state carries the config's annotations" {
+  new_id c
+  new_bundle b sleep 1000
+  cfg "$b" 'c["annotations"] = {"com.example.key": "value", "org.opencontainers.image.stopSignal": "SIGINT"}'
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ]
+  state_json "$c" >"$TMP/state.json"
+  [ "$(json_get "$TMP/state.json" "sorted(d['annotations'].items())")" = "[('com.example.key', 'value'), ('org.opencontainers.image.stopSignal', 'SIGINT')]" ]
+  delete_clean "$c"
+}
+
+@test "kill of a created container stops it; start then fails and delete cleans up" {
+  new_id c
+  new_bundle b sh -c 'echo SHOULD-NOT-RUN'
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ]
+  pid=$(state_pid "$c")
+  h kill "$c" KILL
+  wait_for has_status "$c" stopped
+  expect_fail "cannot start a container that has stopped" start "$c"
+  [ ! -s "$TMP/$c.out" ]
+  delete_clean "$c"
+  assert_clean "$ROOT" "$c" "$pid"
+}
+
+@test "a created container whose init died (killed from outside) is stopped" {
+  new_id c
+  new_bundle b true
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ]
+  pid=$(state_pid "$c")
+  kill -9 "$pid"
+  wait_for has_status "$c" stopped
+  [ "$(state_pid "$c")" = 0 ]
+  expect_fail "cannot start a container that has stopped" start "$c"
+  delete_clean "$c"
+}
+
+@test "delete -f of a container without a pid namespace kills every process in its cgroup" {
+  new_id c
+  new_bundle b sh -c 'sleep 1001 & sleep 1002 & echo started; wait'
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]'
+  hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
+  [ "$status" -eq 0 ]
+  pid=$(state_pid "$c")
+  procs_are_3() { [ "$(wc -l <"$(find /sys/fs/cgroup/pids -type d -name "hutch-$c")/cgroup.procs")" -eq 3 ]; }
+  wait_for procs_are_3
+  procs=$(cat "$(find /sys/fs/cgroup/pids -type d -name "hutch-$c")/cgroup.procs")
+  h delete -f "$c"
+  for p in $procs; do
+    wait_for pid_gone "$p"
+  done
+  assert_clean "$ROOT" "$c" "$pid"
+}
+
+@test "run without a pid namespace: processes left behind by the exited init are killed when run deletes the container" {
+  new_id c
+  new_bundle b sh -c 'sleep 1003 & echo $! >/dev/shm/child; echo bye'
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]' \
+    'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/dev/shm"]' \
+    'c["mounts"].append({"destination": "/dev/shm", "type": "bind", "source": E["TMP"] + "/shm", "options": ["rbind", "rw"]})'
+  mkdir "$TMP/shm"
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ]
+  [ "$output" = bye ]
+  child=$(cat "$TMP/shm/child")
+  [ -n "$child" ]
+  wait_for pid_gone "$child"
+  assert_clean "$ROOT" "$c"
+}
+
+@test "exec into a created container works (it has its root and namespaces already)" {
+  new_id c
+  new_bundle b sleep 1000
+  cfg "$b" 'c["hostname"] = "created-one"'
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ]
+  hrun exec "$c" sh -c 'hostname; ls /'
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr '\n' ' ')" = "created-one bin dev etc proc root sys tmp " ]
+  [ "$(state_status "$c")" = created ]
+  h start "$c"
+  [ "$(state_status "$c")" = running ]
+  delete_clean "$c" -f
+}
+
+@test "run: a process killed by SIGTERM from hutch kill gives 143" {
+  new_id c
+  new_bundle b sh -c 'echo ready; exec sleep 1000'
+  # no pid namespace: the program gets default signal handling (a pid 1 ignores SIGTERM)
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]'
+  bg_start "$TMP/run.out" run --bundle "$b" "$c"
+  wait_for grep -q ready "$TMP/run.out"
+  wait_for has_status "$c" running
+  h kill "$c"
+  rc=0
+  wait "$BG_PID" || rc=$?
+  [ "$rc" -eq 143 ] || fail "run exited $rc"
+  assert_clean "$ROOT" "$c"
+}
+
+@test "a long --root path (beyond sun_path) works for create, start, state and delete" {
+  ROOT=$TMP/$(printf 'long-state-directory-name-%.0s' 1 2 3 4 5 6)/state
+  [ "${#ROOT}" -gt 120 ]
+  new_id c
+  new_bundle b sh -c 'echo long-root-ok'
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $(cat "$TMP/$c.out.err")"
+  h start "$c"
+  wait_for has_status "$c" stopped
+  [ "$(cat "$TMP/$c.out")" = long-root-ok ]
+  delete_clean "$c"
+}
+
+@test "delete of a stopped container without a pid namespace kills the processes its init left behind" {
+  new_id c
+  new_bundle b sh -c 'sleep 1004 & echo $! >/dev/shm/child'
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]' \
+    'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/dev/shm"]' \
+    'c["mounts"].append({"destination": "/dev/shm", "type": "bind", "source": E["TMP"] + "/shm", "options": ["rbind", "rw"]})'
+  mkdir "$TMP/shm"
+  hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
+  [ "$status" -eq 0 ]
+  wait_for has_status "$c" stopped
+  wait_for test -s "$TMP/shm/child"
+  child=$(cat "$TMP/shm/child")
+  kill -0 "$child"
+  h delete "$c"
+  wait_for pid_gone "$child"
+  assert_clean "$ROOT" "$c"
 }

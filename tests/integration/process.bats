@@ -263,3 +263,29 @@ load helpers
   [ "$(printf '%s ' "${lines[@]:3}")" = "bin dev etc proc root sys tmp " ]
   assert_clean "$ROOT" "$c"
 }
+
+@test "socket activation: LISTEN_FDS fds are passed on, the container sees LISTEN_FDS=n and LISTEN_PID=1; --preserve-fds counts after them" {
+  new_id c
+  new_bundle b sh -c 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID"; cat <&3; cat <&4; cat <&5; ls /proc/self/fd/6 2>/dev/null || echo no-6'
+  echo listen-one >"$TMP/l1"
+  echo listen-two >"$TMP/l2"
+  echo preserved >"$TMP/p1"
+  echo extra >"$TMP/x"
+  rc=0
+  HUTCH_BIN=$HUTCH R=$ROOT B=$b C=$c /bin/sh -c 'LISTEN_PID=$$ LISTEN_FDS=2 exec "$HUTCH_BIN" --root "$R" run --preserve-fds 1 --bundle "$B" "$C"' \
+    </dev/null >"$TMP/out" 2>"$TMP/err" 3<"$TMP/l1" 4<"$TMP/l2" 5<"$TMP/p1" 6<"$TMP/x" || rc=$?
+  [ "$rc" -eq 0 ] || fail "run exited $rc: $(cat "$TMP/err")"
+  [ "$(tr '\n' ' ' <"$TMP/out")" = "fds=2 pid=1 listen-one listen-two preserved no-6 " ] || fail "got: $(cat "$TMP/out")"
+  assert_clean "$ROOT" "$c"
+}
+
+@test "socket activation: LISTEN_PID of another process is ignored" {
+  new_id c
+  new_bundle b sh -c 'echo "fds=${LISTEN_FDS:-none}"; ls /proc/self/fd/3 2>/dev/null || echo no-3'
+  echo listen-one >"$TMP/l1"
+  rc=0
+  LISTEN_PID=1 LISTEN_FDS=1 "$HUTCH" --root "$ROOT" run --bundle "$b" "$c" </dev/null >"$TMP/out" 2>"$TMP/err" 3<"$TMP/l1" || rc=$?
+  [ "$rc" -eq 0 ] || fail "run exited $rc: $(cat "$TMP/err")"
+  [ "$(tr '\n' ' ' <"$TMP/out")" = "fds=none no-3 " ] || fail "got: $(cat "$TMP/out")"
+  assert_clean "$ROOT" "$c"
+}
