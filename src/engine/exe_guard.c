@@ -25,10 +25,22 @@ bool exe_guard_config_has_userns(const struct oci_config *cfg)
   return false;
 }
 
-bool exe_guard_needs_copy(bool own_userns, const struct oci_process *p)
+bool exe_guard_config_has_private_pidns(const struct oci_config *cfg)
+{
+  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++) {
+    const struct oci_namespace *ns = &cfg->linux_->namespaces.items[i];
+    if (ns->type.value == OCI_NS_PID)
+      return ns->path == NULL;
+  }
+  return false;
+}
+
+bool exe_guard_needs_copy(bool own_userns, bool private_pidns, const struct oci_process *p)
 {
   if (own_userns)
     return false;
+  if (!private_pidns)
+    return true;
   /* Without a capabilities object the process keeps every capability. */
   if (!p || !p->capabilities)
     return true;

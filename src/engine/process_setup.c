@@ -116,6 +116,26 @@ static char *home_of(uid_t uid)
   return xstrdup("HOME=/");
 }
 
+/* Adds entry, replacing an earlier one of the same name: the last wins,
+ * as in runc, and as the PATH lookup below expects. */
+static void env_put(char **env, size_t *k, char *entry)
+{
+  /* The scan is quadratic: past a sane size, keep everything as given. */
+  if (*k > 4096) {
+    env[(*k)++] = entry;
+    return;
+  }
+  const char *eq = strchr(entry, '=');
+  size_t name_len = eq ? (size_t) (eq - entry) : strlen(entry);
+  for (size_t i = 0; i < *k; i++) {
+    if (strncmp(env[i], entry, name_len) == 0 && env[i][name_len] == '=') {
+      env[i] = entry;
+      return;
+    }
+  }
+  env[(*k)++] = entry;
+}
+
 char **process_environment(const struct oci_process *p, char **extra, size_t n_extra)
 {
   size_t n = p->env.len;
@@ -123,9 +143,9 @@ char **process_environment(const struct oci_process *p, char **extra, size_t n_e
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
     if (p->env.items[i])
-      env[k++] = p->env.items[i];
+      env_put(env, &k, p->env.items[i]);
   for (size_t i = 0; i < n_extra; i++)
-    env[k++] = extra[i];
+    env_put(env, &k, extra[i]);
   if (!env_get(env, "HOME"))
     env[k++] = home_of(p->user ? p->user->uid.value : 0);
   env[k] = NULL;

@@ -92,9 +92,6 @@ int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err
   ctx->root_fd = -1;
   if (r < 0)
     return -1;
-  const struct oci_linux *l = ctx->cfg->linux_;
-  if (l && l->rootfs_propagation.set && mount(NULL, "/", NULL, MS_REC | propagation_flag(l->rootfs_propagation.value), NULL) < 0)
-    return hutch_fail_errno(err, "linux.rootfsPropagation: set on /");
   return 0;
 }
 
@@ -161,6 +158,16 @@ int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err)
     for (size_t i = 0; i < l->masked_paths.len; i++)
       if (mask(l->masked_paths.items[i], i, err) < 0)
         return -1;
+  }
+  /* Last, so the binds of readonlyPaths and maskedPaths are still allowed:
+   * unbindable would refuse them. runc applies unbindable to / alone. */
+  if (l && l->rootfs_propagation.set) {
+    int v = l->rootfs_propagation.value;
+    unsigned long flag = propagation_flag(v);
+    if (flag != MS_UNBINDABLE || v == OCI_PROPAGATION_RUNBINDABLE)
+      flag |= MS_REC;
+    if (mount(NULL, "/", NULL, flag, NULL) < 0)
+      return hutch_fail_errno(err, "linux.rootfsPropagation: set on /");
   }
   if (cfg->root && cfg->root->readonly.value &&
       mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (mount_locked_flags("/") & ~MS_RDONLY), NULL) < 0)

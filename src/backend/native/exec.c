@@ -369,7 +369,11 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   x.init_pid = (pid_t) rec->pid.value;
   bool own_userns = false;
   namespaces_to_join(x.init_pid, &own_userns);
-  if (exe_guard_needs_copy(own_userns, x.process) && !exe_guard_is_sealed()) {
+  /* The exec'd process is seen by the container's own processes too. */
+  bool private_pidns = rec->own_pid_namespace.value;
+  if ((exe_guard_needs_copy(own_userns, private_pidns, x.process) ||
+       exe_guard_needs_copy(own_userns, private_pidns, cfg->process)) &&
+      !exe_guard_is_sealed()) {
     container_dir_close(&dir);
     exe_guard_reexec_sealed(rt->argv, err);
     goto out;

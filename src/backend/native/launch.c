@@ -301,7 +301,9 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
       check_preserved_fds(o->preserve_fds, err) < 0)
     return -1;
   /* Before anything is made: the sealed copy starts this command afresh. */
-  if (exe_guard_needs_copy(exe_guard_config_has_userns(l->cfg), l->cfg->process) && !exe_guard_is_sealed())
+  if (exe_guard_needs_copy(exe_guard_config_has_userns(l->cfg), exe_guard_config_has_private_pidns(l->cfg),
+                           l->cfg->process) &&
+      !exe_guard_is_sealed())
     return exe_guard_reexec_sealed(l->rt->argv, err);
   if (ns_plan_build(l->cfg, &l->ns, err) < 0)
     return -1;
@@ -390,6 +392,12 @@ void launch_abort(struct launch *l)
   hutch_error_free(err);
   err = NULL;
   l->cgroups_created = false;
+  /* Lifecycle step 13 follows the destruction of step 12 whatever failed. */
+  const struct oci_hooks *h = l->cfg ? l->cfg->hooks : NULL;
+  if (l->dir_created && h && h->kinds[OCI_HOOK_POSTSTOP].len) {
+    cleanup_free char *state = record_state_json(&l->rec, OCI_STATUS_STOPPED, 0);
+    hooks_run_warn_only(&h->kinds[OCI_HOOK_POSTSTOP], "poststop", state);
+  }
   if (l->dir_created && container_dir_remove(&l->dir, &err) < 0)
     log_warning("%s", err->msg);
   hutch_error_free(err);

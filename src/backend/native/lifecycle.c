@@ -22,6 +22,12 @@ static int open_container(const struct hutch_runtime *rt, const char *id, struct
     return -1;
   arena_init(arena);
   if (record_read(dir->fd, arena, rec, err) < 0) {
+    /* A directory without state: a create that crashed. Nothing runs there. */
+    if ((*err)->code == ENOENT) {
+      hutch_error_free(*err);
+      *err = NULL;
+      hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
+    }
     arena_release(arena);
     container_dir_close(dir);
     return -1;
@@ -66,7 +72,9 @@ int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool al
   int r = 0;
   enum oci_status status = container_status(dir.fd, rec);
   if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED) {
-    r = hutch_fail(err, 0, "container not running");
+    /* runc keeps --all only for this: "not running" is then no error. */
+    if (!all)
+      r = hutch_fail(err, 0, "container not running");
   } else if (all) {
     struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
     r = cgroup_signal_all(&set, sig, err);
@@ -95,11 +103,18 @@ int native_delete(const struct hutch_runtime *rt, const char *id, bool force, st
   struct container_record *rec = NULL;
   int r = -1;
   if (record_read(dir.fd, &arena, &rec, err) < 0) {
-    /* No readable state: a crash before it was written. Nothing runs. */
-    if (force) {
-      hutch_error_free(*err);
-      *err = NULL;
-      r = container_dir_remove(&dir, err);
+    /* No readable state: a crash before it was written, so nothing runs.
+     * The directory goes either way; without --force, as runc, say so. */
+    bool missing = (*err)->code == ENOENT;
+    hutch_error_free(*err);
+    *err = NULL;
+    r = container_dir_remove(&dir, err);
+    if (r == 0 && !force) {
+      r = -1;
+      if (missing)
+        hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
+      else
+        hutch_fail(err, 0, "%s: the state was unreadable; the directory was removed", id);
     }
     goto out;
   }
