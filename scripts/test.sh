@@ -39,7 +39,7 @@ for t in build-asan/tests/unit/test_*; do
   [ -f "$t" ] && [ -x "$t" ] || continue
   run_suite "unit/$(basename "$t")" "$t"
 done
-run_suite integration/cli env HUTCH="$hutch" bats --tap tests/integration
+run_suite integration/bats env HUTCH="$hutch" bats --tap tests/integration
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
 run_suite fuzz/config tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_config "${FUZZ_SECONDS:-60}"
 
