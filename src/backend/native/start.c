@@ -74,6 +74,8 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
   if (!(cfg = snapshot_read(dir.fd, err)))
     goto out;
   if (!cfg->process) {
+    /* It can never start: stop it rather than leave it waiting forever. */
+    kill_and_wait(rec);
     hutch_fail(err, 0, "process: required to start the container (config.json has none)");
     goto out;
   }
