@@ -1,6 +1,7 @@
 /* What the native commands share once a container exists. */
 #include "backend/native/native.h"
 #include "engine/hooks.h"
+#include "engine/process_attrs.h"
 #include "engine/process_info.h"
 #include "engine/process_setup.h"
 #include "engine/seccomp.h"
@@ -92,6 +93,19 @@ int container_destroy(struct container_dir *dir, const struct container_record *
     hooks_run_warn_only(&cfg->hooks->kinds[OCI_HOOK_POSTSTOP], "poststop", state);
   }
   return container_dir_remove(dir, err);
+}
+
+int process_apply_attrs(const struct oci_process *p, const struct oci_linux *l, struct hutch_error **err)
+{
+  if (p->scheduler && process_set_scheduler(p->scheduler, err) < 0)
+    return -1;
+  if (p->io_priority && process_set_io_priority(p->io_priority, err) < 0)
+    return -1;
+  if (l && l->personality && process_set_personality(l->personality, err) < 0)
+    return -1;
+  if (l && l->memory_policy && process_set_memory_policy(l->memory_policy, err) < 0)
+    return -1;
+  return 0;
 }
 
 int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,

@@ -6,6 +6,7 @@
 #include "backend/native/native.h"
 #include "engine/exe_guard.h"
 #include "engine/fdpass.h"
+#include "engine/process_attrs.h"
 #include "engine/process_info.h"
 #include "engine/process_setup.h"
 #include "engine/sync.h"
@@ -37,6 +38,7 @@ struct exec_ctx {
   struct arena *arena;
   struct oci_process *process;
   const struct oci_seccomp *seccomp; /* the container's filter applies to exec'd processes too */
+  const struct oci_linux *linux_;     /* personality and NUMA policy too */
   pid_t init_pid;
   bool userns; /* the container has a user namespace of its own */
   int sync_fd;
@@ -155,12 +157,6 @@ static int process_from_flags(struct exec_ctx *x, const struct oci_process *base
 
 static int check_unhonoured(const struct oci_process *p, struct hutch_error **err)
 {
-  if (p->scheduler)
-    return hutch_fail(err, 0, "process.scheduler: not implemented yet by the native backend");
-  if (p->io_priority)
-    return hutch_fail(err, 0, "process.ioPriority: not implemented yet by the native backend");
-  if (p->exec_cpu_affinity)
-    return hutch_fail(err, 0, "process.execCPUAffinity: not implemented yet by the native backend");
   if (p->apparmor_profile)
     return hutch_fail(err, 0, "process.apparmorProfile: AppArmor is not available on this host");
   if (p->selinux_label)
@@ -214,7 +210,12 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd
       goto fail;
     close(slave);
   }
+  /* execCPUAffinity.final: once in the container's cgroup (spec 1.2.1). */
+  if (p->exec_cpu_affinity && p->exec_cpu_affinity->final && p->exec_cpu_affinity->final[0] &&
+      process_set_cpu_affinity(p->exec_cpu_affinity->final, "process.execCPUAffinity.final", &err) < 0)
+    goto fail;
   if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
+      process_apply_attrs(p, x->linux_, &err) < 0 ||
       process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
     goto fail;
   if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp, !x->userns, &err) < 0)
@@ -238,6 +239,11 @@ static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_f
 {
   struct hutch_error *err = NULL;
   struct sync_msg msg;
+  /* execCPUAffinity.initial: where we run until we are in the cgroup. */
+  const struct oci_cpu_affinity *aff = x->process->exec_cpu_affinity;
+  if (aff && aff->initial && aff->initial[0] &&
+      process_set_cpu_affinity(aff->initial, "process.execCPUAffinity.initial", &err) < 0)
+    goto fail;
   if (sync_expect(sync_fd, SYNC_CGROUP_DONE, &msg, NULL, &err) < 0)
     goto fail;
   int pidfd = (int) syscall(SYS_pidfd_open, x->init_pid, 0);
@@ -351,6 +357,7 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   if (opts->process_file ? read_process_file(&x, err) < 0 : process_from_flags(&x, cfg->process, err) < 0)
     goto out;
   x.seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+  x.linux_ = cfg->linux_;
   if (!x.process->args.len) {
     hutch_fail(err, 0, "exec: no command given");
     goto out;

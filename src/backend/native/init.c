@@ -208,7 +208,8 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
   const struct oci_process *p = a->cfg->process;
   if (!p)
     return hutch_fail(err, 0, "process: required to start the container");
-  if (process_set_rlimits(p, err) < 0 || process_set_oom_score_adj(p, err) < 0)
+  if (process_set_rlimits(p, err) < 0 || process_set_oom_score_adj(p, err) < 0 ||
+      process_apply_attrs(p, a->cfg->linux_, err) < 0)
     return -1;
   /* A keyring of its own, so the container cannot read the caller's keys. */
   if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 && errno != ENOSYS)

@@ -104,6 +104,10 @@ int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size
 int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
                      struct hutch_error **err);
 
+/* Scheduler, I/O priority, personality and NUMA policy: while the process
+ * still holds the privileges they may need (CAP_SYS_NICE for real time). */
+int process_apply_attrs(const struct oci_process *p, const struct oci_linux *l, struct hutch_error **err);
+
 /* Applies the native backend's refusals: fields it does not honour. */
 int native_check_support(const struct oci_config *cfg, struct hutch_error **err);
 void native_describe(struct oci_support *out, struct arena *arena);

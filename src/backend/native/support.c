@@ -11,10 +11,6 @@
 
 /* Valid fields the engine does not apply yet: create refuses them. */
 static const char *const unhonoured[] = {
-  "process.scheduler",
-  "process.ioPriority",
-  "process.execCPUAffinity",
-  "linux.personality",
   "linux.resources.memory",
   "linux.resources.cpu",
   "linux.resources.blockIO",
@@ -50,6 +46,8 @@ void native_describe(struct oci_support *out, struct arena *a)
   strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "idmap", "ridmap", "tmpcopyup");
   strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
   strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
+  strings_from(a, &l->memory_policy->modes, oci_enum_mpol_mode.names, oci_enum_mpol_mode.count, NULL, NULL, NULL);
+  strings_from(a, &l->memory_policy->flags, oci_enum_mpol_flag.names, oci_enum_mpol_flag.count, NULL, NULL, NULL);
   l->seccomp->enabled = (oci_opt_bool) { true, true };
   /* NOTIFY needs the listener protocol; the four newest architectures and
    * WAIT_KILLABLE_RECV need libseccomp 2.6. */
