@@ -76,6 +76,8 @@ struct hutch_backend {
   int (*exec)(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
               struct hutch_error **err);
   int (*ps)(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
+  int (*pause)(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
+  int (*resume)(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
 };
 
 extern const struct hutch_backend hutch_backend_native;

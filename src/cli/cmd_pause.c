@@ -1,6 +1,18 @@
-/* hutch pause: suspend every process of a container. Not built yet: the options are parsed
- * (so scripts get the right errors) and the command says so. */
+/* hutch pause: suspend every process of a container (the cgroup freezer). */
+#include "backend/backend.h"
 #include "cli/cli.h"
+
+static int pause_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
+{
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  struct hutch_error *err = NULL;
+  const char *id = args->positional[0];
+  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
+  if (!b || b->pause(&rt, id, &err) < 0)
+    return cli_fail(cmd, err);
+  return 0;
+}
 
 const struct cli_command cli_cmd_pause = {
   .name = "pause",
@@ -8,5 +20,5 @@ const struct cli_command cli_cmd_pause = {
   .usage = "<container-id>",
   .min_args = 1,
   .max_args = 1,
-  .run = cli_not_implemented,
+  .run = pause_run,
 };

@@ -1,4 +1,5 @@
 #include "engine/state_store.h"
+#include "engine/cgroup_freezer.h"
 #include "engine/process_info.h"
 #include "spec/codec.h"
 #include "spec/schema_macros.h"
@@ -219,6 +220,8 @@ enum oci_status container_status(int dir_fd, const struct container_record *rec)
     return OCI_STATUS_CREATING;
   if (!rec->started.value && faccessat(dir_fd, START_SOCKET, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return OCI_STATUS_CREATED;
+  if (cgroup_freezer_frozen(rec->cgroup_dirs.items, rec->cgroup_dirs.len))
+    return OCI_STATUS_PAUSED;
   return OCI_STATUS_RUNNING;
 }
 

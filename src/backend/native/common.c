@@ -1,5 +1,6 @@
 /* What the native commands share once a container exists. */
 #include "backend/native/native.h"
+#include "engine/cgroup_freezer.h"
 #include "engine/hooks.h"
 #include "engine/process_attrs.h"
 #include "engine/process_info.h"
@@ -60,6 +61,9 @@ void kill_and_wait(const struct container_record *rec)
   /* The start time was checked just above: the pidfd names our process. */
   if (pidfd >= 0 && process_is_alive(pid, rec->start_time.value))
     syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  /* A frozen process only dies once thawed. */
+  if (cgroup_freezer_frozen(rec->cgroup_dirs.items, rec->cgroup_dirs.len))
+    cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, false, NULL);
   for (int i = 0; i < 10000 && process_is_alive(pid, rec->start_time.value); i++) {
     struct timespec ts = { 0, i < 100 ? 100000 : 1000000 };
     nanosleep(&ts, NULL);

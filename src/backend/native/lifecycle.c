@@ -1,5 +1,6 @@
 /* state, kill, delete and ps of an existing container. */
 #include "backend/native/native.h"
+#include "engine/cgroup_freezer.h"
 #include "engine/process_info.h"
 #include "spec/config.h"
 #include "spec/names.h"
@@ -81,6 +82,9 @@ int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool al
   } else {
     r = signal_init(rec, sig, err);
   }
+  /* As runc: SIGKILL to a paused container takes effect at once. */
+  if (r == 0 && status == OCI_STATUS_PAUSED && sig == SIGKILL)
+    r = cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, false, err);
   arena_release(&arena);
   container_dir_close(&dir);
   return r;
@@ -137,6 +141,36 @@ out:
   arena_release(&arena);
   container_dir_close(&dir);
   return r;
+}
+
+static int set_paused(const struct hutch_runtime *rt, const char *id, bool pause, struct hutch_error **err)
+{
+  struct container_dir dir;
+  struct arena arena;
+  struct container_record *rec;
+  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
+  enum oci_status status = container_status(dir.fd, rec);
+  int r;
+  if (pause && status != OCI_STATUS_RUNNING)
+    r = hutch_fail(err, 0, status == OCI_STATUS_PAUSED ? "container already paused" : "container not running");
+  else if (!pause && status != OCI_STATUS_PAUSED)
+    r = hutch_fail(err, 0, "container not paused");
+  else
+    r = cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, pause, err);
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return r;
+}
+
+int native_pause(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+{
+  return set_paused(rt, id, true, err);
+}
+
+int native_resume(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+{
+  return set_paused(rt, id, false, err);
 }
 
 int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err)

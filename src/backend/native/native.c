@@ -13,4 +13,6 @@ const struct hutch_backend hutch_backend_native = {
   .delete_ = native_delete,
   .exec = native_exec,
   .ps = native_ps,
+  .pause = native_pause,
+  .resume = native_resume,
 };

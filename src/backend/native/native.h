@@ -96,6 +96,8 @@ int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool al
 int native_delete(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err);
 int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
                 struct hutch_error **err);
+int native_pause(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
+int native_resume(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
 int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
 
 /* The last steps before exec, in the order runc uses: without
