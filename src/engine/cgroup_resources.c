@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define R "linux.resources"
+#define RES "linux.resources"
 /* Control files read here are a line or a short list; the cap only keeps a
  * misbehaving file from being read without end. */
 #define CONTROL_FILE_MAX (1u << 20)
@@ -46,10 +46,14 @@ static const struct {
   const char *v1;
   const char *v2;
 } ctl_names[CTL_COUNT] = {
-  [CTL_MEMORY] = { "memory", "memory" },   [CTL_CPU] = { "cpu", "cpu" },
-  [CTL_CPUSET] = { "cpuset", "cpuset" },   [CTL_PIDS] = { "pids", "pids" },
-  [CTL_BLKIO] = { "blkio", "io" },         [CTL_HUGETLB] = { "hugetlb", "hugetlb" },
-  [CTL_NET_CLS] = { "net_cls", NULL },     [CTL_NET_PRIO] = { "net_prio", NULL },
+  [CTL_MEMORY] = { "memory", "memory" },
+  [CTL_CPU] = { "cpu", "cpu" },
+  [CTL_CPUSET] = { "cpuset", "cpuset" },
+  [CTL_PIDS] = { "pids", "pids" },
+  [CTL_BLKIO] = { "blkio", "io" },
+  [CTL_HUGETLB] = { "hugetlb", "hugetlb" },
+  [CTL_NET_CLS] = { "net_cls", NULL },
+  [CTL_NET_PRIO] = { "net_prio", NULL },
   [CTL_RDMA] = { "rdma", "rdma" },
 };
 
@@ -80,9 +84,13 @@ struct ctx {
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* runc cannot tell an explicit 0 from an absent value in these fields (Go
- * zero values) and skips both; so does hutch, so that a config behaves as
- * under runc. pids.limit is not one of them: its 0 is a real limit. */
+/* runc cannot tell an explicit 0 (or "") from an absent value in most
+ * fields (Go zero values) and skips both; hutch does the same, so that a
+ * config behaves as under runc: memory limit, reservation, swap, kernel and
+ * kernelTCP; cpu shares, quota, period, realtimeRuntime, realtimePeriod,
+ * cpus and mems; blockIO weights; network.classID. The others (pids.limit,
+ * whose 0 is a real limit, swappiness, burst, idle, hugepage and rdma
+ * limits) are written whenever present. */
 static bool given_i64(const oci_opt_i64 *v)
 {
   return v->set && v->value != 0;
@@ -390,17 +398,17 @@ static int enable_controllers(struct ctx *c, struct hutch_error **err)
 static const char *memory_field(const struct oci_memory *m)
 {
   if (given_i64(&m->limit))
-    return R ".memory.limit";
+    return RES ".memory.limit";
   if (given_i64(&m->reservation))
-    return R ".memory.reservation";
+    return RES ".memory.reservation";
   if (given_i64(&m->swap))
-    return R ".memory.swap";
+    return RES ".memory.swap";
   if (m->swappiness.set)
-    return R ".memory.swappiness";
+    return RES ".memory.swappiness";
   if (m->disable_oom_killer.set)
-    return R ".memory.disableOOMKiller";
+    return RES ".memory.disableOOMKiller";
   if (m->use_hierarchy.set)
-    return R ".memory.useHierarchy";
+    return RES ".memory.useHierarchy";
   return NULL;
 }
 
@@ -413,7 +421,7 @@ static int check_byte_limit(const oci_opt_i64 *v, const char *field, struct hutc
 
 static int host_swappiness(uint64_t *out, struct hutch_error **err)
 {
-  return read_u64("/proc/sys/vm", "swappiness", R ".memory.swappiness", out, err);
+  return read_u64("/proc/sys/vm", "swappiness", RES ".memory.swappiness", out, err);
 }
 
 /* checkBeforeUpdate: a new limit below what the cgroup already uses would
@@ -424,11 +432,11 @@ static int check_usage(const struct target *t, const struct oci_memory *m, struc
   const char *usage_file = t->v2 ? "memory.current" : "memory.usage_in_bytes";
   uint64_t usage = 0;
   if ((given_i64(&m->limit) && m->limit.value > 0) || (given_i64(&m->swap) && m->swap.value > 0)) {
-    if (read_u64(t->dir, usage_file, R ".memory.checkBeforeUpdate", &usage, err) < 0)
+    if (read_u64(t->dir, usage_file, RES ".memory.checkBeforeUpdate", &usage, err) < 0)
       return -1;
   }
   if (given_i64(&m->limit) && m->limit.value > 0 && (uint64_t) m->limit.value < usage)
-    return hutch_fail(err, 0, R ".memory.limit: %" PRId64 " is below the current usage (%" PRIu64 " bytes)",
+    return hutch_fail(err, 0, RES ".memory.limit: %" PRId64 " is below the current usage (%" PRIu64 " bytes)",
                       m->limit.value, usage);
   if (!given_i64(&m->swap) || m->swap.value <= 0)
     return 0;
@@ -436,27 +444,27 @@ static int check_usage(const struct target *t, const struct oci_memory *m, struc
   const char *swap_file = t->v2 ? "memory.swap.current" : "memory.memsw.usage_in_bytes";
   bool exists;
   if (file_exists(t->dir, swap_file, &exists, err) < 0)
-    return hutch_error_prefix(err, R ".memory.checkBeforeUpdate: ");
+    return hutch_error_prefix(err, RES ".memory.checkBeforeUpdate: ");
   if (!exists) /* no swap accounting: nothing to compare with */
     return 0;
   uint64_t swap_usage;
-  if (read_u64(t->dir, swap_file, R ".memory.checkBeforeUpdate", &swap_usage, err) < 0)
+  if (read_u64(t->dir, swap_file, RES ".memory.checkBeforeUpdate", &swap_usage, err) < 0)
     return -1;
   uint64_t total = t->v2 ? usage + swap_usage : swap_usage;
   if ((uint64_t) m->swap.value < total)
     return hutch_fail(err, 0,
-                      R ".memory.swap: %" PRId64 " is below the current memory+swap usage (%" PRIu64 " bytes)",
+                      RES ".memory.swap: %" PRId64 " is below the current memory+swap usage (%" PRIu64 " bytes)",
                       m->swap.value, total);
   return 0;
 }
 
 static int check_memory(struct ctx *c, const struct oci_memory *m, struct hutch_error **err)
 {
-  if (check_byte_limit(&m->limit, R ".memory.limit", err) < 0 ||
-      check_byte_limit(&m->reservation, R ".memory.reservation", err) < 0 ||
-      check_byte_limit(&m->swap, R ".memory.swap", err) < 0 ||
-      check_byte_limit(&m->kernel, R ".memory.kernel", err) < 0 ||
-      check_byte_limit(&m->kernel_tcp, R ".memory.kernelTCP", err) < 0)
+  if (check_byte_limit(&m->limit, RES ".memory.limit", err) < 0 ||
+      check_byte_limit(&m->reservation, RES ".memory.reservation", err) < 0 ||
+      check_byte_limit(&m->swap, RES ".memory.swap", err) < 0 ||
+      check_byte_limit(&m->kernel, RES ".memory.kernel", err) < 0 ||
+      check_byte_limit(&m->kernel_tcp, RES ".memory.kernelTCP", err) < 0)
     return -1;
   const char *field = memory_field(m);
   if (!field)
@@ -468,9 +476,9 @@ static int check_memory(struct ctx *c, const struct oci_memory *m, struct hutch_
     /* memory.oom.group kills the whole cgroup together: it does not keep
      * the OOM killer away, and v2 has nothing that does. */
     if (m->disable_oom_killer.set && m->disable_oom_killer.value)
-      return hutch_fail(err, 0, R ".memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+      return hutch_fail(err, 0, RES ".memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
     if (m->use_hierarchy.set && !m->use_hierarchy.value)
-      return hutch_fail(err, 0, R ".memory.useHierarchy: cgroup v2 is always hierarchical");
+      return hutch_fail(err, 0, RES ".memory.useHierarchy: cgroup v2 is always hierarchical");
     /* v2 has no per-cgroup swappiness: every cgroup reclaims with the host's
      * vm.swappiness. A request for that very value is met; any other is
      * refused rather than silently dropped (runc drops it, crun refuses any). */
@@ -480,13 +488,13 @@ static int check_memory(struct ctx *c, const struct oci_memory *m, struct hutch_
         return -1;
       if (m->swappiness.value != host)
         return hutch_fail(err, 0,
-                          R ".memory.swappiness: cgroup v2 has no per-cgroup swappiness; the host's "
+                          RES ".memory.swappiness: cgroup v2 has no per-cgroup swappiness; the host's "
                             "vm.swappiness (%" PRIu64 ") applies, not %" PRIu64,
                           host, m->swappiness.value);
     }
   } else if (given_i64(&m->limit) && m->limit.value == -1 && given_i64(&m->swap) && m->swap.value != -1) {
     return hutch_fail(err, 0,
-                      R ".memory.swap: %" PRId64 " is below the memory limit (-1, unlimited): swap counts "
+                      RES ".memory.swap: %" PRId64 " is below the memory limit (-1, unlimited): swap counts "
                         "memory plus swap, and v1 keeps it at least the memory limit",
                       m->swap.value);
   }
@@ -515,23 +523,24 @@ static int write_memory_v1(const char *dir, const struct oci_memory *m, struct h
 {
   bool has_limit = given_i64(&m->limit), has_swap = given_i64(&m->swap);
   int64_t limit = m->limit.value, swap = m->swap.value;
-  const char *swap_field = R ".memory.swap";
+  const char *swap_field = RES ".memory.swap";
   bool memsw = false;
   if ((has_limit || has_swap) && file_exists(dir, "memory.memsw.limit_in_bytes", &memsw, err) < 0)
-    return hutch_error_prefix(err, "%s: ", has_swap ? swap_field : R ".memory.limit");
+    return hutch_error_prefix(err, "%s: ", has_swap ? swap_field : RES ".memory.limit");
   /* The kernel keeps memory+swap at least the memory limit, so unlimited
    * memory needs unlimited memory+swap (runc does the same). */
   if (has_limit && limit == -1 && !has_swap && memsw) {
     has_swap = true;
     swap = -1;
-    swap_field = R ".memory.limit";
+    swap_field = RES ".memory.limit";
   }
   /* Without swap accounting the kernel cannot limit swap. "Unlimited" and
    * "as much as memory" are let through as runc lets them through on v2;
    * any real limit is refused. */
   if (has_swap && !memsw) {
     if (swap != -1 && !(has_limit && swap == limit))
-      return hutch_fail_as(err, ENOENT, "%s: swap accounting is off on this host (no memory.memsw.limit_in_bytes in %s)",
+      return hutch_fail_as(err, ENOENT,
+                           "%s: swap accounting is off on this host (no memory.memsw.limit_in_bytes in %s)",
                            swap_field, dir);
     has_swap = false;
   }
@@ -545,7 +554,7 @@ static int write_memory_v1(const char *dir, const struct oci_memory *m, struct h
       swap_first = true;
     } else {
       uint64_t current;
-      if (read_u64(dir, "memory.limit_in_bytes", R ".memory.limit", &current, err) < 0)
+      if (read_u64(dir, "memory.limit_in_bytes", RES ".memory.limit", &current, err) < 0)
         return -1;
       swap_first = current < (uint64_t) swap;
     }
@@ -555,30 +564,30 @@ static int write_memory_v1(const char *dir, const struct oci_memory *m, struct h
   format_limit(sbuf, sizeof sbuf, swap, false);
   if (swap_first && write_value(dir, "memory.memsw.limit_in_bytes", sbuf, swap_field, err) < 0)
     return -1;
-  if (has_limit && write_value(dir, "memory.limit_in_bytes", lbuf, R ".memory.limit", err) < 0)
+  if (has_limit && write_value(dir, "memory.limit_in_bytes", lbuf, RES ".memory.limit", err) < 0)
     return -1;
   if (has_swap && !swap_first && write_value(dir, "memory.memsw.limit_in_bytes", sbuf, swap_field, err) < 0)
     return -1;
   char buf[24];
   if (given_i64(&m->reservation)) {
     format_limit(buf, sizeof buf, m->reservation.value, false);
-    if (write_value(dir, "memory.soft_limit_in_bytes", buf, R ".memory.reservation", err) < 0)
+    if (write_value(dir, "memory.soft_limit_in_bytes", buf, RES ".memory.reservation", err) < 0)
       return -1;
   }
-  if (write_kmem(dir, &m->kernel, "memory.kmem.limit_in_bytes", R ".memory.kernel", err) < 0 ||
-      write_kmem(dir, &m->kernel_tcp, "memory.kmem.tcp.limit_in_bytes", R ".memory.kernelTCP", err) < 0)
+  if (write_kmem(dir, &m->kernel, "memory.kmem.limit_in_bytes", RES ".memory.kernel", err) < 0 ||
+      write_kmem(dir, &m->kernel_tcp, "memory.kmem.tcp.limit_in_bytes", RES ".memory.kernelTCP", err) < 0)
     return -1;
   if (m->swappiness.set) {
     snprintf(buf, sizeof buf, "%" PRIu64, m->swappiness.value);
-    if (write_value(dir, "memory.swappiness", buf, R ".memory.swappiness", err) < 0)
+    if (write_value(dir, "memory.swappiness", buf, RES ".memory.swappiness", err) < 0)
       return -1;
   }
   if (m->disable_oom_killer.set &&
-      write_value(dir, "memory.oom_control", m->disable_oom_killer.value ? "1" : "0", R ".memory.disableOOMKiller",
+      write_value(dir, "memory.oom_control", m->disable_oom_killer.value ? "1" : "0", RES ".memory.disableOOMKiller",
                   err) < 0)
     return -1;
   if (m->use_hierarchy.set &&
-      write_value(dir, "memory.use_hierarchy", m->use_hierarchy.value ? "1" : "0", R ".memory.useHierarchy", err) < 0)
+      write_value(dir, "memory.use_hierarchy", m->use_hierarchy.value ? "1" : "0", RES ".memory.useHierarchy", err) < 0)
     return -1;
   return 0;
 }
@@ -590,7 +599,7 @@ static int v2_swap_max(const char *dir, const struct oci_memory *m, char *buf, s
   uint64_t limit;
   if (given_i64(&m->limit))
     limit = m->limit.value == -1 ? UINT64_MAX : (uint64_t) m->limit.value;
-  else if (read_u64(dir, "memory.max", R ".memory.swap", &limit, err) < 0) /* an update of swap alone */
+  else if (read_u64(dir, "memory.max", RES ".memory.swap", &limit, err) < 0) /* an update of swap alone */
     return -1;
   /* Unlimited memory leaves nothing for a memory+swap total to bound
    * separately: swap is unlimited too. */
@@ -599,7 +608,7 @@ static int v2_swap_max(const char *dir, const struct oci_memory *m, char *buf, s
     return 0;
   }
   if ((uint64_t) swap < limit)
-    return hutch_fail(err, 0, R ".memory.swap: %" PRId64 " is below the memory limit (%" PRIu64 "): swap counts "
+    return hutch_fail(err, 0, RES ".memory.swap: %" PRId64 " is below the memory limit (%" PRIu64 "): swap counts "
                                 "memory plus swap", swap, limit);
   snprintf(buf, size, "%" PRIu64, (uint64_t) swap - limit);
   return 0;
@@ -610,7 +619,7 @@ static int write_memory_v2(const char *dir, const struct oci_memory *m, struct h
   char buf[24];
   if (given_i64(&m->limit)) {
     format_limit(buf, sizeof buf, m->limit.value, true);
-    if (write_value(dir, "memory.max", buf, R ".memory.limit", err) < 0)
+    if (write_value(dir, "memory.max", buf, RES ".memory.limit", err) < 0)
       return -1;
   }
   if (given_i64(&m->swap)) {
@@ -621,12 +630,12 @@ static int write_memory_v2(const char *dir, const struct oci_memory *m, struct h
     /* Without swap accounting there is no memory.swap.max: "max" and "0"
      * (swap equal to the limit) are let through, as runc does. */
     if (e && !(!opened && e == ENOENT && (strcmp(buf, "max") == 0 || strcmp(buf, "0") == 0)))
-      return opened ? fail_write(e, R ".memory.swap", "memory.swap.max", err)
-                    : fail_open(e, R ".memory.swap", dir, "memory.swap.max", err);
+      return opened ? fail_write(e, RES ".memory.swap", "memory.swap.max", err)
+                    : fail_open(e, RES ".memory.swap", dir, "memory.swap.max", err);
   }
   if (given_i64(&m->reservation)) {
     format_limit(buf, sizeof buf, m->reservation.value, true);
-    if (write_value(dir, "memory.low", buf, R ".memory.reservation", err) < 0)
+    if (write_value(dir, "memory.low", buf, RES ".memory.reservation", err) < 0)
       return -1;
   }
   /* kernel, kernelTCP: deprecated and absent from v2; swappiness,
@@ -639,7 +648,7 @@ static int write_memory(struct ctx *c, const struct oci_memory *m, struct hutch_
   if (!memory_field(m) && !given_i64(&m->kernel) && !given_i64(&m->kernel_tcp))
     return 0;
   const struct target *t;
-  if (find(c, CTL_MEMORY, R ".memory", &t, err) < 0)
+  if (find(c, CTL_MEMORY, RES ".memory", &t, err) < 0)
     return -1;
   if (!t->dir) /* only kernel/kernelTCP, and no memory controller at all */
     return 0;
@@ -672,38 +681,38 @@ static int check_cpu(struct ctx *c, const struct oci_cpu *cpu, struct hutch_erro
   const struct target *t;
   if (given_u64(&cpu->shares)) {
     if (cpu->shares.value < SHARES_MIN || cpu->shares.value > SHARES_MAX)
-      return hutch_fail(err, 0, R ".cpu.shares: %" PRIu64 " is outside %u..%u", cpu->shares.value, SHARES_MIN,
+      return hutch_fail(err, 0, RES ".cpu.shares: %" PRIu64 " is outside %u..%u", cpu->shares.value, SHARES_MIN,
                         SHARES_MAX);
-    if (require(c, CTL_CPU, R ".cpu.shares", &t, err) < 0)
+    if (require(c, CTL_CPU, RES ".cpu.shares", &t, err) < 0)
       return -1;
   }
   if (given_i64(&cpu->quota)) {
     if (cpu->quota.value < -1)
-      return hutch_fail(err, 0, R ".cpu.quota: %" PRId64 " is neither -1 (unlimited) nor positive", cpu->quota.value);
-    if (require(c, CTL_CPU, R ".cpu.quota", &t, err) < 0)
+      return hutch_fail(err, 0, RES ".cpu.quota: %" PRId64 " is neither -1 (unlimited) nor positive", cpu->quota.value);
+    if (require(c, CTL_CPU, RES ".cpu.quota", &t, err) < 0)
       return -1;
   }
-  if (given_u64(&cpu->period) && require(c, CTL_CPU, R ".cpu.period", &t, err) < 0)
+  if (given_u64(&cpu->period) && require(c, CTL_CPU, RES ".cpu.period", &t, err) < 0)
     return -1;
-  if (cpu->burst.set && require(c, CTL_CPU, R ".cpu.burst", &t, err) < 0)
+  if (cpu->burst.set && require(c, CTL_CPU, RES ".cpu.burst", &t, err) < 0)
     return -1;
-  if (cpu->idle.set && require(c, CTL_CPU, R ".cpu.idle", &t, err) < 0)
+  if (cpu->idle.set && require(c, CTL_CPU, RES ".cpu.idle", &t, err) < 0)
     return -1;
   if (given_i64(&cpu->realtime_runtime)) {
-    if (require(c, CTL_CPU, R ".cpu.realtimeRuntime", &t, err) < 0)
+    if (require(c, CTL_CPU, RES ".cpu.realtimeRuntime", &t, err) < 0)
       return -1;
     if (t->v2)
-      return hutch_fail(err, 0, R ".cpu.realtimeRuntime: cgroup v2 has no real-time group scheduling");
+      return hutch_fail(err, 0, RES ".cpu.realtimeRuntime: cgroup v2 has no real-time group scheduling");
   }
   if (given_u64(&cpu->realtime_period)) {
-    if (require(c, CTL_CPU, R ".cpu.realtimePeriod", &t, err) < 0)
+    if (require(c, CTL_CPU, RES ".cpu.realtimePeriod", &t, err) < 0)
       return -1;
     if (t->v2)
-      return hutch_fail(err, 0, R ".cpu.realtimePeriod: cgroup v2 has no real-time group scheduling");
+      return hutch_fail(err, 0, RES ".cpu.realtimePeriod: cgroup v2 has no real-time group scheduling");
   }
-  if (given_str(cpu->cpus) && require(c, CTL_CPUSET, R ".cpu.cpus", &t, err) < 0)
+  if (given_str(cpu->cpus) && require(c, CTL_CPUSET, RES ".cpu.cpus", &t, err) < 0)
     return -1;
-  if (given_str(cpu->mems) && require(c, CTL_CPUSET, R ".cpu.mems", &t, err) < 0)
+  if (given_str(cpu->mems) && require(c, CTL_CPUSET, RES ".cpu.mems", &t, err) < 0)
     return -1;
   return 0;
 }
@@ -718,11 +727,11 @@ static int v2_cpu_max(const char *dir, const struct oci_cpu *cpu, char *buf, siz
     format_limit(quota, sizeof quota, cpu->quota.value, true);
   } else {
     cleanup_free char *current = NULL;
-    if (read_control(dir, "cpu.max", R ".cpu.period", &current, err) < 0)
+    if (read_control(dir, "cpu.max", RES ".cpu.period", &current, err) < 0)
       return -1;
     size_t n = strcspn(current, " \n");
     if (n == 0 || n >= sizeof quota)
-      return hutch_fail(err, 0, R ".cpu.period: %s/cpu.max holds \"%s\", not \"quota period\"", dir, current);
+      return hutch_fail(err, 0, RES ".cpu.period: %s/cpu.max holds \"%s\", not \"quota period\"", dir, current);
     memcpy(quota, current, n);
     quota[n] = '\0';
   }
@@ -739,38 +748,38 @@ static int write_cpu_bandwidth(const struct target *t, const struct oci_cpu *cpu
   size_t n = 0;
   if (t->v2) {
     if (given_i64(&cpu->quota) || given_u64(&cpu->period)) {
-      w[n] = (struct ordered_write){ "cpu.max", given_i64(&cpu->quota) ? R ".cpu.quota" : R ".cpu.period", "" };
+      w[n] = (struct ordered_write){ "cpu.max", given_i64(&cpu->quota) ? RES ".cpu.quota" : RES ".cpu.period", "" };
       if (v2_cpu_max(t->dir, cpu, w[n].value, sizeof w[n].value, err) < 0)
         return -1;
       n++;
     }
     if (cpu->burst.set) {
-      w[n] = (struct ordered_write){ "cpu.max.burst", R ".cpu.burst", "" };
+      w[n] = (struct ordered_write){ "cpu.max.burst", RES ".cpu.burst", "" };
       snprintf(w[n++].value, sizeof w[0].value, "%" PRIu64, cpu->burst.value);
     }
     return write_ordered(t->dir, w, n, err);
   }
   if (given_u64(&cpu->period)) {
-    w[n] = (struct ordered_write){ "cpu.cfs_period_us", R ".cpu.period", "" };
+    w[n] = (struct ordered_write){ "cpu.cfs_period_us", RES ".cpu.period", "" };
     snprintf(w[n++].value, sizeof w[0].value, "%" PRIu64, cpu->period.value);
   }
   if (given_i64(&cpu->quota)) {
-    w[n] = (struct ordered_write){ "cpu.cfs_quota_us", R ".cpu.quota", "" };
+    w[n] = (struct ordered_write){ "cpu.cfs_quota_us", RES ".cpu.quota", "" };
     snprintf(w[n++].value, sizeof w[0].value, "%" PRId64, cpu->quota.value);
   }
   if (cpu->burst.set) {
-    w[n] = (struct ordered_write){ "cpu.cfs_burst_us", R ".cpu.burst", "" };
+    w[n] = (struct ordered_write){ "cpu.cfs_burst_us", RES ".cpu.burst", "" };
     snprintf(w[n++].value, sizeof w[0].value, "%" PRIu64, cpu->burst.value);
   }
   if (write_ordered(t->dir, w, n, err) < 0)
     return -1;
   n = 0;
   if (given_u64(&cpu->realtime_period)) {
-    w[n] = (struct ordered_write){ "cpu.rt_period_us", R ".cpu.realtimePeriod", "" };
+    w[n] = (struct ordered_write){ "cpu.rt_period_us", RES ".cpu.realtimePeriod", "" };
     snprintf(w[n++].value, sizeof w[0].value, "%" PRIu64, cpu->realtime_period.value);
   }
   if (given_i64(&cpu->realtime_runtime)) {
-    w[n] = (struct ordered_write){ "cpu.rt_runtime_us", R ".cpu.realtimeRuntime", "" };
+    w[n] = (struct ordered_write){ "cpu.rt_runtime_us", RES ".cpu.realtimeRuntime", "" };
     snprintf(w[n++].value, sizeof w[0].value, "%" PRId64, cpu->realtime_runtime.value);
   }
   return write_ordered(t->dir, w, n, err);
@@ -782,14 +791,14 @@ static int write_cpu(struct ctx *c, const struct oci_cpu *cpu, struct hutch_erro
   bool any = given_u64(&cpu->shares) || given_i64(&cpu->quota) || given_u64(&cpu->period) || cpu->burst.set ||
              cpu->idle.set || given_i64(&cpu->realtime_runtime) || given_u64(&cpu->realtime_period);
   if (any) {
-    if (find(c, CTL_CPU, R ".cpu", &t, err) < 0)
+    if (find(c, CTL_CPU, RES ".cpu", &t, err) < 0)
       return -1;
     char buf[24];
     /* The kernel refuses a weight for an idle group (sched_group_set_shares),
      * so idle goes off before the weight is written and on after it. */
     if (cpu->idle.set) {
       snprintf(buf, sizeof buf, "%" PRId64, cpu->idle.value);
-      if (cpu->idle.value == 0 && write_value(t->dir, "cpu.idle", buf, R ".cpu.idle", err) < 0)
+      if (cpu->idle.value == 0 && write_value(t->dir, "cpu.idle", buf, RES ".cpu.idle", err) < 0)
         return -1;
     }
     if (given_u64(&cpu->shares)) {
@@ -798,20 +807,20 @@ static int write_cpu(struct ctx *c, const struct oci_cpu *cpu, struct hutch_erro
         snprintf(weight, sizeof weight, "%" PRIu64, shares_to_weight(cpu->shares.value));
       else
         snprintf(weight, sizeof weight, "%" PRIu64, cpu->shares.value);
-      if (write_value(t->dir, t->v2 ? "cpu.weight" : "cpu.shares", weight, R ".cpu.shares", err) < 0)
+      if (write_value(t->dir, t->v2 ? "cpu.weight" : "cpu.shares", weight, RES ".cpu.shares", err) < 0)
         return -1;
     }
     if (write_cpu_bandwidth(t, cpu, err) < 0)
       return -1;
-    if (cpu->idle.set && cpu->idle.value != 0 && write_value(t->dir, "cpu.idle", buf, R ".cpu.idle", err) < 0)
+    if (cpu->idle.set && cpu->idle.value != 0 && write_value(t->dir, "cpu.idle", buf, RES ".cpu.idle", err) < 0)
       return -1;
   }
   if (given_str(cpu->cpus) || given_str(cpu->mems)) {
-    if (find(c, CTL_CPUSET, R ".cpu.cpus", &t, err) < 0)
+    if (find(c, CTL_CPUSET, RES ".cpu.cpus", &t, err) < 0)
       return -1;
-    if (given_str(cpu->cpus) && write_value(t->dir, "cpuset.cpus", cpu->cpus, R ".cpu.cpus", err) < 0)
+    if (given_str(cpu->cpus) && write_value(t->dir, "cpuset.cpus", cpu->cpus, RES ".cpu.cpus", err) < 0)
       return -1;
-    if (given_str(cpu->mems) && write_value(t->dir, "cpuset.mems", cpu->mems, R ".cpu.mems", err) < 0)
+    if (given_str(cpu->mems) && write_value(t->dir, "cpuset.mems", cpu->mems, RES ".cpu.mems", err) < 0)
       return -1;
   }
   return 0;
@@ -824,9 +833,9 @@ static int check_pids(struct ctx *c, const struct oci_pids *p, struct hutch_erro
   if (!p->limit.set)
     return 0;
   if (p->limit.value < -1)
-    return hutch_fail(err, 0, R ".pids.limit: %" PRId64 " is neither -1 (unlimited) nor a count", p->limit.value);
+    return hutch_fail(err, 0, RES ".pids.limit: %" PRId64 " is neither -1 (unlimited) nor a count", p->limit.value);
   const struct target *t;
-  return require(c, CTL_PIDS, R ".pids.limit", &t, err);
+  return require(c, CTL_PIDS, RES ".pids.limit", &t, err);
 }
 
 static int write_pids(struct ctx *c, const struct oci_pids *p, struct hutch_error **err)
@@ -834,12 +843,12 @@ static int write_pids(struct ctx *c, const struct oci_pids *p, struct hutch_erro
   if (!p->limit.set)
     return 0;
   const struct target *t;
-  if (find(c, CTL_PIDS, R ".pids.limit", &t, err) < 0)
+  if (find(c, CTL_PIDS, RES ".pids.limit", &t, err) < 0)
     return -1;
   char buf[24];
   /* Both versions take "max"; 0 is a real limit (no new process at all). */
   format_limit(buf, sizeof buf, p->limit.value, true);
-  return write_value(t->dir, "pids.max", buf, R ".pids.limit", err);
+  return write_value(t->dir, "pids.max", buf, RES ".pids.limit", err);
 }
 
 /* ---- blockIO ---------------------------------------------------------- */
@@ -885,17 +894,17 @@ static int check_blkio_weight(struct ctx *c, uint16_t weight, const char *field,
 static int check_blkio(struct ctx *c, const struct oci_block_io *b, struct hutch_error **err)
 {
   const struct target *t;
-  if (given_u16(&b->weight) && check_blkio_weight(c, b->weight.value, R ".blockIO.weight", err) < 0)
+  if (given_u16(&b->weight) && check_blkio_weight(c, b->weight.value, RES ".blockIO.weight", err) < 0)
     return -1;
   if (given_u16(&b->leaf_weight)) {
-    if (require(c, CTL_BLKIO, R ".blockIO.leafWeight", &t, err) < 0)
+    if (require(c, CTL_BLKIO, RES ".blockIO.leafWeight", &t, err) < 0)
       return -1;
     if (t->v2)
-      return hutch_fail(err, 0, R ".blockIO.leafWeight: cgroup v2 has no leaf weight");
+      return hutch_fail(err, 0, RES ".blockIO.leafWeight: cgroup v2 has no leaf weight");
   }
   for (size_t i = 0; i < b->weight_device.len; i++) {
     const struct oci_weight_device *d = &b->weight_device.items[i];
-    cleanup_free char *field = xasprintf(R ".blockIO.weightDevice[%zu]", i);
+    cleanup_free char *field = xasprintf(RES ".blockIO.weightDevice[%zu]", i);
     if (given_u16(&d->weight) && check_blkio_weight(c, d->weight.value, field, err) < 0)
       return -1;
     if (given_u16(&d->leaf_weight)) {
@@ -908,7 +917,7 @@ static int check_blkio(struct ctx *c, const struct oci_block_io *b, struct hutch
   for (size_t k = 0; k < ARRAY_SIZE(throttle_names); k++) {
     if (throttle_list(b, k)->len == 0)
       continue;
-    cleanup_free char *field = xasprintf(R ".blockIO.%s", throttle_names[k]);
+    cleanup_free char *field = xasprintf(RES ".blockIO.%s", throttle_names[k]);
     if (require(c, CTL_BLKIO, field, &t, err) < 0)
       return -1;
   }
@@ -920,7 +929,7 @@ static int write_blkio_v1(const char *dir, const struct oci_block_io *b, struct 
   /* Without CFQ (gone since 5.0) the weights are BFQ's, under its own names. */
   bool cfq;
   if (file_exists(dir, "blkio.weight", &cfq, err) < 0)
-    return hutch_error_prefix(err, R ".blockIO: ");
+    return hutch_error_prefix(err, RES ".blockIO: ");
   const char *weight_file = cfq ? "blkio.weight" : "blkio.bfq.weight";
   const char *device_file = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
   char buf[64];
@@ -930,23 +939,23 @@ static int write_blkio_v1(const char *dir, const struct oci_block_io *b, struct 
     int e = try_write(dir, weight_file, buf, &opened);
     if (e && !opened && e == ENOENT)
       return hutch_fail_as(err, ENOENT,
-                           R ".blockIO.weight: neither blkio.weight nor blkio.bfq.weight exists in %s (the I/O "
+                           RES ".blockIO.weight: neither blkio.weight nor blkio.bfq.weight exists in %s (the I/O "
                              "scheduler has no weights; BFQ has)",
                            dir);
     if (e)
-      return opened ? fail_write(e, R ".blockIO.weight", weight_file, err)
-                    : fail_open(e, R ".blockIO.weight", dir, weight_file, err);
+      return opened ? fail_write(e, RES ".blockIO.weight", weight_file, err)
+                    : fail_open(e, RES ".blockIO.weight", dir, weight_file, err);
   }
   if (given_u16(&b->leaf_weight)) {
     snprintf(buf, sizeof buf, "%u", b->leaf_weight.value);
-    if (write_value(dir, "blkio.leaf_weight", buf, R ".blockIO.leafWeight", err) < 0)
+    if (write_value(dir, "blkio.leaf_weight", buf, RES ".blockIO.leafWeight", err) < 0)
       return -1;
   }
   cleanup_control struct control weights = { -1, dir, device_file };
   cleanup_control struct control leaves = { -1, dir, "blkio.leaf_weight_device" };
   for (size_t i = 0; i < b->weight_device.len; i++) {
     const struct oci_weight_device *d = &b->weight_device.items[i];
-    cleanup_free char *field = xasprintf(R ".blockIO.weightDevice[%zu]", i);
+    cleanup_free char *field = xasprintf(RES ".blockIO.weightDevice[%zu]", i);
     if (given_u16(&d->weight)) {
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight.value);
       if (control_write(&weights, buf, field, err) < 0)
@@ -965,7 +974,7 @@ static int write_blkio_v1(const char *dir, const struct oci_block_io *b, struct 
       const struct oci_throttle_device *d = &list->items[i];
       if (!d->rate.set)
         continue;
-      cleanup_free char *field = xasprintf(R ".blockIO.%s[%zu]", throttle_names[k], i);
+      cleanup_free char *field = xasprintf(RES ".blockIO.%s[%zu]", throttle_names[k], i);
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, d->rate.value);
       if (control_write(&file, buf, field, err) < 0)
         return -1;
@@ -1011,7 +1020,7 @@ static int write_io_max(const char *dir, const struct oci_block_io *b, struct hu
     for (size_t k = 0; k < ARRAY_SIZE(io_max_keys); k++)
       if (limits[j].set[k])
         strbuf_addf(&line, " %s=%" PRIu64, io_max_keys[k], limits[j].value[k]);
-    cleanup_free char *field = xasprintf(R ".blockIO.%s[%zu]", throttle_names[limits[j].first_k], limits[j].first_i);
+    cleanup_free char *field = xasprintf(RES ".blockIO.%s[%zu]", throttle_names[limits[j].first_k], limits[j].first_i);
     if (control_write(&file, line.buf, field, err) < 0)
       return -1;
   }
@@ -1027,11 +1036,12 @@ static int write_blkio_v2(const char *dir, const struct oci_block_io *b, struct 
     /* io.weight is the cost model's (iocost), on its 1..10000 scale;
      * without it BFQ's io.bfq.weight takes blkio's own 1..1000. */
     bool iocost, bfq = false;
-    if (file_exists(dir, "io.weight", &iocost, err) < 0 || (!iocost && file_exists(dir, "io.bfq.weight", &bfq, err) < 0))
-      return hutch_error_prefix(err, R ".blockIO: ");
+    if (file_exists(dir, "io.weight", &iocost, err) < 0 ||
+        (!iocost && file_exists(dir, "io.bfq.weight", &bfq, err) < 0))
+      return hutch_error_prefix(err, RES ".blockIO: ");
     if (!iocost && !bfq)
       return hutch_fail_as(err, ENOENT,
-                           R ".blockIO.%s: neither io.weight nor io.bfq.weight exists in %s",
+                           RES ".blockIO.%s: neither io.weight nor io.bfq.weight exists in %s",
                            given_u16(&b->weight) ? "weight" : "weightDevice", dir);
     cleanup_control struct control file = { -1, dir, iocost ? "io.weight" : "io.bfq.weight" };
     char buf[64];
@@ -1040,7 +1050,7 @@ static int write_blkio_v2(const char *dir, const struct oci_block_io *b, struct 
         snprintf(buf, sizeof buf, "default %" PRIu64, blkio_to_io_weight(b->weight.value));
       else
         snprintf(buf, sizeof buf, "%u", b->weight.value);
-      if (control_write(&file, buf, R ".blockIO.weight", err) < 0)
+      if (control_write(&file, buf, RES ".blockIO.weight", err) < 0)
         return -1;
     }
     for (size_t i = 0; i < b->weight_device.len; i++) {
@@ -1049,7 +1059,7 @@ static int write_blkio_v2(const char *dir, const struct oci_block_io *b, struct 
         continue;
       uint64_t w = iocost ? blkio_to_io_weight(d->weight.value) : d->weight.value;
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, w);
-      cleanup_free char *field = xasprintf(R ".blockIO.weightDevice[%zu]", i);
+      cleanup_free char *field = xasprintf(RES ".blockIO.weightDevice[%zu]", i);
       if (control_write(&file, buf, field, err) < 0)
         return -1;
     }
@@ -1065,7 +1075,7 @@ static int write_blkio(struct ctx *c, const struct oci_block_io *b, struct hutch
   if (!any)
     return 0;
   const struct target *t;
-  if (find(c, CTL_BLKIO, R ".blockIO", &t, err) < 0)
+  if (find(c, CTL_BLKIO, RES ".blockIO", &t, err) < 0)
     return -1;
   if (!t->dir) /* only weightDevice entries with nothing to write */
     return 0;
@@ -1109,11 +1119,11 @@ static int check_hugetlb(struct ctx *c, const oci_hugepage_limits *h, struct hut
     char name[32];
     const char *size = h->items[i].page_size;
     if (!size || !hugetlb_name(size, name, sizeof name))
-      return hutch_fail(err, 0, R ".hugepageLimits[%zu].pageSize: \"%s\" is not a page size like \"2MB\"", i,
+      return hutch_fail(err, 0, RES ".hugepageLimits[%zu].pageSize: \"%s\" is not a page size like \"2MB\"", i,
                         size ? size : "");
   }
   const struct target *t;
-  return require(c, CTL_HUGETLB, R ".hugepageLimits", &t, err);
+  return require(c, CTL_HUGETLB, RES ".hugepageLimits", &t, err);
 }
 
 /* Writes the fault limit, and the reservation limit where the kernel has
@@ -1125,14 +1135,14 @@ static int write_hugetlb(struct ctx *c, const oci_hugepage_limits *h, struct hut
   if (h->len == 0)
     return 0;
   const struct target *t;
-  if (find(c, CTL_HUGETLB, R ".hugepageLimits", &t, err) < 0)
+  if (find(c, CTL_HUGETLB, RES ".hugepageLimits", &t, err) < 0)
     return -1;
   const char *suffix = t->v2 ? "max" : "limit_in_bytes";
   for (size_t i = 0; i < h->len; i++) {
     char name[32], value[24];
     hugetlb_name(h->items[i].page_size, name, sizeof name);
     snprintf(value, sizeof value, "%" PRIu64, h->items[i].limit);
-    cleanup_free char *field = xasprintf(R ".hugepageLimits[%zu]", i);
+    cleanup_free char *field = xasprintf(RES ".hugepageLimits[%zu]", i);
     cleanup_free char *fault = xasprintf("hugetlb.%s.%s", name, suffix);
     cleanup_free char *rsvd = xasprintf("hugetlb.%s.rsvd.%s", name, suffix);
     bool opened;
@@ -1154,9 +1164,9 @@ static int write_hugetlb(struct ctx *c, const oci_hugepage_limits *h, struct hut
 static int check_network(struct ctx *c, const struct oci_network *n, struct hutch_error **err)
 {
   const struct target *t;
-  if (n->class_id.set && n->class_id.value != 0 && require(c, CTL_NET_CLS, R ".network.classID", &t, err) < 0)
+  if (n->class_id.set && n->class_id.value != 0 && require(c, CTL_NET_CLS, RES ".network.classID", &t, err) < 0)
     return -1;
-  if (n->priorities.len > 0 && require(c, CTL_NET_PRIO, R ".network.priorities", &t, err) < 0)
+  if (n->priorities.len > 0 && require(c, CTL_NET_PRIO, RES ".network.priorities", &t, err) < 0)
     return -1;
   return 0;
 }
@@ -1166,15 +1176,15 @@ static int write_network(struct ctx *c, const struct oci_network *n, struct hutc
   const struct target *t;
   char buf[64];
   if (n->class_id.set && n->class_id.value != 0) {
-    if (find(c, CTL_NET_CLS, R ".network.classID", &t, err) < 0)
+    if (find(c, CTL_NET_CLS, RES ".network.classID", &t, err) < 0)
       return -1;
     snprintf(buf, sizeof buf, "%" PRIu32, n->class_id.value);
-    if (write_value(t->dir, "net_cls.classid", buf, R ".network.classID", err) < 0)
+    if (write_value(t->dir, "net_cls.classid", buf, RES ".network.classID", err) < 0)
       return -1;
   }
   if (n->priorities.len == 0)
     return 0;
-  if (find(c, CTL_NET_PRIO, R ".network.priorities", &t, err) < 0)
+  if (find(c, CTL_NET_PRIO, RES ".network.priorities", &t, err) < 0)
     return -1;
   cleanup_control struct control file = { -1, t->dir, "net_prio.ifpriomap" };
   cleanup_strbuf struct strbuf line = STRBUF_INIT;
@@ -1182,7 +1192,7 @@ static int write_network(struct ctx *c, const struct oci_network *n, struct hutc
     const struct oci_net_priority *p = &n->priorities.items[i];
     strbuf_truncate(&line, 0);
     strbuf_addf(&line, "%s %" PRIu32, p->name ? p->name : "", p->priority);
-    cleanup_free char *field = xasprintf(R ".network.priorities[%zu]", i);
+    cleanup_free char *field = xasprintf(RES ".network.priorities[%zu]", i);
     if (control_write(&file, line.buf, field, err) < 0)
       return -1;
   }
@@ -1196,10 +1206,10 @@ static int check_rdma(struct ctx *c, const oci_rdmas *rdma, struct hutch_error *
   for (size_t i = 0; i < rdma->len; i++) {
     const struct oci_rdma *d = &rdma->items[i];
     if (!d->hca_handles.set && !d->hca_objects.set)
-      return hutch_fail(err, 0, R ".rdma.%s: needs hcaHandles or hcaObjects", d->device);
+      return hutch_fail(err, 0, RES ".rdma.%s: needs hcaHandles or hcaObjects", d->device);
   }
   const struct target *t;
-  return require(c, CTL_RDMA, R ".rdma", &t, err);
+  return require(c, CTL_RDMA, RES ".rdma", &t, err);
 }
 
 static int write_rdma(struct ctx *c, const oci_rdmas *rdma, struct hutch_error **err)
@@ -1207,7 +1217,7 @@ static int write_rdma(struct ctx *c, const oci_rdmas *rdma, struct hutch_error *
   if (rdma->len == 0)
     return 0;
   const struct target *t;
-  if (find(c, CTL_RDMA, R ".rdma", &t, err) < 0)
+  if (find(c, CTL_RDMA, RES ".rdma", &t, err) < 0)
     return -1;
   cleanup_control struct control file = { -1, t->dir, "rdma.max" };
   cleanup_strbuf struct strbuf line = STRBUF_INIT;
@@ -1219,7 +1229,7 @@ static int write_rdma(struct ctx *c, const oci_rdmas *rdma, struct hutch_error *
       strbuf_addf(&line, " hca_handle=%" PRIu32, d->hca_handles.value);
     if (d->hca_objects.set)
       strbuf_addf(&line, " hca_object=%" PRIu32, d->hca_objects.value);
-    cleanup_free char *field = xasprintf(R ".rdma.%s", d->device);
+    cleanup_free char *field = xasprintf(RES ".rdma.%s", d->device);
     if (control_write(&file, line.buf, field, err) < 0)
       return -1;
   }
@@ -1233,10 +1243,10 @@ static int check_unified(struct ctx *c, const oci_string_map *u, struct hutch_er
   if (u->len == 0)
     return 0;
   if (!c->v2h)
-    return hutch_fail(err, 0, R ".unified: this host has no cgroup v2 hierarchy");
+    return hutch_fail(err, 0, RES ".unified: this host has no cgroup v2 hierarchy");
   for (size_t i = 0; i < u->len; i++) {
     const char *key = u->items[i].key;
-    cleanup_free char *field = xasprintf(R ".unified.%s", key);
+    cleanup_free char *field = xasprintf(RES ".unified.%s", key);
     if (!key[0] || strchr(key, '/') || strstr(key, ".."))
       return hutch_fail(err, 0, "%s: not a file name in the container's cgroup", field);
     const char *dot = strchr(key, '.');
@@ -1264,7 +1274,7 @@ static int write_unified(struct ctx *c, const oci_string_map *u, struct hutch_er
   for (size_t i = 0; i < u->len; i++) {
     const char *key = u->items[i].key;
     const char *value = u->items[i].value ? u->items[i].value : "";
-    cleanup_free char *field = xasprintf(R ".unified.%s", key);
+    cleanup_free char *field = xasprintf(RES ".unified.%s", key);
     cleanup_control struct control file = { -1, c->v2dir, key };
     if (!strchr(value, '\n')) {
       if (control_write(&file, value, field, err) < 0)
@@ -1342,7 +1352,7 @@ int cgroup_apply_resources(const struct cgroup_layout *layout, const struct cgro
   if (!r)
     return 0;
   if (set->n != layout->n)
-    return hutch_fail(err, 0, R ": %zu cgroup directories for %zu hierarchies", set->n, layout->n);
+    return hutch_fail(err, 0, RES ": %zu cgroup directories for %zu hierarchies", set->n, layout->n);
   struct ctx c = { .layout = layout, .set = set, .update = update };
   for (size_t i = 0; i < layout->n; i++) {
     if (layout->items[i].version == CGROUP_V2) {

@@ -161,6 +161,24 @@ static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *p
   return 0;
 }
 
+/* The runtime mapped the tree already; only its place is left to set. */
+static int idmapped_mount(const struct rootfs_ctx *ctx, const char *dest, size_t index,
+                          const char *what, struct hutch_error **err)
+{
+  int tree = ctx->idmapped_trees ? ctx->idmapped_trees[index] : -1;
+  if (tree < 0)
+    return hutch_fail(err, 0, "%s: the ID-mapped mount was not prepared", what);
+  struct stat st;
+  if (fstat(tree, &st) < 0)
+    return hutch_fail_errno(err, "%s: stat the mapped tree", what);
+  cleanup_close int target = safe_ensure(ctx->root_fd, dest, S_ISDIR(st.st_mode), err);
+  if (target < 0)
+    return hutch_error_prefix(err, "%s: ", what);
+  if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hutch_fail_errno(err, "%s: move the ID-mapped mount into place", what);
+  return 0;
+}
+
 int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err)
 {
   char what[64];
@@ -170,8 +188,8 @@ int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t 
   /* Relative destinations are relative to "/" (deprecated since 1.2.0). */
   const char *dest = m->destination;
   int r;
-  if (plan.idmap)
-    r = hutch_fail(err, 0, "%s.options: ID-mapped mounts (idmap/ridmap) are not implemented yet", what);
+  if (plan.idmap || m->uid_mappings.len || m->gid_mappings.len)
+    r = idmapped_mount(ctx, dest, index, what, err);
   else if (plan.tmpcopyup)
     r = hutch_fail(err, 0, "%s.options: tmpcopyup is not implemented yet", what);
   else if (mount_plan_is_bind(&plan))

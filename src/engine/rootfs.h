@@ -24,6 +24,9 @@ struct rootfs_ctx {
    * that move can take milliseconds, which mounts can overlap. */
   int (*cgroup_barrier)(void *opaque, struct hutch_error **err);
   void *barrier_opaque;
+  /* Per entry of `mounts`: a detached, ID-mapped tree the runtime prepared
+   * (see idmap.h), or -1. */
+  const int *idmapped_trees;
   int root_fd; /* set by rootfs_prepare */
 };
 

@@ -146,6 +146,7 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
     .cgroup_layout = a->cgroup_layout,
     .cgroup_set = a->cgroups,
     .cgroup_barrier = enter_cgroup,
+    .idmapped_trees = a->idmapped_trees,
     .barrier_opaque = s,
     .root_fd = -1,
   };

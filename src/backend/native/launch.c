@@ -6,6 +6,8 @@
 #include "engine/exe_guard.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
+#include "engine/idmap.h"
+#include "engine/mount_options.h"
 #include "engine/namespaces.h"
 #include "engine/process_info.h"
 #include "engine/sync.h"
@@ -24,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -152,6 +156,60 @@ static int listen_for_start(struct launch *l, struct hutch_error **err)
   return 0;
 }
 
+static unsigned long long mount_attrs_of(const struct mount_plan *plan)
+{
+  unsigned long long attrs = 0;
+  if (plan->flags & MS_RDONLY)
+    attrs |= MOUNT_ATTR_RDONLY;
+  if (plan->flags & MS_NOSUID)
+    attrs |= MOUNT_ATTR_NOSUID;
+  if (plan->flags & MS_NODEV)
+    attrs |= MOUNT_ATTR_NODEV;
+  if (plan->flags & MS_NOEXEC)
+    attrs |= MOUNT_ATTR_NOEXEC;
+  return attrs;
+}
+
+/* ID-mapped mounts are mapped here, in the host's user namespace: the
+ * kernel wants CAP_SYS_ADMIN over the filesystem's, which the init lacks. */
+static int prepare_idmapped_mounts(struct launch *l, struct hutch_error **err)
+{
+  const oci_mounts *mounts = &l->cfg->mounts;
+  for (size_t i = 0; i < mounts->len; i++) {
+    const struct oci_mount *m = &mounts->items[i];
+    struct mount_plan plan;
+    mount_plan_build(&m->options, &plan);
+    bool mapped = plan.idmap || m->uid_mappings.len || m->gid_mappings.len;
+    bool bind = mount_plan_is_bind(&plan);
+    bool rbind = (plan.flags & MS_REC) != 0;
+    unsigned long long attrs = mount_attrs_of(&plan);
+    bool ridmap = plan.ridmap;
+    mount_plan_release(&plan);
+    if (!mapped)
+      continue;
+    if (!bind)
+      return hutch_fail(err, 0, "mounts[%zu].options: ID-mapped mounts need \"bind\" or \"rbind\"", i);
+    if (!l->idmapped_trees) {
+      l->idmapped_trees = xcalloc(mounts->len, sizeof *l->idmapped_trees);
+      for (size_t k = 0; k < mounts->len; k++)
+        l->idmapped_trees[k] = -1;
+    }
+    /* Without mappings of its own the mount takes the container's (the
+     * spec allows it; the validator made sure there is a user namespace). */
+    bool own = m->uid_mappings.len && m->gid_mappings.len;
+    const struct oci_linux *lx = l->cfg->linux_;
+    cleanup_close int userns = idmap_userns_fd(own ? &m->uid_mappings : &lx->uid_mappings,
+                                               own ? &m->gid_mappings : &lx->gid_mappings, err);
+    if (userns < 0)
+      return hutch_error_prefix(err, "mounts[%zu]: ", i);
+    cleanup_free char *source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", l->bundle, m->source);
+    l->idmapped_trees[i] = idmap_open_tree(source, rbind, ridmap, userns, attrs, err);
+    if (l->idmapped_trees[i] < 0)
+      return hutch_error_prefix(err, "mounts[%zu]: ", i);
+  }
+  return 0;
+}
+
 static char *state_json(const struct launch *l, enum oci_status status)
 {
   return record_state_json(&l->rec, status, l->pid);
@@ -168,6 +226,24 @@ static int run_runtime_hooks(struct launch *l, struct hutch_error **err)
   if (hooks_run(&h->kinds[OCI_HOOK_PRESTART], "prestart", state, err) < 0)
     return -1;
   return hooks_run(&h->kinds[OCI_HOOK_CREATE_RUNTIME], "createRuntime", state, err);
+}
+
+/* The init works ahead of us (mounts before its cgroup move): when it has
+ * failed meanwhile, a send finds it gone and its error waits unread. */
+static int send_to_init(struct launch *l, enum sync_type type, struct hutch_error **err)
+{
+  struct hutch_error *send_err = NULL;
+  if (sync_send(l->sync_fd, type, 0, NULL, -1, &send_err) == 0)
+    return 0;
+  struct sync_msg msg;
+  struct hutch_error *ignored = NULL;
+  if (sync_recv(l->sync_fd, &msg, NULL, &ignored) == 0 && msg.type == SYNC_ERROR) {
+    hutch_error_free(send_err);
+    return hutch_fail(err, 0, "%s", msg.text);
+  }
+  hutch_error_free(ignored);
+  *err = send_err;
+  return -1;
 }
 
 static pid_t raw_clone(unsigned long flags)
@@ -230,7 +306,7 @@ static int spawn(struct launch *l, struct init_args *args, struct hutch_error **
     if (l->ns.new_user) {
       if (ns_write_id_maps(pid, l->cfg->linux_, err) < 0)
         return -1;
-      if (sync_send(l->sync_fd, SYNC_USERNS_MAPPED, 0, NULL, -1, err) < 0)
+      if (send_to_init(l, SYNC_USERNS_MAPPED, err) < 0)
         return -1;
     }
     return 0;
@@ -263,7 +339,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
     return -1;
-  if (sync_send(l->sync_fd, SYNC_CGROUP_DONE, 0, NULL, -1, err) < 0)
+  if (send_to_init(l, SYNC_CGROUP_DONE, err) < 0)
     return -1;
   for (;;) {
     struct sync_msg msg;
@@ -274,7 +350,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
     case SYNC_PRESTART:
       if (run_runtime_hooks(l, err) < 0)
         return -1;
-      if (sync_send(l->sync_fd, SYNC_HOOKS_DONE, 0, NULL, -1, err) < 0)
+      if (send_to_init(l, SYNC_HOOKS_DONE, err) < 0)
         return -1;
       break;
     case SYNC_PTY:
@@ -318,6 +394,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
     return -1;
+  if (prepare_idmapped_mounts(l, err) < 0)
+    return -1;
   if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
     return hutch_error_prefix(err, "--console-socket: ");
   if (exe_guard_protect(err) < 0)
@@ -359,6 +437,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .extra_env = extra_env,
     .n_extra_env = n_extra,
     .close_fds = { l->dir.fd, l->dir.root_fd },
+    .idmapped_trees = l->idmapped_trees,
   };
   int r = spawn(l, &args, err);
   close(sv[1]);
@@ -414,6 +493,10 @@ void launch_release(struct launch *l)
     close(l->start_listen_fd);
   if (l->pty_master >= 0)
     close(l->pty_master);
+  for (size_t i = 0; l->idmapped_trees && l->cfg && i < l->cfg->mounts.len; i++)
+    if (l->idmapped_trees[i] >= 0)
+      close(l->idmapped_trees[i]);
+  free(l->idmapped_trees);
   container_dir_close(&l->dir);
   cgroup_set_release(&l->cgroups);
   cgroup_layout_release(&l->layout);

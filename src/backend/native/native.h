@@ -31,6 +31,7 @@ struct init_args {
   bool no_new_keyring;
   int preserve_fds; /* fds 3 .. 3+preserve_fds-1 are handed over */
   int close_fds[2];  /* the runtime's state directory fds: their lock must not outlive create */
+  const int *idmapped_trees; /* per mounts[] entry, or -1 */
   char **extra_env; /* LISTEN_FDS etc. */
   size_t n_extra_env;
 };
@@ -55,6 +56,7 @@ struct launch {
   int console_fd;
   int start_listen_fd;
   int pty_master; /* run in the foreground with a terminal */
+  int *idmapped_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
   pid_t pid;
   bool dir_created, cgroups_created;
 };

@@ -42,8 +42,9 @@ void native_describe(struct oci_support *out, struct arena *a)
   struct oci_features *f = (struct oci_features *) out->features;
   struct oci_features_linux *l = f->linux_;
   strings_from(a, &f->hooks, oci_enum_hook_kind.names, oci_enum_hook_kind.count, NULL, NULL, NULL);
-  /* idmap/ridmap and tmpcopyup are recognised but not applied yet. */
-  strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "idmap", "ridmap", "tmpcopyup");
+  /* tmpcopyup is recognised but not applied yet. */
+  strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "tmpcopyup", NULL, NULL);
+  l->mount_extensions->idmap->enabled = (oci_opt_bool) { true, true };
   strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
   strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
   strings_from(a, &l->memory_policy->modes, oci_enum_mpol_mode.names, oci_enum_mpol_mode.count, NULL, NULL, NULL);
