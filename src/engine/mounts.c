@@ -81,7 +81,13 @@ static int fs_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, con
   fd_path(target, tpath);
   const char *type = m->type ? m->type : "none";
   const char *source = m->source ? m->source : type;
-  if (mount(source, tpath, type, plan->flags, plan->data) == 0)
+  /* linux.mountLabel: the SELinux context of the filesystems mounted here
+   * (proc and sysfs take none; create checked SELinux runs). */
+  const char *label = ctx->cfg->linux_ ? ctx->cfg->linux_->mount_label : NULL;
+  cleanup_free char *data = NULL;
+  if (label && label[0] && strcmp(type, "proc") != 0 && strcmp(type, "sysfs") != 0)
+    data = xasprintf("%s%scontext=\"%s\"", plan->data ? plan->data : "", plan->data ? "," : "", label);
+  if (mount(source, tpath, type, plan->flags, data ? data : plan->data) == 0)
     return 0;
   /* sysfs cannot be mounted in a user namespace that does not own the
    * network namespace: bind the host's instead, as runc does. */

@@ -2,6 +2,7 @@
 #include "backend/native/native.h"
 #include "engine/cgroup_freezer.h"
 #include "engine/hooks.h"
+#include "engine/lsm.h"
 #include "engine/process_attrs.h"
 #include "engine/process_info.h"
 #include "engine/process_setup.h"
@@ -115,6 +116,10 @@ int process_apply_attrs(const struct oci_process *p, const struct oci_linux *l, 
 int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
                      struct hutch_error **err)
 {
+  /* Labels take effect at exec; /proc/self/attr needs the privileges we
+   * still have. */
+  if (lsm_set_exec_labels(p, err) < 0)
+    return -1;
   bool nnp = p->no_new_privileges.value;
   if (seccomp && !nnp && seccomp_apply(seccomp, err) < 0)
     return -1;

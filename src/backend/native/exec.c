@@ -6,6 +6,7 @@
 #include "backend/native/native.h"
 #include "engine/exe_guard.h"
 #include "engine/fdpass.h"
+#include "engine/lsm.h"
 #include "engine/process_attrs.h"
 #include "engine/process_info.h"
 #include "engine/process_setup.h"
@@ -157,11 +158,7 @@ static int process_from_flags(struct exec_ctx *x, const struct oci_process *base
 
 static int check_unhonoured(const struct oci_process *p, struct hutch_error **err)
 {
-  if (p->apparmor_profile)
-    return hutch_fail(err, 0, "process.apparmorProfile: AppArmor is not available on this host");
-  if (p->selinux_label)
-    return hutch_fail(err, 0, "process.selinuxLabel: SELinux is not available on this host");
-  return 0;
+  return lsm_check(p, NULL, err);
 }
 
 /* The namespaces of the init that differ from ours: those to join. */

@@ -2,6 +2,7 @@
  * the fields it refuses. One table, so `features`, `validate --backend
  * native` and create's refusals always agree. */
 #include "backend/native/native.h"
+#include "engine/lsm.h"
 #include "spec/names.h"
 #include "spec/support.h"
 #include "util/cleanup.h"
@@ -45,6 +46,9 @@ void native_describe(struct oci_support *out, struct arena *a)
   /* tmpcopyup is recognised but not applied yet. */
   strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "tmpcopyup", NULL, NULL);
   l->mount_extensions->idmap->enabled = (oci_opt_bool) { true, true };
+  /* Applied when the host runs them; refused (naming the field) otherwise. */
+  l->apparmor->enabled = (oci_opt_bool) { true, true };
+  l->selinux->enabled = (oci_opt_bool) { true, true };
   strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
   strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
   strings_from(a, &l->memory_policy->modes, oci_enum_mpol_mode.names, oci_enum_mpol_mode.count, NULL, NULL, NULL);
@@ -90,6 +94,8 @@ int native_check_support(const struct oci_config *cfg, struct hutch_error **err)
     if (d->level == DIAG_WARNING && strstr(d->message, "not honoured"))
       return hutch_fail(err, 0, "%s: %s", d->path, strstr(d->message, "set, but") ? "not implemented yet by the native backend" : d->message);
   }
+  if (lsm_check(cfg->process, cfg->linux_, err) < 0)
+    return -1;
   bool mount_ns = false;
   for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++)
     mount_ns |= cfg->linux_->namespaces.items[i].type.value == OCI_NS_MOUNT;
