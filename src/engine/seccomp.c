@@ -1,11 +1,14 @@
 #include "engine/seccomp.h"
 #include "spec/names.h"
+#include "util/json_writer.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 
 #include <errno.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static uint32_t action_of(int action, const oci_opt_u32 *errno_ret)
 {
@@ -163,8 +166,74 @@ static int configure(scmp_filter_ctx ctx, const struct oci_seccomp *s, struct hu
   return 0;
 }
 
-int seccomp_apply(const struct oci_seccomp *s, struct hutch_error **err)
+bool seccomp_uses_notify(const struct oci_seccomp *s)
 {
+  for (size_t i = 0; i < s->syscalls.len; i++)
+    if (s->syscalls.items[i].action.value == OCI_SECCOMP_ACT_NOTIFY)
+      return true;
+  return false;
+}
+
+int seccomp_send_listener(int sock, int notify_fd, const char *oci_version, int pid, const char *metadata,
+                          const char *state_json, struct hutch_error **err)
+{
+  struct strbuf msg = STRBUF_INIT;
+  struct json_writer w;
+  json_writer_init(&w, &msg, NULL);
+  json_w_begin_object(&w);
+  json_w_key(&w, "ociVersion");
+  json_w_string(&w, oci_version);
+  json_w_key(&w, "fds");
+  json_w_begin_array(&w);
+  json_w_string(&w, "seccompFd");
+  json_w_end_array(&w);
+  json_w_key(&w, "pid");
+  json_w_i64(&w, pid);
+  if (metadata) {
+    json_w_key(&w, "metadata");
+    json_w_string(&w, metadata);
+  }
+  json_w_end_object(&w);
+  /* Splice the state in as raw JSON: it is already one object. */
+  strbuf_truncate(&msg, msg.len - 1);
+  strbuf_addf(&msg, ",\"state\":%s}", state_json);
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  memset(&control, 0, sizeof control);
+  struct iovec iov = { msg.buf, msg.len };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                       .msg_controllen = sizeof control.buf };
+  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &notify_fd, sizeof notify_fd);
+  /* The fd goes with the first bytes; the rest may need more sends. */
+  size_t sent = 0;
+  while (sent < msg.len) {
+    ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      strbuf_release(&msg);
+      return hutch_fail_errno(err, "linux.seccomp.listenerPath: send the container process state");
+    }
+    sent += (size_t) n;
+    iov.iov_base = msg.buf + sent;
+    iov.iov_len = msg.len - sent;
+    mh.msg_control = NULL;
+    mh.msg_controllen = 0;
+  }
+  strbuf_release(&msg);
+  return 0;
+}
+
+int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct hutch_error **err)
+{
+  if (notify_fd)
+    *notify_fd = -1;
   uint32_t def = action_of(s->default_action.value, &s->default_errno_ret);
   scmp_filter_ctx ctx = seccomp_init(def);
   if (!ctx)
@@ -175,6 +244,11 @@ int seccomp_apply(const struct oci_seccomp *s, struct hutch_error **err)
   int r = configure(ctx, s, err);
   if (r == 0 && (r = seccomp_load(ctx)) < 0)
     r = hutch_fail(err, -r, "linux.seccomp: load the filter");
+  if (r == 0 && notify_fd && seccomp_uses_notify(s)) {
+    *notify_fd = seccomp_notify_fd(ctx);
+    if (*notify_fd < 0)
+      r = hutch_fail(err, -*notify_fd, "linux.seccomp: get the notification fd");
+  }
   seccomp_release(ctx);
   return r < 0 ? -1 : 0;
 }

@@ -114,18 +114,18 @@ int process_apply_attrs(const struct oci_process *p, const struct oci_linux *l, 
 }
 
 int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
-                     struct hutch_error **err)
+                     int *notify_fd, struct hutch_error **err)
 {
   /* Labels take effect at exec; /proc/self/attr needs the privileges we
    * still have. */
   if (lsm_set_exec_labels(p, err) < 0)
     return -1;
   bool nnp = p->no_new_privileges.value;
-  if (seccomp && !nnp && seccomp_apply(seccomp, err) < 0)
+  if (seccomp && !nnp && seccomp_apply(seccomp, notify_fd, err) < 0)
     return -1;
   if (process_set_identity(p, setgroups_allowed, err) < 0)
     return -1;
-  if (seccomp && nnp && seccomp_apply(seccomp, err) < 0)
+  if (seccomp && nnp && seccomp_apply(seccomp, notify_fd, err) < 0)
     return -1;
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "engine/process_attrs.h"
 #include "engine/process_info.h"
 #include "engine/process_setup.h"
+#include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "engine/terminal.h"
 #include "spec/codec.h"
@@ -40,6 +41,7 @@ struct exec_ctx {
   struct oci_process *process;
   const struct oci_seccomp *seccomp; /* the container's filter applies to exec'd processes too */
   const struct oci_linux *linux_;     /* personality and NUMA policy too */
+  const struct container_record *rec;
   pid_t init_pid;
   bool userns; /* the container has a user namespace of its own */
   int sync_fd;
@@ -215,7 +217,11 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd
       process_apply_attrs(p, x->linux_, &err) < 0 ||
       process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
     goto fail;
-  if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp, !x->userns, &err) < 0)
+  int notify_fd = -1;
+  if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp, !x->userns, &notify_fd, &err) < 0)
+    goto fail;
+  /* The runtime knows our host pid and reaches the listener: it sends. */
+  if (notify_fd >= 0 && (sync_send(sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd, &err) < 0 || close(notify_fd) < 0))
     goto fail;
   env = process_environment(p, NULL, 0);
   if (!(path = process_find_executable(p->args.items[0], env, &err)))
@@ -263,6 +269,29 @@ fail:
   _exit(255);
 }
 
+static int forward_to_listener(const struct exec_ctx *x, int notify_fd, struct hutch_error **err)
+{
+  const struct oci_seccomp *sc = x->seccomp;
+  if (!sc || !sc->listener_path)
+    return hutch_fail(err, 0, "linux.seccomp: SCMP_ACT_NOTIFY without listenerPath");
+  cleanup_close int sock = unix_connect(sc->listener_path, err);
+  if (sock < 0)
+    return hutch_error_prefix(err, "linux.seccomp.listenerPath: ");
+  struct oci_state st = {
+    .oci_version = x->rec->oci_version,
+    .id = x->rec->id,
+    .status = { OCI_STATUS_RUNNING, true },
+    .pid = { x->pid, true },
+    .bundle = x->rec->bundle,
+    .annotations = x->rec->annotations,
+  };
+  struct strbuf state = STRBUF_INIT;
+  oci_state_write(&state, &st, NULL);
+  int r = seccomp_send_listener(sock, notify_fd, x->rec->oci_version, x->pid, sc->listener_metadata, state.buf, err);
+  strbuf_release(&state);
+  return r;
+}
+
 /* Messages until the process has exec'd (the socket closes) or failed. */
 static int supervise(struct exec_ctx *x, struct hutch_error **err)
 {
@@ -284,6 +313,13 @@ static int supervise(struct exec_ctx *x, struct hutch_error **err)
     case SYNC_PTY:
       x->pty_master = fd;
       break;
+    case SYNC_SECCOMP_FD: {
+      int r = forward_to_listener(x, fd, err);
+      close(fd);
+      if (r < 0)
+        return -1;
+      break;
+    }
     case SYNC_ERROR:
       return hutch_fail(err, 0, "%s", msg.text);
     default:
@@ -355,6 +391,7 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
     goto out;
   x.seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
   x.linux_ = cfg->linux_;
+  x.rec = rec;
   if (!x.process->args.len) {
     hutch_fail(err, 0, "exec: no command given");
     goto out;

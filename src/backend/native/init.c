@@ -8,6 +8,7 @@
 #include "engine/hooks.h"
 #include "engine/process_setup.h"
 #include "engine/rootfs.h"
+#include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "engine/terminal.h"
 #include "spec/codec.h"
@@ -35,6 +36,7 @@ struct init_state {
   int reply_fd; /* where the final "ok" or error goes: start's connection, or the sync socket */
   int pty_slave;
   bool in_cgroup;
+  int host_pid; /* our pid as the runtime sees it, from SYNC_CGROUP_DONE */
 };
 
 /* Waits (once) until the runtime has moved us into the container's cgroup,
@@ -47,6 +49,7 @@ static int enter_cgroup(void *opaque, struct hutch_error **err)
   struct sync_msg msg;
   if (sync_expect(s->a->sync_fd, SYNC_CGROUP_DONE, &msg, NULL, err) < 0)
     return -1;
+  s->host_pid = msg.value;
   if (s->a->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
     return hutch_fail_errno(err, "create the cgroup namespace");
   s->in_cgroup = true;
@@ -224,8 +227,30 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
   if (process_enter_cwd(p->cwd, err) < 0)
     return -1;
   const struct oci_seccomp *seccomp = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
-  if (process_finalize(p, seccomp, setgroups_allowed(), err) < 0)
+  int notify_fd = -1;
+  if (process_finalize(p, seccomp, setgroups_allowed(), &notify_fd, err) < 0)
     return -1;
+  if (notify_fd >= 0) {
+    /* The seccomp agent gets the listener and our state, pid as the host
+     * sees it (config.md "container process state"). */
+    struct oci_state st = {
+      .oci_version = a->cfg->oci_version,
+      .id = (char *) a->id,
+      .status = { OCI_STATUS_CREATED, true },
+      .pid = { s->host_pid, true },
+      .bundle = (char *) a->bundle,
+      .annotations = a->cfg->annotations,
+    };
+    struct strbuf state = STRBUF_INIT;
+    oci_state_write(&state, &st, NULL);
+    int r = seccomp_send_listener(a->seccomp_listener_fd, notify_fd, a->cfg->oci_version, s->host_pid,
+                                  seccomp->listener_metadata, state.buf, err);
+    strbuf_release(&state);
+    close(notify_fd);
+    close(a->seccomp_listener_fd);
+    if (r < 0)
+      return -1;
+  }
   *env = process_environment(p, a->extra_env, a->n_extra_env);
   *path = process_find_executable(p->args.items[0], *env, err);
   return *path ? 0 : -1;

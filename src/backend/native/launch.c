@@ -10,6 +10,7 @@
 #include "engine/mount_options.h"
 #include "engine/namespaces.h"
 #include "engine/process_info.h"
+#include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "spec/config.h"
 #include "spec/version.h"
@@ -233,7 +234,9 @@ static int run_runtime_hooks(struct launch *l, struct hutch_error **err)
 static int send_to_init(struct launch *l, enum sync_type type, struct hutch_error **err)
 {
   struct hutch_error *send_err = NULL;
-  if (sync_send(l->sync_fd, type, 0, NULL, -1, &send_err) == 0)
+  /* CGROUP_DONE also tells the init its pid as the host sees it. */
+  int value = type == SYNC_CGROUP_DONE ? l->pid : 0;
+  if (sync_send(l->sync_fd, type, value, NULL, -1, &send_err) == 0)
     return 0;
   struct sync_msg msg;
   struct hutch_error *ignored = NULL;
@@ -371,7 +374,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
   const struct hutch_create_opts *o = l->opts;
-  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = -1;
+  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->seccomp_listener_fd = -1;
   l->dir.fd = l->dir.root_fd = -1;
   if (load_config(l, err) < 0 || check_terminal_options(l, for_run, err) < 0 ||
       check_preserved_fds(o->preserve_fds, err) < 0)
@@ -398,6 +401,12 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
     return hutch_error_prefix(err, "--console-socket: ");
+  /* The listener is a host path: connect now, the init sends once its
+   * filter is loaded. */
+  const struct oci_seccomp *sc = l->cfg->linux_ ? l->cfg->linux_->seccomp : NULL;
+  if (sc && sc->listener_path && seccomp_uses_notify(sc) &&
+      (l->seccomp_listener_fd = unix_connect(sc->listener_path, err)) < 0)
+    return hutch_error_prefix(err, "linux.seccomp.listenerPath: ");
   if (exe_guard_protect(err) < 0)
     return -1;
 
@@ -438,9 +447,15 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .n_extra_env = n_extra,
     .close_fds = { l->dir.fd, l->dir.root_fd },
     .idmapped_trees = l->idmapped_trees,
+    .seccomp_listener_fd = l->seccomp_listener_fd,
   };
   int r = spawn(l, &args, err);
   close(sv[1]);
+  /* The init has its own copies; ours would keep the peers waiting for EOF. */
+  if (l->seccomp_listener_fd >= 0) {
+    close(l->seccomp_listener_fd);
+    l->seccomp_listener_fd = -1;
+  }
   if (r < 0)
     return -1;
   if (supervise_setup(l, err) < 0)
@@ -493,6 +508,8 @@ void launch_release(struct launch *l)
     close(l->start_listen_fd);
   if (l->pty_master >= 0)
     close(l->pty_master);
+  if (l->seccomp_listener_fd >= 0)
+    close(l->seccomp_listener_fd);
   for (size_t i = 0; l->idmapped_trees && l->cfg && i < l->cfg->mounts.len; i++)
     if (l->idmapped_trees[i] >= 0)
       close(l->idmapped_trees[i]);

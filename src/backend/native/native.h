@@ -32,6 +32,7 @@ struct init_args {
   int preserve_fds; /* fds 3 .. 3+preserve_fds-1 are handed over */
   int close_fds[2];  /* the runtime's state directory fds: their lock must not outlive create */
   const int *idmapped_trees; /* per mounts[] entry, or -1 */
+  int seccomp_listener_fd;   /* connected to linux.seccomp.listenerPath, or -1 */
   char **extra_env; /* LISTEN_FDS etc. */
   size_t n_extra_env;
 };
@@ -57,6 +58,7 @@ struct launch {
   int start_listen_fd;
   int pty_master; /* run in the foreground with a terminal */
   int *idmapped_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
+  int seccomp_listener_fd;
   pid_t pid;
   bool dir_created, cgroups_created;
 };
@@ -106,7 +108,7 @@ int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size
  * noNewPrivileges the seccomp filter goes in while we still hold
  * CAP_SYS_ADMIN, before user and capabilities change; with it, after. */
 int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
-                     struct hutch_error **err);
+                     int *notify_fd, struct hutch_error **err);
 
 /* Scheduler, I/O priority, personality and NUMA policy: while the process
  * still holds the privileges they may need (CAP_SYS_NICE for real time). */

@@ -54,10 +54,9 @@ void native_describe(struct oci_support *out, struct arena *a)
   strings_from(a, &l->memory_policy->modes, oci_enum_mpol_mode.names, oci_enum_mpol_mode.count, NULL, NULL, NULL);
   strings_from(a, &l->memory_policy->flags, oci_enum_mpol_flag.names, oci_enum_mpol_flag.count, NULL, NULL, NULL);
   l->seccomp->enabled = (oci_opt_bool) { true, true };
-  /* NOTIFY needs the listener protocol; the four newest architectures and
-   * WAIT_KILLABLE_RECV need libseccomp 2.6. */
-  strings_from(a, &l->seccomp->actions, oci_enum_seccomp_action.names, oci_enum_seccomp_action.count, "SCMP_ACT_NOTIFY",
-               NULL, NULL);
+  /* The four newest architectures and WAIT_KILLABLE_RECV need libseccomp 2.6. */
+  strings_from(a, &l->seccomp->actions, oci_enum_seccomp_action.names, oci_enum_seccomp_action.count, NULL, NULL,
+               NULL);
   strings_from(a, &l->seccomp->operators, oci_enum_seccomp_operator.names, oci_enum_seccomp_operator.count, NULL, NULL,
                NULL);
   static const char *const archs[] = {
