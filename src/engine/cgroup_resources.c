@@ -442,7 +442,7 @@ static int check_usage(const struct target *t, const struct oci_memory *m, struc
     return 0;
   /* swap is memory plus swap: compare with both. */
   const char *swap_file = t->v2 ? "memory.swap.current" : "memory.memsw.usage_in_bytes";
-  bool exists;
+  bool exists = false;
   if (file_exists(t->dir, swap_file, &exists, err) < 0)
     return hutch_error_prefix(err, RES ".memory.checkBeforeUpdate: ");
   if (!exists) /* no swap accounting: nothing to compare with */

@@ -3,6 +3,7 @@
  * any point is undone by launch_abort and leaves nothing behind. */
 #include "backend/native/native.h"
 #include "engine/cgroup_devices.h"
+#include "engine/cgroup_resources.h"
 #include "engine/exe_guard.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
@@ -136,6 +137,8 @@ static int setup_cgroups(struct launch *l, struct hutch_error **err)
   l->cgroups_created = true;
   const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
   if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
+    return -1;
+  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
     return -1;
   return 0;
 }

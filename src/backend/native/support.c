@@ -12,14 +12,7 @@
 
 /* Valid fields the engine does not apply yet: create refuses them. */
 static const char *const unhonoured[] = {
-  "linux.resources.memory",
-  "linux.resources.cpu",
-  "linux.resources.blockIO",
-  "linux.resources.hugepageLimits",
-  "linux.resources.network",
-  "linux.resources.pids",
-  "linux.resources.rdma",
-  "linux.resources.unified",
+  "linux.intelRdt",
 };
 
 static void strings_from(struct arena *a, oci_strings *out, const char *const *names, size_t n, const char *skip1,
@@ -71,6 +64,7 @@ void native_describe(struct oci_support *out, struct arena *a)
   strings_from(a, &l->seccomp->supported_flags, oci_enum_seccomp_flag.names, oci_enum_seccomp_flag.count,
                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL, NULL);
   l->cgroup->v1 = (oci_opt_bool) { true, true };
+  l->cgroup->rdma = (oci_opt_bool) { true, true };
   l->cgroup->v2 = (oci_opt_bool) { true, true };
   out->implemented = true;
   out->unhonoured = unhonoured;
