@@ -78,6 +78,8 @@ struct hutch_backend {
   int (*ps)(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
   int (*pause)(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
   int (*resume)(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
+  int (*update)(const struct hutch_runtime *rt, const char *id, const struct oci_resources *resources,
+                struct hutch_error **err);
 };
 
 extern const struct hutch_backend hutch_backend_native;

@@ -263,6 +263,40 @@ int cgroup_layout_read(const char *mountinfo_path, const char *self_cgroup_path,
   return 0;
 }
 
+int cgroup_layout_for_dirs(char *const *dirs, size_t n, struct cgroup_layout *out, struct hutch_error **err)
+{
+  struct cgroup_layout all;
+  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &all, err) < 0)
+    return -1;
+  memset(out, 0, sizeof *out);
+  out->kind = all.kind;
+  out->items = xcalloc(n ? n : 1, sizeof *out->items);
+  for (size_t i = 0; i < n; i++) {
+    const struct cgroup_hierarchy *best = NULL;
+    size_t best_len = 0;
+    for (size_t k = 0; k < all.n; k++) {
+      size_t len = strlen(all.items[k].mountpoint);
+      if (strncmp(dirs[i], all.items[k].mountpoint, len) == 0 && dirs[i][len] == '/' && len > best_len) {
+        best = &all.items[k];
+        best_len = len;
+      }
+    }
+    if (!best) {
+      cgroup_layout_release(&all);
+      out->n = i;
+      cgroup_layout_release(out);
+      return hutch_fail(err, 0, "%s is in no cgroup hierarchy mounted here", dirs[i]);
+    }
+    out->items[i].version = best->version;
+    out->items[i].mountpoint = xstrdup(best->mountpoint);
+    out->items[i].controllers = xstrdup(best->controllers);
+    out->items[i].self_path = xstrdup(best->self_path);
+    out->n = i + 1;
+  }
+  cgroup_layout_release(&all);
+  return 0;
+}
+
 void cgroup_layout_release(struct cgroup_layout *layout)
 {
   for (size_t i = 0; i < layout->n; i++) {

@@ -78,3 +78,8 @@ int cgroup_signal_all(const struct cgroup_set *set, int sig, struct hutch_error 
 int cgroup_remove(const struct cgroup_set *set, struct hutch_error **err);
 
 void cgroup_set_release(struct cgroup_set *set);
+
+/* For commands after create (update, events): the hierarchies of the
+ * container's recorded directories, in the same order, found by mount
+ * point among the ones mounted now. */
+int cgroup_layout_for_dirs(char *const *dirs, size_t n, struct cgroup_layout *out, struct hutch_error **err);

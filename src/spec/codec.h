@@ -26,6 +26,11 @@ void oci_decode_node(struct arena *arena, const struct oci_type *type, const str
 /* Writes obj as JSON. indent NULL: compact; otherwise e.g. "\t". */
 void oci_encode(struct strbuf *out, const struct oci_type *type, const void *obj, const char *indent);
 
+/* Copies every field present in src over dst (objects field by field,
+ * arrays and maps whole); what src lacks, dst keeps. Used by `update` to
+ * fold new limits into the config snapshot. src must outlive dst's use. */
+void oci_overlay(struct arena *arena, const struct oci_type *type, void *dst, const void *src);
+
 /* True when a and b hold the same data. Otherwise false, and the JSON path of
  * the first difference is appended to where (if non-NULL). */
 bool oci_equal(const struct oci_type *type, const void *a, const void *b, struct strbuf *where);

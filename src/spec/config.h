@@ -32,6 +32,9 @@ void oci_config_validate(const struct oci_config *cfg, struct diag_list *diags);
  * relative to the document ("cwd", "user.uid"). */
 void oci_process_validate(const struct oci_process *p, struct diag_list *diags);
 
+/* The rules for a linux.resources object on its own (`update --resources`). */
+void oci_resources_validate(const struct oci_resources *r, struct diag_list *diags);
+
 /* Parse, then validate when the parse succeeded: the whole check. Returns
  * NULL when the text is not JSON. */
 struct oci_config *oci_config_parse_and_validate(const char *text, size_t len, struct diag_list *diags);

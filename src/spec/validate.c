@@ -249,6 +249,12 @@ void oci_process_validate(const struct oci_process *p, struct diag_list *diags)
   validate_process(&v, p, "");
 }
 
+void oci_resources_validate(const struct oci_resources *r, struct diag_list *diags)
+{
+  struct vctx v = { .cfg = NULL, .diags = diags };
+  validate_resources(&v, r, "linux.resources");
+}
+
 void oci_config_validate(const struct oci_config *cfg, struct diag_list *diags)
 {
   struct vctx v = { .cfg = cfg, .diags = diags };

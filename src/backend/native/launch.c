@@ -127,6 +127,13 @@ static void record_init(struct launch *l)
 
 static int setup_cgroups(struct launch *l, struct hutch_error **err)
 {
+  if (l->rt->systemd_cgroup) {
+    /* The systemd driver talks to systemd over D-Bus; without it running
+     * there is nothing to talk to, and hutch will not pretend. */
+    if (access("/run/systemd/system", F_OK) < 0)
+      return hutch_fail(err, 0, "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
+    return hutch_fail(err, 0, "--systemd-cgroup: the systemd cgroup driver is not implemented yet");
+  }
   if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
     return -1;
   const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;

@@ -15,4 +15,5 @@ const struct hutch_backend hutch_backend_native = {
   .ps = native_ps,
   .pause = native_pause,
   .resume = native_resume,
+  .update = native_update,
 };

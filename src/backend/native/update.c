@@ -1,0 +1,63 @@
+/* update: new resource limits for a container, applied to its cgroups and
+ * folded into its config snapshot, so later commands see them. */
+#include "backend/native/native.h"
+#include "engine/cgroup_resources.h"
+#include "spec/codec.h"
+#include "spec/config.h"
+#include "spec/schema.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
+
+static int save_snapshot(int dir_fd, struct oci_config *cfg, const struct oci_resources *r, struct hutch_error **err)
+{
+  struct oci_linux *l = cfg->linux_;
+  if (!l)
+    l = cfg->linux_ = arena_calloc(&cfg->arena, 1, sizeof *l);
+  if (!l->resources)
+    l->resources = arena_calloc(&cfg->arena, 1, sizeof *l->resources);
+  oci_overlay(&cfg->arena, &oci_type_resources, l->resources, r);
+  cleanup_strbuf struct strbuf out = STRBUF_INIT;
+  oci_config_write(&out, cfg, NULL);
+  return write_file_atomic_at(dir_fd, CONFIG_SNAPSHOT, out.buf, out.len, 0600, ATOMIC_REPLACE, err);
+}
+
+int native_update(const struct hutch_runtime *rt, const char *id, const struct oci_resources *r,
+                  struct hutch_error **err)
+{
+  struct container_dir dir;
+  if (container_dir_open(rt->root, id, &dir, err) < 0)
+    return -1;
+  struct arena arena;
+  arena_init(&arena);
+  struct container_record *rec = NULL;
+  struct oci_config *cfg = NULL;
+  struct cgroup_layout layout = { 0 };
+  int rc = -1;
+  if (record_read(dir.fd, &arena, &rec, err) < 0)
+    goto out;
+  enum oci_status status = container_status(dir.fd, rec);
+  if (status == OCI_STATUS_STOPPED) {
+    hutch_fail(err, 0, "container not running");
+    goto out;
+  }
+  if (!(cfg = snapshot_read(dir.fd, err)))
+    goto out;
+  /* The device list is set at create and never changed by update (runc). */
+  struct oci_resources limits = *r;
+  limits.devices = (oci_device_cgroups) { NULL, 0, false };
+  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+  if (cgroup_layout_for_dirs(set.dirs, set.n, &layout, err) < 0)
+    goto out;
+  if (cgroup_apply_resources(&layout, &set, &limits, true, err) < 0)
+    goto out;
+  rc = save_snapshot(dir.fd, cfg, &limits, err);
+out:
+  cgroup_layout_release(&layout);
+  oci_config_free(cfg);
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return rc;
+}
