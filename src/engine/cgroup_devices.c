@@ -1,4 +1,5 @@
 #include "engine/cgroup_devices.h"
+#include "engine/device_filter.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
@@ -7,15 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* The devices every container gets (config.md's default devices) stay
- * usable whatever the list says, as runc does. */
-static const char *const default_allowed[] = {
-  "c *:* m", "b *:* m",           /* creating nodes; using them is decided below */
-  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", /* null zero full random urandom */
-  "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", /* tty console ptmx */
-  "c 136:* rwm",                         /* the container's ptys */
-};
 
 static int write_rule(const char *dir, const char *file, const char *rule, struct hutch_error **err)
 {
@@ -54,10 +46,11 @@ int cgroup_apply_devices(const struct cgroup_layout *layout, const struct cgroup
       dir = set->dirs[i];
   }
   if (!dir) {
-    if (rules->len == 0)
-      return 0;
-    return hutch_fail(err, 0, "linux.resources.devices: this host has no cgroup v1 devices controller, and the "
-                              "cgroup v2 device program is not implemented yet");
+    /* cgroup v2: the list becomes an eBPF program on the v2 directory. */
+    for (size_t i = 0; i < layout->n; i++)
+      if (layout->items[i].version == CGROUP_V2)
+        return device_filter_attach(set->dirs[i], rules, err);
+    return hutch_fail(err, 0, "linux.resources.devices: this host has no devices controller and no cgroup v2");
   }
   for (size_t i = 0; i < rules->len; i++) {
     char rule[96];
@@ -65,8 +58,9 @@ int cgroup_apply_devices(const struct cgroup_layout *layout, const struct cgroup
     if (write_rule(dir, rules->items[i].allow ? "devices.allow" : "devices.deny", rule, err) < 0)
       return hutch_error_prefix(err, "linux.resources.devices[%zu]: ", i);
   }
-  for (size_t i = 0; i < sizeof default_allowed / sizeof *default_allowed; i++)
-    if (write_rule(dir, "devices.allow", default_allowed[i], err) < 0)
+  /* The default devices stay usable whatever the list says, as in runc. */
+  for (size_t i = 0; i < device_default_rule_count; i++)
+    if (write_rule(dir, "devices.allow", device_default_rules[i], err) < 0)
       return -1;
   return 0;
 }

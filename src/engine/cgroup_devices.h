@@ -1,7 +1,7 @@
 #pragma once
 /* linux.resources.devices: the device allow/deny list, in order. On cgroup
  * v1 it goes to the devices controller's devices.allow/devices.deny; on a
- * cgroup2-only host it needs an eBPF program, which hutch does not load yet. */
+ * cgroup2-only host it becomes an eBPF program (device_filter.h). */
 #include "engine/cgroup.h"
 #include "spec/model.h"
 #include "util/error.h"
