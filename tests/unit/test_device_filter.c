@@ -72,10 +72,10 @@ int main(void)
   tap_ok(mkdir(dir, 0755) == 0, "a throwaway cgroup2 directory");
 
   tap_ok(try_open_in(dir, "/dev/zero", O_RDONLY) == 0, "before the program, /dev/zero opens");
-  /* Deny everything, allow /dev/zero for reading only (and the defaults). */
+  /* Deny everything, allow kmsg (c 1:11, not a default) for reading only. */
   struct oci_device_cgroup rules[] = {
     { .allow = false, .access = (char *) "rwm" },
-    { .allow = true, .type = (char *) "c", .major = { 1, true }, .minor = { 5, true }, .access = (char *) "r" },
+    { .allow = true, .type = (char *) "c", .major = { 1, true }, .minor = { 11, true }, .access = (char *) "r" },
     { .allow = false, .type = (char *) "c", .major = { 1, true }, .minor = { 3, true }, .access = (char *) "rwm" },
   };
   oci_device_cgroups list = { rules, 3, true };
@@ -83,8 +83,10 @@ int main(void)
   int r = device_filter_attach(dir, &list, &err);
   tap_ok(r == 0, "the program loads and attaches%s%s", err ? ": " : "", err ? err->msg : "");
   hutch_error_free(err);
-  tap_ok(try_open_in(dir, "/dev/zero", O_RDONLY) == 0, "an allowed device (c 1:5 r) opens for reading");
-  tap_ok(try_open_in(dir, "/dev/zero", O_WRONLY) == EPERM, "but not for writing: the rule allows r only");
+  mknod("/tmp/hutch-devtest-kmsg", S_IFCHR | 0600, makedev(1, 11));
+  tap_ok(try_open_in(dir, "/tmp/hutch-devtest-kmsg", O_RDONLY) == 0, "an allowed device (c 1:11 r) opens for reading");
+  tap_ok(try_open_in(dir, "/tmp/hutch-devtest-kmsg", O_WRONLY) == EPERM, "but not for writing: the rule allows r only");
+  unlink("/tmp/hutch-devtest-kmsg");
   tap_ok(try_open_in(dir, "/dev/full", O_RDWR) == 0, "a default device (c 1:7) stays usable after deny-all");
   /* The defaults come after the list and win, as they do in runc. */
   tap_ok(try_open_in(dir, "/dev/null", O_RDWR) == 0, "the defaults win over a deny of /dev/null in the list");
