@@ -33,7 +33,9 @@ DEFINE_TYPE(container_record_type, R,
   STRARR(R, cgroup_dirs, "cgroupDirs"),
   STRARR(R, cgroup_created, "cgroupCreated"),
   STRMAP(R, annotations, "annotations"),
-  OBOOL(R, started, "started"));
+  OBOOL(R, started, "started"),
+  STR(R, rdt_group_created, "rdtGroupCreated"),
+  STR(R, rdt_monitor, "rdtMonitor"));
 #undef R
 
 bool container_id_valid(const char *id)

@@ -56,6 +56,8 @@ struct container_record {
   oci_strings cgroup_created; /* "" where create made no directory */
   oci_string_map annotations;
   oci_opt_bool started; /* start (or run) released the process */
+  char *rdt_group_created; /* the resctrl group hutch made (removed on delete) */
+  char *rdt_monitor;       /* the resctrl monitoring group */
 };
 
 extern const struct oci_type container_record_type;

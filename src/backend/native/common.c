@@ -5,6 +5,7 @@
 #include "engine/lsm.h"
 #include "engine/process_attrs.h"
 #include "engine/process_info.h"
+#include "engine/resctrl.h"
 #include "engine/process_setup.h"
 #include "engine/seccomp.h"
 #include "spec/codec.h"
@@ -91,6 +92,8 @@ int container_destroy(struct container_dir *dir, const struct container_record *
   set.created = created;
   int r = set.n ? cgroup_remove(&set, err) : 0;
   free(created);
+  if (r == 0)
+    r = resctrl_remove(rec->rdt_group_created, rec->rdt_monitor, err);
   if (r < 0)
     return -1;
   if (cfg && cfg->hooks && cfg->hooks->kinds[OCI_HOOK_POSTSTOP].len) {

@@ -11,6 +11,7 @@
 #include "engine/mount_options.h"
 #include "engine/namespaces.h"
 #include "engine/process_info.h"
+#include "engine/resctrl.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "spec/config.h"
@@ -352,6 +353,16 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
     return -1;
+  const struct oci_intel_rdt *rdt = l->cfg->linux_ ? l->cfg->linux_->intel_rdt : NULL;
+  if (rdt) {
+    struct resctrl_placement place;
+    if (resctrl_setup(RESCTRL_ROOT, rdt, l->opts->id, l->pid, &place, err) < 0)
+      return -1;
+    struct arena *a = &l->cfg->arena;
+    l->rec.rdt_group_created = place.created_group ? arena_strdup(a, place.created_group) : NULL;
+    l->rec.rdt_monitor = place.monitor ? arena_strdup(a, place.monitor) : NULL;
+    resctrl_placement_release(&place);
+  }
   if (send_to_init(l, SYNC_CGROUP_DONE, err) < 0)
     return -1;
   for (;;) {
@@ -491,6 +502,7 @@ void launch_abort(struct launch *l)
     l->pid = 0;
   }
   struct hutch_error *err = NULL;
+  resctrl_remove(l->rec.rdt_group_created, l->rec.rdt_monitor, NULL);
   if (l->cgroups_created && cgroup_remove(&l->cgroups, &err) < 0)
     log_warning("%s", err->msg);
   hutch_error_free(err);

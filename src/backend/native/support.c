@@ -12,7 +12,7 @@
 
 /* Valid fields the engine does not apply yet: create refuses them. */
 static const char *const unhonoured[] = {
-  "linux.intelRdt",
+  "linux.netDevices",
 };
 
 static void strings_from(struct arena *a, oci_strings *out, const char *const *names, size_t n, const char *skip1,
@@ -41,6 +41,8 @@ void native_describe(struct oci_support *out, struct arena *a)
   l->mount_extensions->idmap->enabled = (oci_opt_bool) { true, true };
   /* Applied when the host runs them; refused (naming the field) otherwise. */
   l->apparmor->enabled = (oci_opt_bool) { true, true };
+  /* Through /sys/fs/resctrl when it is mounted; refused naming the field otherwise. */
+  l->intel_rdt->enabled = l->intel_rdt->schemata = l->intel_rdt->monitoring = (oci_opt_bool) { true, true };
   l->selinux->enabled = (oci_opt_bool) { true, true };
   strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
   strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
