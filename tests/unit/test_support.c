@@ -142,8 +142,9 @@ static void test_native(void)
              oci_strings_contain(&l->seccomp->actions, "SCMP_ACT_NOTIFY") && l->seccomp->operators.len == 7 &&
              !oci_strings_contain(&l->seccomp->known_flags, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
          "native: seccomp, every action, the flags libseccomp 2.5 has");
-  tap_ok(!l->intel_rdt->enabled.value && !l->net_devices->enabled.value && l->mount_extensions->idmap->enabled.value,
-         "native: idmap claimed; RDT, netDevices not yet");
+  tap_ok(l->intel_rdt->enabled.value && l->intel_rdt->schemata.value && l->intel_rdt->monitoring.value &&
+             !l->net_devices->enabled.value && l->mount_extensions->idmap->enabled.value,
+         "native: idmap and RDT claimed; netDevices not yet");
   /* A field native does not apply yet is named by validate. */
   struct diag_list diags = DIAG_LIST_INIT;
   struct oci_config *cfg = check_config("{" BASE ",\"linux\":{\"resources\":{\"pids\":{\"limit\":5}}}}", &diags);
@@ -153,9 +154,10 @@ static void test_native(void)
          "native: a pids limit is honoured");
   diag_list_release(&diags);
   oci_config_free(cfg);
-  cfg = check_config("{" BASE ",\"linux\":{\"intelRdt\":{\"closID\":\"a\"}}}", &diags);
+  cfg = check_config("{" BASE ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"d0\":{}}}}",
+                     &diags);
   oci_config_check_support(cfg, &s, &diags);
-  tap_ok(find_diag(&diags, DIAG_WARNING, "linux.intelRdt") != NULL, "native: Intel RDT reported as not honoured");
+  tap_ok(find_diag(&diags, DIAG_WARNING, "linux.netDevices") != NULL, "native: netDevices reported as not honoured");
   oci_config_free(cfg);
   diag_list_release(&diags);
   arena_release(&a);
