@@ -1,10 +1,22 @@
 #include "engine/seccomp.h"
 #include "spec/names.h"
+#include "spec/codec.h"
+#include "spec/schema.h"
+#include "util/cleanup.h"
+#include "util/file.h"
 #include "util/json_writer.h"
+#include "util/xalloc.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -230,27 +242,150 @@ int seccomp_send_listener(int sock, int notify_fd, const char *oci_version, int 
   return 0;
 }
 
-int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct hutch_error **err)
+/* FNV-1a: only to name the cache file. The file holds the whole policy
+ * text, compared exactly, so a collision is just a miss. */
+static uint64_t fnv1a(const char *data, size_t len)
 {
-  if (notify_fd)
-    *notify_fd = -1;
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char) data[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static const unsigned long flag_bits[OCI_SECCOMP_FLAG_COUNT] = {
+  SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+};
+
+bool seccomp_kernel_has_flag(int oci_flag)
+{
+  /* The kernel checks the flags before it reads the program: a flag it
+   * knows gets EFAULT for a NULL program, one it does not EINVAL. Nothing
+   * is installed either way. WAIT_KILLABLE_RECV is only valid with a
+   * listener. */
+  unsigned long bits = flag_bits[oci_flag];
+  if (bits == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+    bits |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bits, NULL) < 0 && errno == EFAULT;
+}
+
+static unsigned long filter_flags(const struct oci_seccomp *s)
+{
+  unsigned long flags = 0;
+  for (size_t i = 0; i < s->flags.len; i++)
+    flags |= flag_bits[s->flags.items[i]];
+  /* How a listener waits only matters when there is one; the kernel
+   * refuses the flag alone. */
+  if (seccomp_uses_notify(s))
+    flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  else
+    flags &= ~(unsigned long) SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  return flags;
+}
+
+/* libseccomp writes the BPF to an fd: a memfd, read back. */
+static int build(const struct oci_seccomp *s, struct seccomp_program *out, struct hutch_error **err)
+{
   uint32_t def = action_of(s->default_action.value, &s->default_errno_ret);
   scmp_filter_ctx ctx = seccomp_init(def);
   if (!ctx)
     return hutch_fail(err, 0, "linux.seccomp: cannot initialise libseccomp");
-  /* no_new_privs is the config's choice (process.noNewPrivileges), not
-   * libseccomp's: without it the filter is loaded with CAP_SYS_ADMIN. */
-  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
   int r = configure(ctx, s, err);
-  if (r == 0 && (r = seccomp_load(ctx)) < 0)
-    r = hutch_fail(err, -r, "linux.seccomp: load the filter");
-  if (r == 0 && notify_fd && seccomp_uses_notify(s)) {
-    *notify_fd = seccomp_notify_fd(ctx);
-    if (*notify_fd < 0)
-      r = hutch_fail(err, -*notify_fd, "linux.seccomp: get the notification fd");
-  }
+  cleanup_close int mem = r == 0 ? memfd_create("seccomp", MFD_CLOEXEC) : -1;
+  if (r == 0 && mem < 0)
+    r = hutch_fail_errno(err, "memfd_create");
+  if (r == 0 && (r = seccomp_export_bpf(ctx, mem)) < 0)
+    r = hutch_fail(err, -r, "linux.seccomp: compile the filter");
   seccomp_release(ctx);
-  return r < 0 ? -1 : 0;
+  if (r < 0)
+    return -1;
+  off_t size = lseek(mem, 0, SEEK_END);
+  if (size <= 0 || size % (off_t) sizeof(struct sock_filter) || size / (off_t) sizeof(struct sock_filter) > 65535)
+    return hutch_fail(err, 0, "linux.seccomp: the compiled filter has an impossible size (%lld bytes)", (long long) size);
+  out->insns = xmalloc((size_t) size);
+  if (pread(mem, out->insns, (size_t) size, 0) != size)
+    return hutch_fail_errno(err, "linux.seccomp: read the compiled filter");
+  out->len = (unsigned short) (size / (off_t) sizeof(struct sock_filter));
+  return 0;
+}
+
+/* The cache file: the key text, a NUL, then the instructions. */
+static bool cache_read(int dir_fd, const char *name, const char *key, size_t key_len, struct seccomp_program *out)
+{
+  cleanup_free char *data = NULL;
+  size_t len;
+  if (read_file_at(dir_fd, name, 1 << 22, &data, &len, NULL) < 0)
+    return false;
+  if (len <= key_len + 1 || memcmp(data, key, key_len) != 0 || data[key_len] != '\0')
+    return false;
+  size_t bytes = len - key_len - 1;
+  if (bytes % sizeof(struct sock_filter) || bytes / sizeof(struct sock_filter) > 65535)
+    return false;
+  out->insns = xmalloc(bytes);
+  memcpy(out->insns, data + key_len + 1, bytes);
+  out->len = (unsigned short) (bytes / sizeof(struct sock_filter));
+  return true;
+}
+
+static void cache_write(int dir_fd, const char *name, const char *key, size_t key_len,
+                        const struct seccomp_program *p)
+{
+  size_t bytes = p->len * sizeof(struct sock_filter);
+  cleanup_free char *data = xmalloc(key_len + 1 + bytes);
+  memcpy(data, key, key_len);
+  data[key_len] = '\0';
+  memcpy(data + key_len + 1, p->insns, bytes);
+  /* Best effort: a cache that cannot be written only costs time. */
+  write_file_atomic_at(dir_fd, name, data, key_len + 1 + bytes, 0600, ATOMIC_REPLACE, NULL);
+}
+
+int seccomp_compile(const struct oci_seccomp *s, const char *cache_dir, struct seccomp_program *out,
+                    struct hutch_error **err)
+{
+  memset(out, 0, sizeof *out);
+  out->flags = filter_flags(s);
+  struct strbuf key = STRBUF_INIT;
+  oci_encode(&key, &oci_type_seccomp, s, NULL);
+  strbuf_addf(&key, "\nlibseccomp %s arch %u", seccomp_library_version(), seccomp_arch_native());
+  char name[32];
+  snprintf(name, sizeof name, "%016llx.bpf", (unsigned long long) fnv1a(key.buf, key.len));
+  cleanup_close int dir_fd = -1;
+  if (cache_dir) {
+    if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
+      cache_dir = NULL;
+    else
+      dir_fd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  }
+  int r = 0;
+  if (dir_fd < 0 || !cache_read(dir_fd, name, key.buf, key.len, out)) {
+    r = build(s, out, err);
+    if (r == 0 && dir_fd >= 0)
+      cache_write(dir_fd, name, key.buf, key.len, out);
+  }
+  strbuf_release(&key);
+  if (r < 0)
+    seccomp_program_release(out);
+  return r;
+}
+
+void seccomp_program_release(struct seccomp_program *p)
+{
+  free(p->insns);
+  p->insns = NULL;
+  p->len = 0;
+}
+
+int seccomp_load_program(const struct seccomp_program *p, int *notify_fd, struct hutch_error **err)
+{
+  struct sock_fprog prog = { .len = p->len, .filter = p->insns };
+  long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog);
+  if (r < 0)
+    return hutch_fail_errno(err, "linux.seccomp: load the filter");
+  if (notify_fd)
+    *notify_fd = (p->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? (int) r : -1;
+  return 0;
 }
 
 const char *seccomp_library_version(void)

@@ -52,6 +52,8 @@ extern const struct oci_type oci_type_config;
 extern const struct oci_type oci_type_process;
 /* struct oci_resources, on its own for `update --resources`. */
 extern const struct oci_type oci_type_resources;
+/* struct oci_seccomp: its canonical text keys the compiled-filter cache. */
+extern const struct oci_type oci_type_seccomp;
 
 /* The layout every OCI_ARRAY shares; generic code reads arrays through it. */
 struct oci_array_view {

@@ -115,7 +115,7 @@ static void check_seccomp(struct vctx *v, const struct oci_support *s, const str
     check_list(v, s, &fs->archs, oci_enum_name(&oci_enum_seccomp_arch, sc->architectures.items[i]),
                vpath(v, "linux.seccomp.architectures[%zu]", i), "seccomp architecture");
   for (size_t i = 0; i < sc->flags.len; i++)
-    check_list(v, s, &fs->known_flags, oci_enum_name(&oci_enum_seccomp_flag, sc->flags.items[i]),
+    check_list(v, s, &fs->supported_flags, oci_enum_name(&oci_enum_seccomp_flag, sc->flags.items[i]),
                vpath(v, "linux.seccomp.flags[%zu]", i), "seccomp flag");
   for (size_t i = 0; i < sc->syscalls.len; i++) {
     const struct oci_syscall *r = &sc->syscalls.items[i];

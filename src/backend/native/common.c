@@ -116,7 +116,7 @@ int process_apply_attrs(const struct oci_process *p, const struct oci_linux *l, 
   return 0;
 }
 
-int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
+int process_finalize(const struct oci_process *p, const struct seccomp_program *seccomp, bool setgroups_allowed,
                      int *notify_fd, struct hutch_error **err)
 {
   /* Labels take effect at exec; /proc/self/attr needs the privileges we
@@ -124,13 +124,25 @@ int process_finalize(const struct oci_process *p, const struct oci_seccomp *secc
   if (lsm_set_exec_labels(p, err) < 0)
     return -1;
   bool nnp = p->no_new_privileges.value;
-  if (seccomp && !nnp && seccomp_apply(seccomp, notify_fd, err) < 0)
+  if (seccomp && !nnp && seccomp_load_program(seccomp, notify_fd, err) < 0)
     return -1;
   if (process_set_identity(p, setgroups_allowed, err) < 0)
     return -1;
-  if (seccomp && nnp && seccomp_apply(seccomp, notify_fd, err) < 0)
+  if (seccomp && nnp && seccomp_load_program(seccomp, notify_fd, err) < 0)
     return -1;
   return 0;
+}
+
+int seccomp_prepare(const struct hutch_runtime *rt, const struct oci_config *cfg, struct seccomp_program *prog,
+                    struct hutch_error **err)
+{
+  memset(prog, 0, sizeof *prog);
+  const struct oci_seccomp *sc = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+  if (!sc)
+    return 0;
+  /* '@' is not allowed in a container ID: no container can own this name. */
+  cleanup_free char *cache = xasprintf("%s/@seccomp", rt->root);
+  return seccomp_compile(sc, cache, prog, err);
 }
 
 int pid_file_write(const char *path, pid_t pid, struct hutch_error **err)

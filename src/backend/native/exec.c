@@ -40,6 +40,7 @@ struct exec_ctx {
   struct arena *arena;
   struct oci_process *process;
   const struct oci_seccomp *seccomp; /* the container's filter applies to exec'd processes too */
+  struct seccomp_program seccomp_prog; /* compiled here, loaded by the child */
   const struct oci_linux *linux_;     /* personality and NUMA policy too */
   const struct container_record *rec;
   pid_t init_pid;
@@ -218,7 +219,7 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd
       process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
     goto fail;
   int notify_fd = -1;
-  if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp, !x->userns, &notify_fd, &err) < 0)
+  if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp ? &x->seccomp_prog : NULL, !x->userns, &notify_fd, &err) < 0)
     goto fail;
   /* The runtime knows our host pid and reaches the listener: it sends. */
   if (notify_fd >= 0 && (sync_send(sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd, &err) < 0 || close(notify_fd) < 0))
@@ -419,6 +420,8 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
     exe_guard_reexec_sealed(rt->argv, err);
     goto out;
   }
+  if (seccomp_prepare(rt, cfg, &x.seccomp_prog, err) < 0)
+    goto out;
   /* The lock is for state changes; the process may run for days. */
   close(dir.fd);
   dir.fd = -1;
@@ -444,6 +447,7 @@ out:
     close(x.console_fd);
   if (x.pty_master >= 0)
     close(x.pty_master);
+  seccomp_program_release(&x.seccomp_prog);
   oci_config_free(cfg);
   arena_release(&arena);
   container_dir_close(&dir);

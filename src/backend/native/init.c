@@ -228,7 +228,7 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
     return -1;
   const struct oci_seccomp *seccomp = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
   int notify_fd = -1;
-  if (process_finalize(p, seccomp, setgroups_allowed(), &notify_fd, err) < 0)
+  if (process_finalize(p, a->seccomp, setgroups_allowed(), &notify_fd, err) < 0)
     return -1;
   if (notify_fd >= 0) {
     /* The seccomp agent gets the listener and our state, pid as the host

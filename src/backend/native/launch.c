@@ -405,6 +405,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
                            l->cfg->process) &&
       !exe_guard_is_sealed())
     return exe_guard_reexec_sealed(l->rt->argv, err);
+  if (seccomp_prepare(l->rt, l->cfg, &l->seccomp, err) < 0)
+    return -1;
   if (ns_plan_build(l->cfg, &l->ns, err) < 0)
     return -1;
   if (container_dir_create(l->rt->root, o->id, &l->dir, err) < 0)
@@ -469,6 +471,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .close_fds = { l->dir.fd, l->dir.root_fd },
     .idmapped_trees = l->idmapped_trees,
     .seccomp_listener_fd = l->seccomp_listener_fd,
+    .seccomp = l->seccomp.len ? &l->seccomp : NULL,
   };
   int r = spawn(l, &args, err);
   close(sv[1]);
@@ -536,6 +539,7 @@ void launch_release(struct launch *l)
     if (l->idmapped_trees[i] >= 0)
       close(l->idmapped_trees[i]);
   free(l->idmapped_trees);
+  seccomp_program_release(&l->seccomp);
   container_dir_close(&l->dir);
   cgroup_set_release(&l->cgroups);
   cgroup_layout_release(&l->layout);

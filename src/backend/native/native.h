@@ -8,6 +8,7 @@
 #include "backend/backend.h"
 #include "engine/cgroup.h"
 #include "engine/namespaces.h"
+#include "engine/seccomp.h"
 #include "engine/state_store.h"
 #include "spec/model.h"
 #include "util/error.h"
@@ -33,6 +34,7 @@ struct init_args {
   int close_fds[2];  /* the runtime's state directory fds: their lock must not outlive create */
   const int *idmapped_trees; /* per mounts[] entry, or -1 */
   int seccomp_listener_fd;   /* connected to linux.seccomp.listenerPath, or -1 */
+  const struct seccomp_program *seccomp; /* compiled by the runtime; NULL without linux.seccomp */
   char **extra_env; /* LISTEN_FDS etc. */
   size_t n_extra_env;
 };
@@ -59,6 +61,7 @@ struct launch {
   int pty_master; /* run in the foreground with a terminal */
   int *idmapped_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
   int seccomp_listener_fd;
+  struct seccomp_program seccomp; /* len 0 without linux.seccomp */
   pid_t pid;
   bool dir_created, cgroups_created;
 };
@@ -109,8 +112,14 @@ int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size
 /* The last steps before exec, in the order runc uses: without
  * noNewPrivileges the seccomp filter goes in while we still hold
  * CAP_SYS_ADMIN, before user and capabilities change; with it, after. */
-int process_finalize(const struct oci_process *p, const struct oci_seccomp *seccomp, bool setgroups_allowed,
+int process_finalize(const struct oci_process *p, const struct seccomp_program *seccomp, bool setgroups_allowed,
                      int *notify_fd, struct hutch_error **err);
+
+/* Compiles cfg's linux.seccomp in the runtime, before anything is made,
+ * through the cache under the state root: the container process only has
+ * to load it. Without linux.seccomp, prog->len stays 0. */
+int seccomp_prepare(const struct hutch_runtime *rt, const struct oci_config *cfg, struct seccomp_program *prog,
+                    struct hutch_error **err);
 
 /* Scheduler, I/O priority, personality and NUMA policy: while the process
  * still holds the privileges they may need (CAP_SYS_NICE for real time). */

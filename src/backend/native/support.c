@@ -30,6 +30,17 @@ static void strings_from(struct arena *a, oci_strings *out, const char *const *n
   *out = (oci_strings) { items, k, true };
 }
 
+/* Known to hutch and accepted by this kernel. */
+static void supported_seccomp_flags(struct arena *a, oci_strings *out)
+{
+  char **items = arena_calloc(a, OCI_SECCOMP_FLAG_COUNT, sizeof *items);
+  size_t k = 0;
+  for (int flag = 0; flag < OCI_SECCOMP_FLAG_COUNT; flag++)
+    if (seccomp_kernel_has_flag(flag))
+      items[k++] = (char *) oci_enum_name(&oci_enum_seccomp_flag, flag);
+  *out = (oci_strings) { items, k, true };
+}
+
 void native_describe(struct oci_support *out, struct arena *a)
 {
   hutch_describe_unimplemented(out, a, "native");
@@ -49,7 +60,8 @@ void native_describe(struct oci_support *out, struct arena *a)
   strings_from(a, &l->memory_policy->modes, oci_enum_mpol_mode.names, oci_enum_mpol_mode.count, NULL, NULL, NULL);
   strings_from(a, &l->memory_policy->flags, oci_enum_mpol_flag.names, oci_enum_mpol_flag.count, NULL, NULL, NULL);
   l->seccomp->enabled = (oci_opt_bool) { true, true };
-  /* The four newest architectures and WAIT_KILLABLE_RECV need libseccomp 2.6. */
+  /* The four newest architectures need libseccomp 2.6; the flags are
+   * handed to seccomp(2) by hutch itself. */
   strings_from(a, &l->seccomp->actions, oci_enum_seccomp_action.names, oci_enum_seccomp_action.count, NULL, NULL,
                NULL);
   strings_from(a, &l->seccomp->operators, oci_enum_seccomp_operator.names, oci_enum_seccomp_operator.count, NULL, NULL,
@@ -61,10 +73,9 @@ void native_describe(struct oci_support *out, struct arena *a)
     "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
   };
   strings_from(a, &l->seccomp->archs, archs, sizeof archs / sizeof *archs, NULL, NULL, NULL);
-  strings_from(a, &l->seccomp->known_flags, oci_enum_seccomp_flag.names, oci_enum_seccomp_flag.count,
-               "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL, NULL);
-  strings_from(a, &l->seccomp->supported_flags, oci_enum_seccomp_flag.names, oci_enum_seccomp_flag.count,
-               "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL, NULL);
+  strings_from(a, &l->seccomp->known_flags, oci_enum_seccomp_flag.names, oci_enum_seccomp_flag.count, NULL, NULL,
+               NULL);
+  supported_seccomp_flags(a, &l->seccomp->supported_flags);
   l->cgroup->v1 = (oci_opt_bool) { true, true };
   l->cgroup->rdma = (oci_opt_bool) { true, true };
   l->cgroup->v2 = (oci_opt_bool) { true, true };
