@@ -1,6 +1,7 @@
 #include "engine/cgroup_resources.h"
 #include "util/cleanup.h"
 #include "util/file.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -503,8 +504,10 @@ static int check_memory(struct ctx *c, const struct oci_memory *m, struct hutch_
   return 0;
 }
 
-/* Deprecated kernel memory limits: kernels since 5.16 refuse them and 6.x
- * drops the files; either way there is nothing left to limit with. */
+/* Deprecated kernel memory limits: kernels since 5.16 accept a write to
+ * memory.kmem.limit_in_bytes and ignore it, later ones drop the file. The
+ * spec marks the field NOT RECOMMENDED and runc ignores it, so it is not
+ * refused; but the user is told it had no effect. */
 static int write_kmem(const char *dir, const oci_opt_i64 *v, const char *file, const char *field,
                       struct hutch_error **err)
 {
@@ -514,9 +517,14 @@ static int write_kmem(const char *dir, const oci_opt_i64 *v, const char *file, c
   format_limit(buf, sizeof buf, v->value, false);
   bool opened;
   int e = try_write(dir, file, buf, &opened);
-  if (e == 0 || e == ENOENT || e == EOPNOTSUPP)
-    return 0;
-  return opened ? fail_write(e, field, file, err) : fail_open(e, field, dir, file, err);
+  if (e != 0 && e != ENOENT && e != EOPNOTSUPP)
+    return opened ? fail_write(e, field, file, err) : fail_open(e, field, dir, file, err);
+  uint64_t now = UINT64_MAX;
+  if (e == 0 && read_u64(dir, file, field, &now, NULL) < 0)
+    now = UINT64_MAX;
+  if (v->value >= 0 && now >= (UINT64_C(1) << 62))
+    log_warning("%s: this kernel does not limit kernel memory any more (%s); the limit has no effect", field, file);
+  return 0;
 }
 
 static int write_memory_v1(const char *dir, const struct oci_memory *m, struct hutch_error **err)
