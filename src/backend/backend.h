@@ -3,11 +3,13 @@
  * (native engine, liblxc, Proxmox VE). The CLI picks a backend by name for a
  * new container; the state of an existing one records which backend owns it. */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <sys/types.h>
 
 #include "spec/features.h"
 #include "util/error.h"
+#include "util/json_writer.h"
 #include "util/strbuf.h"
 #include "spec/support.h"
 #include "util/arena.h"
@@ -80,6 +82,12 @@ struct hutch_backend {
   int (*resume)(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
   int (*update)(const struct hutch_runtime *rt, const char *id, const struct oci_resources *resources,
                 struct hutch_error **err);
+  /* runc's statistics object (the `data` of a "stats" event) into w, and
+   * the OOM kills so far into *oom_kills. A container that is not running
+   * fails with code ESRCH (*oom_kills still set), one that does not exist
+   * with ENOENT. */
+  int (*stats)(const struct hutch_runtime *rt, const char *id, struct json_writer *w, uint64_t *oom_kills,
+               struct hutch_error **err);
 };
 
 extern const struct hutch_backend hutch_backend_native;

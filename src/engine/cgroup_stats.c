@@ -1239,3 +1239,18 @@ int cgroup_stats_write(char *const *dirs, size_t n, struct json_writer *w, struc
   json_w_end_object(w);
   return 0;
 }
+
+uint64_t cgroup_oom_kills(char *const *dirs, size_t n)
+{
+  static const char *const files[] = { "memory.oom_control", "memory.events" };
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+      struct kv_list kv = { 0 };
+      uint64_t v;
+      if (read_kv_opt(dirs[i], files[f], &kv, NULL) > 0 && kv_get(&kv, "oom_kill", &v))
+        total = add_sat(total, v);
+      kv_list_release(&kv);
+    }
+  return total;
+}

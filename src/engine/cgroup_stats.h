@@ -5,6 +5,7 @@
  * decode. Keys, units and what is left out follow runc: nanoseconds for CPU
  * time, bytes for memory, v2 values mapped onto the v1 names. */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/error.h"
 #include "util/json_writer.h"
@@ -21,3 +22,8 @@
  * that exists but cannot be read or parsed is an error naming it, as is a
  * directory that does not exist. On error nothing has been written to w. */
 int cgroup_stats_write(char *const *dirs, size_t n, struct json_writer *w, struct hutch_error **err);
+
+/* How many processes the OOM killer has killed in these cgroups so far
+ * (v1 memory.oom_control, v2 memory.events); files that cannot be read
+ * count as 0. `events` reports an "oom" event when this grows. */
+uint64_t cgroup_oom_kills(char *const *dirs, size_t n);

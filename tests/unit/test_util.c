@@ -1,7 +1,8 @@
-/* Utilities: arena, strbuf, CPU lists, atomic files, log lines. */
+/* Utilities: arena, strbuf, CPU lists, atomic files, log lines, durations. */
 #include "tap.h"
 #include "util/arena.h"
 #include "util/cpulist.h"
+#include "util/duration.h"
 #include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -109,8 +110,45 @@ static void test_log_lines(void)
   strbuf_release(&sb);
 }
 
+static void test_duration(void)
+{
+  static const struct {
+    const char *text;
+    uint64_t ns;
+  } good[] = {
+    { "0", 0 },
+    { "5s", 5000000000ULL },
+    { "250ms", 250000000ULL },
+    { "1m30s", 90000000000ULL },
+    { "1.5h", 5400000000000ULL },
+    { ".5s", 500000000ULL },
+    { "1h2m3s4ms5us6ns", 3723004005006ULL },
+    { "3\xc2\xb5s", 3000ULL },
+    { "0.000000001s", 1 },
+  };
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+    uint64_t ns = 42;
+    struct hutch_error *err = NULL;
+    int r = duration_parse(good[i].text, &ns, &err);
+    tap_ok(r == 0 && ns == good[i].ns, "duration \"%s\" is %llu ns (got %llu)", good[i].text,
+           (unsigned long long) good[i].ns, (unsigned long long) ns);
+    hutch_error_free(err);
+  }
+  static const char *const bad[] = { "", "5", "s", "-1s", "+1s", "5x", "1.s5", "1s ", "99999999999h",
+                                     "18446744073709551615ns1ns" };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    uint64_t ns = 42;
+    struct hutch_error *err = NULL;
+    int r = duration_parse(bad[i], &ns, &err);
+    tap_ok(r < 0 && err && strstr(err->msg, "invalid duration") && ns == 42, "duration \"%s\" is refused: %s", bad[i],
+           err ? err->msg : "(accepted)");
+    hutch_error_free(err);
+  }
+}
+
 int main(void)
 {
+  test_duration();
   test_arena();
   test_strbuf();
   test_cpulist();

@@ -1,6 +1,7 @@
 /* state, kill, delete and ps of an existing container. */
 #include "backend/native/native.h"
 #include "engine/cgroup_freezer.h"
+#include "engine/cgroup_stats.h"
 #include "engine/process_info.h"
 #include "spec/config.h"
 #include "spec/names.h"
@@ -186,6 +187,27 @@ int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size
     r = hutch_fail(err, 0, "container not running");
   else
     r = cgroup_pids(&set, pids, n, err);
+  arena_release(&arena);
+  container_dir_close(&dir);
+  return r;
+}
+
+int native_stats(const struct hutch_runtime *rt, const char *id, struct json_writer *w, uint64_t *oom_kills,
+                 struct hutch_error **err)
+{
+  struct container_dir dir;
+  struct arena arena;
+  struct container_record *rec;
+  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
+  int r;
+  *oom_kills = 0;
+  if (container_status(dir.fd, rec) == OCI_STATUS_STOPPED) {
+    /* The OOM killer may be why it stopped: its count stays readable until delete. */
+    *oom_kills = cgroup_oom_kills(rec->cgroup_dirs.items, rec->cgroup_dirs.len);
+    r = hutch_fail_as(err, ESRCH, "container not running");
+  } else if ((r = cgroup_stats_write(rec->cgroup_dirs.items, rec->cgroup_dirs.len, w, err)) == 0)
+    *oom_kills = cgroup_oom_kills(rec->cgroup_dirs.items, rec->cgroup_dirs.len);
   arena_release(&arena);
   container_dir_close(&dir);
   return r;

@@ -16,4 +16,5 @@ const struct hutch_backend hutch_backend_native = {
   .pause = native_pause,
   .resume = native_resume,
   .update = native_update,
+  .stats = native_stats,
 };

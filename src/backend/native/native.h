@@ -107,6 +107,8 @@ int native_pause(const struct hutch_runtime *rt, const char *id, struct hutch_er
 int native_resume(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
 int native_update(const struct hutch_runtime *rt, const char *id, const struct oci_resources *r,
                   struct hutch_error **err);
+int native_stats(const struct hutch_runtime *rt, const char *id, struct json_writer *w, uint64_t *oom_kills,
+                 struct hutch_error **err);
 int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
 
 /* The last steps before exec, in the order runc uses: without
