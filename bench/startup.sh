@@ -8,7 +8,9 @@
 # cycles a round, ROUNDS rounds, runtimes alternating within each round),
 # PAR parallel workers x SEQ cycles (wall time), and the peak RSS of one
 # `run` (GNU time). Everything is printed as a ratio to the first runtime
-# (crun). Knobs: N=100 ROUNDS=3 PAR=10 SEQ=10.
+# (crun). Knobs: N=100 ROUNDS=3 PAR=10 SEQ=10; SECCOMP=1 adds an allow-list
+# seccomp profile of every syscall the host's headers name (~360 rules, the
+# size of container engines' default profiles), to weigh filter set-up.
 #
 # crun 1.8 refuses a hybrid cgroup host whose cgroup2 mount holds
 # controllers (this machine's layout). The benchmark then runs in a private
@@ -104,12 +106,25 @@ trap cleanup EXIT
 "$top/scripts/make-bundle.sh" "${runtimes[-1]}" "$bundle" /bin/true >/dev/null
 (cd "$bundle" && rm -f config.json && "${runtimes[0]}" spec)
 /usr/bin/python3 - "$bundle/config.json" <<'PY'
-import json, sys
+import glob, json, os, re, sys
 path = sys.argv[1]
 with open(path) as f:
     c = json.load(f)
 c["process"]["args"] = ["/bin/true"]
 c["process"]["terminal"] = False
+if os.environ.get("SECCOMP") == "1":
+    names = set()
+    for header in glob.glob("/usr/include/*/asm/unistd_64.h"):
+        names |= set(re.findall(r"#define __NR_(\w+)\s+\d+", open(header).read()))
+    names -= {"reboot", "kexec_load", "kexec_file_load", "swapon", "swapoff"}
+    c["linux"]["seccomp"] = {
+        "defaultAction": "SCMP_ACT_ERRNO",
+        "defaultErrnoRet": 1,
+        "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+        "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]
+        + [{"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+            "args": [{"index": 0, "value": v, "op": "SCMP_CMP_EQ"}]} for v in (0, 8, 131072, 131080, 4294967295)],
+    }
 with open(path, "w") as f:
     json.dump(c, f, indent="\t")
 PY
