@@ -214,7 +214,10 @@ typedef int (*nl_reply_fn)(const struct nlmsghdr *h, void *ctx, struct hutch_err
  * with *err set when talking failed or fn did. */
 static int nl_talk(struct nl *nl, struct nlreq *r, nl_reply_fn fn, void *ctx, struct hutch_error **err)
 {
-  if (!(r->h.nlmsg_flags & NLM_F_DUMP))
+  /* The kernel's own test for a dump: the dump bits mean something else
+   * (NLM_F_REPLACE, NLM_F_EXCL) on requests other than RTM_GET*. */
+  bool dump = (r->h.nlmsg_type & 3) == 2 && (r->h.nlmsg_flags & NLM_F_DUMP);
+  if (!dump)
     r->h.nlmsg_flags |= NLM_F_ACK;
   r->h.nlmsg_seq = ++nl->seq;
   nl->ext[0] = '\0';
@@ -333,6 +336,16 @@ static int link_move(struct nl *nl, int index, int netns_fd, const char *name, s
   return nl_talk(nl, &r, NULL, NULL, err);
 }
 
+static int link_rename(struct nl *nl, int index, const char *name, struct hutch_error **err)
+{
+  struct nlreq r;
+  struct ifinfomsg *ifi = req_init(&r, RTM_NEWLINK, 0, sizeof *ifi);
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = index;
+  req_put(&r, IFLA_IFNAME, name, strlen(name) + 1);
+  return nl_talk(nl, &r, NULL, NULL, err);
+}
+
 static int link_set_up(struct nl *nl, int index, struct hutch_error **err)
 {
   struct nlreq r;
@@ -361,10 +374,11 @@ static int monitor_open(struct nl *mon, struct hutch_error **err)
 }
 
 /* The index the link got in the namespace it moved to, from the RTM_DELLINK
- * the kernel sends to the one it left (IFLA_NEW_IFINDEX, Linux 4.15): the
- * one exact record of where it went, since a template or a clash can pick
- * its name there and the index changes when taken. 0 when no such report is
- * queued; *lost is set when notifications overflowed. */
+ * the kernel sends to the one it left (with IFLA_NEW_IFINDEX, in kernels
+ * since 2018): the one exact record of where it went, since a template or a
+ * clash can pick its name there and the index changes when taken there.
+ * 0 when no such report is queued; *lost is set when notifications
+ * overflowed. */
 static int monitor_moved_index(struct nl *mon, int old_index, bool *lost, struct hutch_error **err)
 {
   for (;;) {
@@ -446,7 +460,8 @@ static int addr_reply(const struct nlmsghdr *h, void *ctx, struct hutch_error **
       continue;
     }
     if (a.attrs_len + RTA_ALIGN(rta->rta_len) > sizeof a.attrs)
-      return hutch_fail(err, E2BIG, "linux.netDevices.%s: an address of family %u has more attributes than hutch copies",
+      return hutch_fail(err, E2BIG,
+                        "linux.netDevices.%s: an address of family %u has more attributes than hutch copies",
                         list->host_name, ifa->ifa_family);
     memcpy(a.attrs + a.attrs_len, rta, rta->rta_len);
     a.attrs_len += RTA_ALIGN(rta->rta_len);
@@ -563,22 +578,18 @@ static int own_netns(int target_netns_fd, struct hutch_error **err)
   if (type < 0)
     return hutch_fail_errno(err, "linux.netDevices: the container's network namespace");
   if (type != CLONE_NEWNET)
-    return hutch_fail(err, EINVAL, "linux.netDevices: the namespace given for the container's is not a network namespace");
-  int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    return hutch_fail(err, EINVAL,
+                      "linux.netDevices: the namespace given for the container's is not a network namespace");
+  cleanup_close int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return hutch_fail_errno(err, "open /proc/thread-self/ns/net");
   struct stat mine, theirs;
-  if (fstat(fd, &mine) < 0 || fstat(target_netns_fd, &theirs) < 0) {
-    hutch_fail_errno(err, "linux.netDevices: stat the network namespaces");
-    close(fd);
-    return -1;
-  }
-  if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino) {
-    close(fd);
+  if (fstat(fd, &mine) < 0 || fstat(target_netns_fd, &theirs) < 0)
+    return hutch_fail_errno(err, "linux.netDevices: stat the network namespaces");
+  if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
     return hutch_fail(err, 0, "linux.netDevices: the container shares the runtime's network namespace, "
                               "so there is nowhere to move the interfaces");
-  }
-  return fd;
+  return steal_fd(&fd);
 }
 
 static int check_devices(struct nl *host, struct nl *target, const oci_net_devices *devs, struct dev_move *moves,
@@ -605,7 +616,8 @@ static int check_devices(struct nl *host, struct nl *target, const oci_net_devic
     if (rc < 0)
       return hutch_error_prefix(err, "linux.netDevices.%s: ", d->host_name);
     if (rc == 0)
-      return hutch_fail_as(err, EEXIST, "linux.netDevices.%s%s: \"%s\" already exists in the container's network namespace",
+      return hutch_fail_as(err, EEXIST,
+                           "linux.netDevices.%s%s: \"%s\" already exists in the container's network namespace",
                            d->host_name, d->name ? ".name" : "", name);
     if (rc != ENODEV)
       return fail_kernel(err, target, rc, "linux.netDevices.%s: look \"%s\" up in the container's network namespace",
@@ -624,7 +636,7 @@ static int locate(struct nl *host, struct nl *target, struct nl *mon, const stru
   int index = monitor_moved_index(mon, m->host.index, &lost, err);
   if (index != 0)
     return index;
-  /* No report (a kernel before 4.15, or notifications lost): ask. */
+  /* No report (an older kernel, or notifications lost): ask. */
   struct link l;
   int rc = link_get(host, NULL, m->host.index, &l, err);
   if (rc < 0)
@@ -653,15 +665,27 @@ static int move_one(struct nl *host, struct nl *target, struct nl *mon, int targ
   if (rc)
     return fail_kernel(err, host, rc, "linux.netDevices.%s: read its addresses", h);
 
+  /* When the host name is taken over there, the kernel moves the link
+   * under the template's expansion, then renames it to the template again,
+   * skipping the number it holds (eth1 becomes eth2). A second rename
+   * afterwards lands on the lowest free number, as a template should. */
+  bool expand_again = false;
+  if (is_template(m->target)) {
+    struct link l;
+    rc = link_get(target, m->host.name, 0, &l, err);
+    if (rc < 0)
+      return hutch_error_prefix(err, "linux.netDevices.%s: ", h);
+    expand_again = rc == 0;
+  }
+
   int refused = link_move(host, m->host.index, target_netns_fd, m->target, err);
   if (refused < 0)
     return hutch_error_prefix(err, "linux.netDevices.%s: ", h);
   if (refused)
-    fail_kernel(err, host, refused,
-                refused == EINVAL ? "linux.netDevices.%s: move into the container's network namespace as \"%s\" "
-                                    "(a loopback, bridge or other namespace-local device cannot move)"
-                                  : "linux.netDevices.%s: move into the container's network namespace as \"%s\"",
-                h, m->target);
+    fail_kernel(err, host, refused, "linux.netDevices.%s: move into the container's network namespace as \"%s\"%s", h,
+                m->target,
+                refused == EINVAL && !host->ext[0] ? " (a loopback, bridge or other namespace-local device cannot move)"
+                                                   : "");
   int index = locate(host, target, mon, m, refused, err);
   if (index < 0)
     return -1;
@@ -673,6 +697,14 @@ static int move_one(struct nl *host, struct nl *target, struct nl *mon, int targ
   if (refused)
     return -1;
 
+  if (expand_again) {
+    rc = link_rename(target, index, m->target, err);
+    if (rc < 0)
+      return hutch_error_prefix(err, "linux.netDevices.%s: ", h);
+    if (rc)
+      return fail_kernel(err, target, rc, "linux.netDevices.%s: rename to \"%s\" in the container's network namespace",
+                         h, m->target);
+  }
   struct link now;
   rc = link_get(target, NULL, index, &now, err);
   if (rc < 0)
@@ -699,6 +731,8 @@ static int move_one(struct nl *host, struct nl *target, struct nl *mon, int targ
   if (rc)
     return fail_kernel(err, target, rc, "linux.netDevices.%s: set \"%s\" up in the container's network namespace", h,
                        m->name);
+  log_debug("linux.netDevices.%s: now \"%s\" in the container's network namespace, with %zu address(es)", h, m->name,
+            m->addrs.len);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "engine/idmap.h"
 #include "engine/mount_options.h"
 #include "engine/namespaces.h"
+#include "engine/netdev.h"
 #include "engine/process_info.h"
 #include "engine/resctrl.h"
 #include "engine/seccomp.h"
@@ -348,6 +349,19 @@ static int spawn(struct launch *l, struct init_args *args, struct hutch_error **
   return 0;
 }
 
+static int move_net_devices(struct launch *l, struct hutch_error **err)
+{
+  const struct oci_linux *lx = l->cfg->linux_;
+  if (!lx || !lx->net_devices.len)
+    return 0;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/net", (int) l->pid);
+  cleanup_close int netns = open(path, O_RDONLY | O_CLOEXEC);
+  if (netns < 0)
+    return hutch_fail_errno(err, "linux.netDevices: open %s", path);
+  return netdev_move_all(&lx->net_devices, netns, err);
+}
+
 /* The conversation with the init until it is ready. */
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
@@ -363,6 +377,10 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
     l->rec.rdt_monitor = place.monitor ? arena_strdup(a, place.monitor) : NULL;
     resctrl_placement_release(&place);
   }
+  /* The init is in its final network namespace and runs nothing yet; hooks
+   * from createRuntime on see the devices in place. */
+  if (move_net_devices(l, err) < 0)
+    return -1;
   if (send_to_init(l, SYNC_CGROUP_DONE, err) < 0)
     return -1;
   for (;;) {

@@ -10,11 +10,6 @@
 
 #include <string.h>
 
-/* Valid fields the engine does not apply yet: create refuses them. */
-static const char *const unhonoured[] = {
-  "linux.netDevices",
-};
-
 static void strings_from(struct arena *a, oci_strings *out, const char *const *names, size_t n, const char *skip1,
                          const char *skip2, const char *skip3)
 {
@@ -55,6 +50,7 @@ void native_describe(struct oci_support *out, struct arena *a)
   /* Through /sys/fs/resctrl when it is mounted; refused naming the field otherwise. */
   l->intel_rdt->enabled = l->intel_rdt->schemata = l->intel_rdt->monitoring = (oci_opt_bool) { true, true };
   l->selinux->enabled = (oci_opt_bool) { true, true };
+  l->net_devices->enabled = (oci_opt_bool) { true, true };
   strings_from(a, &l->namespaces, oci_enum_namespace_type.names, oci_enum_namespace_type.count, NULL, NULL, NULL);
   strings_from(a, &l->capabilities, oci_capability_names, oci_capability_count, NULL, NULL, NULL);
   strings_from(a, &l->memory_policy->modes, oci_enum_mpol_mode.names, oci_enum_mpol_mode.count, NULL, NULL, NULL);
@@ -80,8 +76,10 @@ void native_describe(struct oci_support *out, struct arena *a)
   l->cgroup->rdma = (oci_opt_bool) { true, true };
   l->cgroup->v2 = (oci_opt_bool) { true, true };
   out->implemented = true;
-  out->unhonoured = unhonoured;
-  out->n_unhonoured = sizeof unhonoured / sizeof *unhonoured;
+  /* No valid field is left unapplied: what this host cannot do is refused
+   * by the engine when it gets there, naming the field. */
+  out->unhonoured = NULL;
+  out->n_unhonoured = 0;
 }
 
 /* Create turns every "not honoured" warning into a refusal, and adds what
