@@ -10,6 +10,8 @@ packages=(
   libseccomp-dev libcap-dev
   # tests: sanitizers and the fuzzer (clang's runtime), integration, schemas
   clang libclang-rt-14-dev bats python3 python3-jsonschema
+  # systemd.bats: a private bus and a stand-in for systemd's manager on it
+  dbus-daemon dbus-bin python3-dbus python3-gi
   # network device tests: links made in a namespace of their own
   iproute2 util-linux
   # the demo bundle's root filesystem

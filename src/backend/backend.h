@@ -56,6 +56,11 @@ struct hutch_exec_opts {
   size_t n_caps;
   bool no_new_privs;
   int preserve_fds;
+  const char *apparmor;      /* --apparmor: process.apparmorProfile */
+  const char *process_label; /* --process-label: process.selinuxLabel */
+  const char **cgroups;      /* --cgroup: "[controllers:]path" sub-cgroups */
+  size_t n_cgroups;
+  bool ignore_paused;
 };
 
 /* Each operation returns 0 or -1 with *err; errors carry the wording

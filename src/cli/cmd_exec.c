@@ -19,7 +19,7 @@ static const struct opt_spec exec_options[] = {
   { "apparmor", 0, OPT_STRING, "PROFILE", "AppArmor profile of the process", false },
   { "no-new-privs", 0, OPT_BOOL, NULL, "set no_new_privs", false },
   { "preserve-fds", 0, OPT_STRING, "N", "pass fds 3..3+N-1 to the process", false },
-  { "cgroup", 0, OPT_STRING, "PATH", "run in this sub-cgroup", false },
+  { "cgroup", 0, OPT_STRING_LIST, "[CONTROLLERS:]PATH", "run in this sub-cgroup of the container (repeatable)", false },
   { "ignore-paused", 0, OPT_BOOL, NULL, "allow exec into a paused container", false },
 };
 
@@ -38,6 +38,7 @@ static int exec_run(const struct cli_command *cmd, const struct cli_globals *glo
   const struct opt_value *env = cli_opt(cmd, args, "env");
   const struct opt_value *gids = cli_opt(cmd, args, "additional-gids");
   const struct opt_value *caps = cli_opt(cmd, args, "cap");
+  const struct opt_value *cgroups = cli_opt(cmd, args, "cgroup");
   struct hutch_exec_opts opts = {
     .id = args->positional[0],
     .process_file = cli_opt_string(cmd, args, "process", NULL),
@@ -57,6 +58,11 @@ static int exec_run(const struct cli_command *cmd, const struct cli_globals *glo
     .caps = caps->list,
     .n_caps = caps->count,
     .no_new_privs = cli_opt_flag(cmd, args, "no-new-privs"),
+    .apparmor = cli_opt_string(cmd, args, "apparmor", NULL),
+    .process_label = cli_opt_string(cmd, args, "process-label", NULL),
+    .cgroups = cgroups->list,
+    .n_cgroups = cgroups->count,
+    .ignore_paused = cli_opt_flag(cmd, args, "ignore-paused"),
   };
   const char *preserve = cli_opt_string(cmd, args, "preserve-fds", NULL);
   if (preserve && cli_parse_count("preserve-fds", preserve, &opts.preserve_fds, &err) < 0)
@@ -64,13 +70,6 @@ static int exec_run(const struct cli_command *cmd, const struct cli_globals *glo
   if (opts.pidfd_socket) {
     hutch_fail(&err, 0, "--pidfd-socket: not implemented yet");
     return exec_fail(cmd, err);
-  }
-  static const char *const unsupported[] = { "process-label", "apparmor", "cgroup" };
-  for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
-    if (cli_opt(cmd, args, unsupported[i])->set) {
-      hutch_fail(&err, 0, "--%s: not implemented yet", unsupported[i]);
-      return exec_fail(cmd, err);
-    }
   }
   if (!opts.process_file && opts.n_args == 0) {
     hutch_fail(&err, 0, "missing the command to run (or --process)");

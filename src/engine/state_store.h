@@ -54,6 +54,7 @@ struct container_record {
   oci_opt_bool own_pid_namespace; /* killing pid kills every process */
   oci_strings cgroup_dirs;
   oci_strings cgroup_created; /* "" where create made no directory */
+  char *systemd_unit;         /* --systemd-cgroup: the unit to stop on delete (absent: cgroupfs) */
   oci_string_map annotations;
   oci_opt_bool started; /* start (or run) released the process */
   char *rdt_group_created; /* the resctrl group hutch made (removed on delete) */

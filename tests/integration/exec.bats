@@ -2,6 +2,7 @@
 # exec: a new process in a running container.
 
 load helpers
+load cgroup_helpers
 
 # A running container (sleep 1000) named $c, init pid $pid.
 start_sleeper() {
@@ -207,5 +208,60 @@ JSON
   hrun exec -e PATH=/opt/bin:/bin "$c" optprog
   [ "$status" -eq 0 ] || fail "exec exited $status: $stderr"
   [ "$output" = optprog ]
+  delete_clean "$c" -f
+}
+
+# The container's cgroup directory in every hierarchy, from the host's view.
+container_cgroup_dirs() {
+  local pid=$1 line path opts mnt
+  # "ID:controllers:path"; the unified hierarchy's controllers are empty.
+  while IFS= read -r line; do
+    opts=$(echo "$line" | cut -d: -f2)
+    path=$(echo "$line" | cut -d: -f3-)
+    mnt=$(cg_mount "${opts%%,*}")
+    [ -z "$mnt" ] || echo "$mnt$path"
+  done <"/proc/$pid/cgroup"
+}
+
+@test "exec --cgroup: the process goes into the named sub-cgroups, the rest stay the container's" {
+  start_sleeper
+  container_cgroup_dirs "$pid" >"$TMP/dirs"
+  [ -s "$TMP/dirs" ] || fail "no cgroups for $pid"
+  while read -r dir; do
+    mkdir "$dir/sub" "$dir/mem"
+    # A new cpuset cgroup has no CPUs or nodes: the kernel refuses members.
+    if [ -e "$dir/cpuset.cpus" ]; then
+      for s in sub mem; do
+        cat "$dir/cpuset.cpus" >"$dir/$s/cpuset.cpus"
+        cat "$dir/cpuset.mems" >"$dir/$s/cpuset.mems"
+      done
+    fi
+  done <"$TMP/dirs"
+  # Controller-less: every hierarchy.
+  hrun exec --cgroup sub "$c" cat /proc/self/cgroup
+  [ "$status" -eq 0 ] || fail "$stderr"
+  for l in "${lines[@]}"; do
+    [ "${l##*:}" = /sub ] || fail "not in sub: $l ($output)"
+  done
+  # Per controller, with a default for the others.
+  hrun exec --cgroup memory:mem --cgroup sub "$c" cat /proc/self/cgroup
+  [ "$status" -eq 0 ] || fail "$stderr"
+  for l in "${lines[@]}"; do
+    case "$l" in
+    *:memory:*) [ "${l##*:}" = /mem ] || fail "memory: $l" ;;
+    *) [ "${l##*:}" = /sub ] || fail "not in sub: $l" ;;
+    esac
+  done
+  # Nothing started when a sub-cgroup is missing, escapes or cannot take it.
+  empty=$(grep cpuset "$TMP/dirs" || true)
+  if [ -n "$empty" ]; then
+    mkdir "$empty/nocpus"
+    hrun exec --cgroup cpuset:nocpus "$c" true
+    [ "$status" -eq 255 ] && [[ "$stderr" == *"--cgroup: "*"nocpus/cgroup.procs"* ]] || fail "$status $stderr"
+  fi
+  hrun exec --cgroup nosuch "$c" true
+  [ "$status" -eq 255 ] && [[ "$stderr" == *"is not a cgroup of the container"* ]] || fail "$status $stderr"
+  hrun exec --cgroup ../x "$c" true
+  [ "$status" -eq 255 ] && [[ "$stderr" == *"would leave the container's cgroup"* ]] || fail "$status $stderr"
   delete_clean "$c" -f
 }

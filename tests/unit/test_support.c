@@ -137,7 +137,8 @@ static void test_native(void)
   tap_ok(oci_strings_contain(&f->mount_options, "rro") && oci_strings_contain(&f->mount_options, "rbind") &&
              oci_strings_contain(&f->mount_options, "ridmap") && !oci_strings_contain(&f->mount_options, "tmpcopyup"),
          "native: mount options, without the ones not applied yet");
-  tap_ok(l->cgroup->v1.value && l->cgroup->v2.value && !l->cgroup->systemd.value, "native: cgroup v1 and v2, no systemd");
+  tap_ok(l->cgroup->v1.value && l->cgroup->v2.value && l->cgroup->systemd.value && !l->cgroup->systemd_user.value,
+         "native: cgroup v1, v2 and the systemd driver, not systemd's user instance");
   tap_ok(l->seccomp->enabled.value && oci_strings_contain(&l->seccomp->actions, "SCMP_ACT_KILL_PROCESS") &&
              oci_strings_contain(&l->seccomp->actions, "SCMP_ACT_NOTIFY") && l->seccomp->operators.len == 7 &&
              oci_strings_contain(&l->seccomp->known_flags, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") &&

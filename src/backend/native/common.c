@@ -74,6 +74,19 @@ void kill_and_wait(const struct container_record *rec)
     close(pidfd);
 }
 
+/* The unit goes before the directories hutch made beside it. systemd out
+ * of reach does not keep a container from being deleted: it collects a
+ * scope once its processes are gone anyway. */
+static void stop_systemd_unit(const char *unit)
+{
+  struct dbus_conn *c = NULL;
+  struct hutch_error *err = NULL;
+  if (systemd_connect(&c, &err) < 0 || systemd_stop_unit(c, unit, &err) < 0)
+    log_warning("%s", err->msg);
+  hutch_error_free(err);
+  dbus_close(c);
+}
+
 int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
                       struct hutch_error **err)
 {
@@ -85,6 +98,8 @@ int container_destroy(struct container_dir *dir, const struct container_record *
     cgroup_signal_all(&set, SIGKILL, &ignored);
     hutch_error_free(ignored);
   }
+  if (rec->systemd_unit)
+    stop_systemd_unit(rec->systemd_unit);
   /* created[] holds "" where create made nothing: cgroup_remove wants NULL. */
   char **created = xcalloc(set.n ? set.n : 1, sizeof *created);
   for (size_t i = 0; i < set.n; i++)

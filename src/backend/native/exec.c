@@ -10,6 +10,7 @@
 #include "engine/process_attrs.h"
 #include "engine/process_info.h"
 #include "engine/process_setup.h"
+#include "engine/cgroup_sub.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "engine/terminal.h"
@@ -44,6 +45,7 @@ struct exec_ctx {
   const struct oci_linux *linux_;     /* personality and NUMA policy too */
   const struct container_record *rec;
   pid_t init_pid;
+  char **cgroup_dirs; /* --cgroup: one per container cgroup directory, or NULL */
   bool userns; /* the container has a user namespace of its own */
   int sync_fd;
   int console_fd;
@@ -329,6 +331,20 @@ static int supervise(struct exec_ctx *x, struct hutch_error **err)
   }
 }
 
+/* --cgroup: the container's sub-cgroups, checked before anything starts. */
+static int choose_cgroups(struct exec_ctx *x, const struct container_record *rec, struct hutch_error **err)
+{
+  if (!rec->cgroup_dirs.len)
+    return hutch_fail(err, 0, "--cgroup: the container has no cgroup");
+  struct cgroup_layout layout;
+  if (cgroup_layout_for_dirs(rec->cgroup_dirs.items, rec->cgroup_dirs.len, &layout, err) < 0)
+    return hutch_error_prefix(err, "--cgroup: ");
+  int r = cgroup_sub_resolve(&layout, rec->cgroup_dirs.items, rec->cgroup_dirs.len, x->opts->cgroups,
+                             x->opts->n_cgroups, &x->cgroup_dirs, err);
+  cgroup_layout_release(&layout);
+  return r;
+}
+
 static int launch(struct exec_ctx *x, const struct container_record *rec, struct hutch_error **err)
 {
   int flags = namespaces_to_join(x->init_pid, &x->userns);
@@ -349,12 +365,17 @@ static int launch(struct exec_ctx *x, const struct container_record *rec, struct
   }
   close(sv[1]);
   /* Into the container's cgroup before the helper starts the process. */
-  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+  struct cgroup_set set = { x->cgroup_dirs ? x->cgroup_dirs : rec->cgroup_dirs.items, NULL, rec->cgroup_dirs.len };
   int r = set.n ? cgroup_enter(&set, helper, err) : 0;
+  if (r < 0 && x->cgroup_dirs)
+    hutch_error_prefix(err, "--cgroup: ");
   if (r == 0)
     r = sync_send(x->sync_fd, SYNC_CGROUP_DONE, 0, NULL, -1, err);
   if (r == 0)
     r = supervise(x, err);
+  /* A helper still waiting for CGROUP_DONE would wait forever. */
+  if (r < 0)
+    kill(helper, SIGKILL);
   waitpid(helper, NULL, 0);
   if (r < 0 && x->pid > 0) {
     waitpid(x->pid, NULL, 0);
@@ -382,13 +403,24 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   if (record_read(dir.fd, &arena, &rec, err) < 0)
     goto out;
   enum oci_status status = container_status(dir.fd, rec);
-  if (status != OCI_STATUS_RUNNING && status != OCI_STATUS_CREATED) {
+  if (status == OCI_STATUS_PAUSED && !opts->ignore_paused) {
+    hutch_fail(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+    goto out;
+  }
+  if (status != OCI_STATUS_RUNNING && status != OCI_STATUS_CREATED && status != OCI_STATUS_PAUSED) {
     hutch_fail(err, 0, "cannot exec in a %s container", oci_enum_name(&oci_enum_status, status));
     goto out;
   }
   if (!(cfg = snapshot_read(dir.fd, err)))
     goto out;
   if (opts->process_file ? read_process_file(&x, err) < 0 : process_from_flags(&x, cfg->process, err) < 0)
+    goto out;
+  /* runc's flags win over the document, as they do over the config. */
+  if (opts->apparmor)
+    x.process->apparmor_profile = arena_strdup(&arena, opts->apparmor);
+  if (opts->process_label)
+    x.process->selinux_label = arena_strdup(&arena, opts->process_label);
+  if (opts->n_cgroups && choose_cgroups(&x, rec, err) < 0)
     goto out;
   x.seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
   x.linux_ = cfg->linux_;
@@ -448,6 +480,7 @@ out:
   if (x.pty_master >= 0)
     close(x.pty_master);
   seccomp_program_release(&x.seccomp_prog);
+  cgroup_sub_release(x.cgroup_dirs, rec ? rec->cgroup_dirs.len : 0);
   oci_config_free(cfg);
   arena_release(&arena);
   container_dir_close(&dir);

@@ -236,7 +236,7 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
     struct oci_state st = {
       .oci_version = a->cfg->oci_version,
       .id = (char *) a->id,
-      .status = { OCI_STATUS_CREATED, true },
+      .status = { OCI_STATUS_CREATING, true }, /* create has not returned yet, as runc says */
       .pid = { s->host_pid, true },
       .bundle = (char *) a->bundle,
       .annotations = a->cfg->annotations,

@@ -104,6 +104,14 @@ static int check_preserved_fds(int n, struct hutch_error **err)
   return 0;
 }
 
+static void record_cgroups_created(struct launch *l)
+{
+  char **created = arena_calloc(&l->cfg->arena, l->cgroups.n ? l->cgroups.n : 1, sizeof *created);
+  for (size_t i = 0; i < l->cgroups.n; i++)
+    created[i] = l->cgroups.created[i] ? l->cgroups.created[i] : (char *) "";
+  l->rec.cgroup_created = (oci_strings) { created, l->cgroups.n, true };
+}
+
 static void record_init(struct launch *l)
 {
   struct container_record *r = &l->rec;
@@ -121,21 +129,60 @@ static void record_init(struct launch *l)
   r->annotations = l->cfg->annotations;
   r->own_pid_namespace = (oci_opt_bool) { l->ns.new_pid, true };
   r->cgroup_dirs = (oci_strings) { l->cgroups.dirs, l->cgroups.n, true };
-  char **created = arena_calloc(a, l->cgroups.n ? l->cgroups.n : 1, sizeof *created);
-  for (size_t i = 0; i < l->cgroups.n; i++)
-    created[i] = l->cgroups.created[i] ? l->cgroups.created[i] : (char *) "";
-  r->cgroup_created = (oci_strings) { created, l->cgroups.n, true };
+  record_cgroups_created(l);
+}
+
+/* --systemd-cgroup, up to the spawn: the unit's name and directories, and
+ * the connection, so that a systemd out of reach fails before any process
+ * exists. The unit itself needs the init's pid (start_systemd_unit). */
+static int setup_systemd_cgroups(struct launch *l, struct hutch_error **err)
+{
+  /* A user's systemd instance and its delegated subtree are another
+   * driver (runc's systemdUser); hutch does not have it. */
+  if (geteuid() != 0)
+    return hutch_fail(err, 0, "--systemd-cgroup: rootless containers (a systemd user instance) are not supported");
+  const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
+  if (systemd_unit_from_config(path, l->opts->id, &l->unit, err) < 0)
+    return -1;
+  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
+    return -1;
+  systemd_cgroup_set(&l->layout, &l->unit, &l->cgroups);
+  return systemd_connect(&l->systemd, err);
+}
+
+/* systemd makes the unit with the init in it (as runc does, so that the
+ * process never runs outside its unit's accounting), and the unit's
+ * directories in the hierarchies it manages. hutch makes the others, as
+ * runc's v1 driver does, then writes every limit to the files. */
+static int start_systemd_unit(struct launch *l, struct hutch_error **err)
+{
+  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+  int rc = systemd_start_unit(l->systemd, &l->unit, l->opts->id, l->pid, l->layout.kind == CGROUP_LAYOUT_V2, r,
+                              &l->unit_started, err);
+  if (rc < 0)
+    return -1;
+  /* Recorded only now: a unit of that name that was there before is not
+   * this container's to stop. */
+  l->rec.systemd_unit = l->unit.name;
+  /* created[] says exactly what cgroup_create made, also on failure. */
+  l->cgroups_created = true;
+  if (cgroup_create(&l->cgroups, err) < 0)
+    return -1;
+  record_cgroups_created(l);
+  if (record_write(l->dir.fd, &l->rec, err) < 0)
+    return -1;
+  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
+    return -1;
+  r = systemd_resources_for_files(r, &l->cfg->arena);
+  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
+    return -1;
+  return 0;
 }
 
 static int setup_cgroups(struct launch *l, struct hutch_error **err)
 {
-  if (l->rt->systemd_cgroup) {
-    /* The systemd driver talks to systemd over D-Bus; without it running
-     * there is nothing to talk to, and hutch will not pretend. */
-    if (access("/run/systemd/system", F_OK) < 0)
-      return hutch_fail(err, 0, "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
-    return hutch_fail(err, 0, "--systemd-cgroup: the systemd cgroup driver is not implemented yet");
-  }
+  if (l->rt->systemd_cgroup)
+    return setup_systemd_cgroups(l, err);
   if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
     return -1;
   const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
@@ -365,6 +412,8 @@ static int move_net_devices(struct launch *l, struct hutch_error **err)
 /* The conversation with the init until it is ready. */
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
+  if (l->systemd && start_systemd_unit(l, err) < 0)
+    return -1;
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
     return -1;
   const struct oci_intel_rdt *rdt = l->cfg->linux_ ? l->cfg->linux_->intel_rdt : NULL;
@@ -524,6 +573,11 @@ void launch_abort(struct launch *l)
   }
   struct hutch_error *err = NULL;
   resctrl_remove(l->rec.rdt_group_created, l->rec.rdt_monitor, NULL);
+  if (l->unit_started && systemd_stop_unit(l->systemd, l->unit.name, &err) < 0)
+    log_warning("%s", err->msg);
+  hutch_error_free(err);
+  err = NULL;
+  l->unit_started = false;
   if (l->cgroups_created && cgroup_remove(&l->cgroups, &err) < 0)
     log_warning("%s", err->msg);
   hutch_error_free(err);
@@ -561,6 +615,8 @@ void launch_release(struct launch *l)
   container_dir_close(&l->dir);
   cgroup_set_release(&l->cgroups);
   cgroup_layout_release(&l->layout);
+  dbus_close(l->systemd);
+  systemd_unit_release(&l->unit);
   ns_plan_release(&l->ns);
   oci_config_free(l->cfg);
   free(l->config_text);

@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "engine/cgroup.h"
+#include "engine/cgroup_systemd.h"
 #include "engine/namespaces.h"
 #include "engine/seccomp.h"
 #include "engine/state_store.h"
@@ -53,6 +54,9 @@ struct launch {
   struct container_dir dir;
   struct cgroup_layout layout;
   struct cgroup_set cgroups;
+  struct systemd_unit unit;  /* --systemd-cgroup: the container's unit */
+  struct dbus_conn *systemd; /* --systemd-cgroup: the connection to systemd */
+  bool unit_started;         /* systemd took the job that makes the unit */
   struct ns_plan ns;
   struct container_record rec;
   int sync_fd;

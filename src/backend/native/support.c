@@ -75,6 +75,8 @@ void native_describe(struct oci_support *out, struct arena *a)
   l->cgroup->v1 = (oci_opt_bool) { true, true };
   l->cgroup->rdma = (oci_opt_bool) { true, true };
   l->cgroup->v2 = (oci_opt_bool) { true, true };
+  /* --systemd-cgroup as root; not a user's systemd instance (systemdUser). */
+  l->cgroup->systemd = (oci_opt_bool) { true, true };
   out->implemented = true;
   /* No valid field is left unapplied: what this host cannot do is refused
    * by the engine when it gets there, naming the field. */
