@@ -67,10 +67,6 @@ static int exec_run(const struct cli_command *cmd, const struct cli_globals *glo
   const char *preserve = cli_opt_string(cmd, args, "preserve-fds", NULL);
   if (preserve && cli_parse_count("preserve-fds", preserve, &opts.preserve_fds, &err) < 0)
     return exec_fail(cmd, err);
-  if (opts.pidfd_socket) {
-    hutch_fail(&err, 0, "--pidfd-socket: not implemented yet");
-    return exec_fail(cmd, err);
-  }
   if (!opts.process_file && opts.n_args == 0) {
     hutch_fail(&err, 0, "missing the command to run (or --process)");
     return exec_fail(cmd, err);

@@ -127,7 +127,5 @@ int cli_create_opts(const struct cli_command *cmd, const struct parsed_args *arg
   if ((v = opt_find(cmd, args, "preserve-fds")) && v->set &&
       cli_parse_count("preserve-fds", v->value, &out->preserve_fds, err) < 0)
     return -1;
-  if (out->pidfd_socket)
-    return hutch_fail(err, 0, "--pidfd-socket: not implemented yet");
   return 0;
 }

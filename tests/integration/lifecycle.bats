@@ -349,3 +349,40 @@ procs_count_is() { [ "$(wc -l <"$(find /sys/fs/cgroup/pids -type d -name "hutch-
   wait_for pid_gone "$child"
   assert_clean "$ROOT" "$c"
 }
+
+# ---- --pidfd-socket ------------------------------------------------------
+
+# Starts the receiver on $TMP/$1.sock; its report goes to $TMP/$1.pidfd.
+pidfd_listen() {
+  "$PY" "$BATS_TEST_DIRNAME/pidfd_recv.py" "$TMP/$1.sock" "$TMP/$1.pidfd" 30 &
+  echo "$!" >>"$TMP/bgpids"
+  wait_for test -e "$TMP/$1.sock.ready"
+}
+
+@test "create/exec --pidfd-socket: a pidfd of the container process and of the exec'd one" {
+  new_id c
+  new_bundle b sleep 1000
+  pidfd_listen init
+  hcreate "$c" "$b" --pidfd-socket "$TMP/init.sock"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  wait_for grep -q "^pid " "$TMP/init.pidfd"
+  [ "$(head -1 "$TMP/init.pidfd")" = "pid $(state_pid "$c")" ] || fail "$(cat "$TMP/init.pidfd")"
+  h start "$c"
+  pidfd_listen exec
+  h exec -d --pid-file "$TMP/exec.pid" --pidfd-socket "$TMP/exec.sock" "$c" sleep 1000
+  wait_for grep -q "^pid " "$TMP/exec.pidfd"
+  [ "$(head -1 "$TMP/exec.pidfd")" = "pid $(cat "$TMP/exec.pid")" ] || fail "$(cat "$TMP/exec.pidfd")"
+  # The pidfds follow their processes: readable once they are gone.
+  h kill "$c" KILL
+  wait_for grep -q exited "$TMP/init.pidfd"
+  wait_for grep -q exited "$TMP/exec.pidfd"
+  delete_clean "$c"
+}
+
+@test "--pidfd-socket that nobody listens on fails by name, nothing left" {
+  new_id c
+  new_bundle b true
+  hrun run --pidfd-socket "$TMP/nobody.sock" --bundle "$b" "$c"
+  [ "$status" -eq 1 ] && [[ "$stderr" == *"--pidfd-socket: "* ]] || fail "$status $stderr"
+  assert_clean "$ROOT" "$c"
+}

@@ -1,6 +1,7 @@
 /* What the native commands share once a container exists. */
 #include "backend/native/native.h"
 #include "engine/cgroup_freezer.h"
+#include "engine/fdpass.h"
 #include "engine/hooks.h"
 #include "engine/lsm.h"
 #include "engine/process_attrs.h"
@@ -158,6 +159,16 @@ int seccomp_prepare(const struct hutch_runtime *rt, const struct oci_config *cfg
   /* '@' is not allowed in a container ID: no container can own this name. */
   cleanup_free char *cache = xasprintf("%s/@seccomp", rt->root);
   return seccomp_compile(sc, cache, prog, err);
+}
+
+int pidfd_send(int sock, pid_t pid, struct hutch_error **err)
+{
+  cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return hutch_fail_errno(err, "--pidfd-socket: pidfd_open %d", (int) pid);
+  if (fd_send(sock, pidfd, "pidfd", err) < 0)
+    return hutch_error_prefix(err, "--pidfd-socket: ");
+  return 0;
 }
 
 int pid_file_write(const char *path, pid_t pid, struct hutch_error **err)

@@ -49,6 +49,7 @@ struct exec_ctx {
   bool userns; /* the container has a user namespace of its own */
   int sync_fd;
   int console_fd;
+  int pidfd_sock; /* --pidfd-socket, connected */
   int pty_master;
   pid_t pid;
 };
@@ -387,7 +388,7 @@ static int launch(struct exec_ctx *x, const struct container_record *rec, struct
 int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
                 struct hutch_error **err)
 {
-  struct exec_ctx x = { .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1 };
+  struct exec_ctx x = { .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1, .pidfd_sock = -1 };
   struct container_dir dir;
   struct arena arena;
   arena_init(&arena);
@@ -457,6 +458,10 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   /* The lock is for state changes; the process may run for days. */
   close(dir.fd);
   dir.fd = -1;
+  if (opts->pidfd_socket && (x.pidfd_sock = unix_connect(opts->pidfd_socket, err)) < 0) {
+    hutch_error_prefix(err, "--pidfd-socket: ");
+    goto out;
+  }
   if (opts->console_socket && (x.console_fd = unix_connect(opts->console_socket, err)) < 0) {
     hutch_error_prefix(err, "--console-socket: ");
     goto out;
@@ -467,6 +472,8 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   r = launch(&x, rec, err);
   if (r == 0 && opts->pid_file)
     r = pid_file_write(opts->pid_file, x.pid, err);
+  if (r == 0 && x.pidfd_sock >= 0)
+    r = pidfd_send(x.pidfd_sock, x.pid, err);
   if (r == 0 && !opts->detach)
     r = foreground_wait(x.pid, x.pty_master, exit_status, err);
   else if (r == 0)
@@ -475,6 +482,8 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
 out:
   if (x.sync_fd >= 0)
     close(x.sync_fd);
+  if (x.pidfd_sock >= 0)
+    close(x.pidfd_sock);
   if (x.console_fd >= 0)
     close(x.console_fd);
   if (x.pty_master >= 0)

@@ -462,7 +462,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
   const struct hutch_create_opts *o = l->opts;
-  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->seccomp_listener_fd = -1;
+  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->seccomp_listener_fd = l->pidfd_sock = -1;
   l->dir.fd = l->dir.root_fd = -1;
   if (load_config(l, err) < 0 || check_terminal_options(l, for_run, err) < 0 ||
       check_preserved_fds(o->preserve_fds, err) < 0)
@@ -491,6 +491,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
     return hutch_error_prefix(err, "--console-socket: ");
+  if (o->pidfd_socket && (l->pidfd_sock = unix_connect(o->pidfd_socket, err)) < 0)
+    return hutch_error_prefix(err, "--pidfd-socket: ");
   /* The listener is a host path: connect now, the init sends once its
    * filter is loaded. */
   const struct oci_seccomp *sc = l->cfg->linux_ ? l->cfg->linux_->seccomp : NULL;
@@ -561,6 +563,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (o->pid_file && pid_file_write(o->pid_file, l->pid, err) < 0)
     return -1;
+  if (l->pidfd_sock >= 0 && pidfd_send(l->pidfd_sock, l->pid, err) < 0)
+    return -1;
   return 0;
 }
 
@@ -607,6 +611,8 @@ void launch_release(struct launch *l)
     close(l->pty_master);
   if (l->seccomp_listener_fd >= 0)
     close(l->seccomp_listener_fd);
+  if (l->pidfd_sock >= 0)
+    close(l->pidfd_sock);
   for (size_t i = 0; l->idmapped_trees && l->cfg && i < l->cfg->mounts.len; i++)
     if (l->idmapped_trees[i] >= 0)
       close(l->idmapped_trees[i]);

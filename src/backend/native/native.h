@@ -65,6 +65,7 @@ struct launch {
   int pty_master; /* run in the foreground with a terminal */
   int *idmapped_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
   int seccomp_listener_fd;
+  int pidfd_sock; /* --pidfd-socket, connected */
   struct seccomp_program seccomp; /* len 0 without linux.seccomp */
   pid_t pid;
   bool dir_created, cgroups_created;
@@ -95,6 +96,9 @@ void kill_and_wait(const struct container_record *rec);
 int foreground_wait(pid_t pid, int pty_master, int *status, struct hutch_error **err);
 
 /* Writes the pid, digits only, atomically (temp + rename) to path. */
+/* --pidfd-socket: a pidfd of pid, sent over the connected socket. */
+int pidfd_send(int sock, pid_t pid, struct hutch_error **err);
+
 int pid_file_write(const char *path, pid_t pid, struct hutch_error **err);
 
 /* The operations (backend.h documents them). */
