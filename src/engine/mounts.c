@@ -1,4 +1,5 @@
 /* mounts[]: one entry at a time, targets resolved inside the root. */
+#include "engine/copy_tree.h"
 #include "engine/mount_options.h"
 #include "engine/rootfs.h"
 #include "engine/safe_path.h"
@@ -71,6 +72,17 @@ static int bind_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, c
   return 0;
 }
 
+static int copy_up(const struct rootfs_ctx *ctx, int below, const char *dest, const char *what,
+                   struct hutch_error **err)
+{
+  cleanup_close int top = safe_open(ctx->root_fd, dest, O_RDONLY | O_DIRECTORY, 0);
+  if (top < 0)
+    return hutch_fail_errno(err, "%s: tmpcopyup: open the new tmpfs at %s", what, dest);
+  char where[96];
+  snprintf(where, sizeof where, "%s: tmpcopyup", what);
+  return copy_tree(below, top, where, err);
+}
+
 static int fs_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_plan *plan,
                     const char *dest, const char *what, struct hutch_error **err)
 {
@@ -87,8 +99,13 @@ static int fs_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, con
   cleanup_free char *data = NULL;
   if (label && label[0] && strcmp(type, "proc") != 0 && strcmp(type, "sysfs") != 0)
     data = xasprintf("%s%scontext=\"%s\"", plan->data ? plan->data : "", plan->data ? "," : "", label);
+  /* tmpcopyup: the directory under the mount point stays reachable
+   * through this fd once the tmpfs covers it. */
+  cleanup_close int below = plan->tmpcopyup ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+  if (plan->tmpcopyup && below < 0)
+    return hutch_fail_errno(err, "%s: tmpcopyup: open %s", what, dest);
   if (mount(source, tpath, type, plan->flags, data ? data : plan->data) == 0)
-    return 0;
+    return below < 0 ? 0 : copy_up(ctx, below, dest, what, err);
   /* sysfs cannot be mounted in a user namespace that does not own the
    * network namespace: bind the host's instead, as runc does. */
   if (errno == EPERM && strcmp(type, "sysfs") == 0 && ctx->userns) {
@@ -196,8 +213,8 @@ int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t 
   int r;
   if (plan.idmap || m->uid_mappings.len || m->gid_mappings.len)
     r = idmapped_mount(ctx, dest, index, what, err);
-  else if (plan.tmpcopyup)
-    r = hutch_fail(err, 0, "%s.options: tmpcopyup is not implemented yet", what);
+  else if (plan.tmpcopyup && (!m->type || strcmp(m->type, "tmpfs") != 0 || mount_plan_is_bind(&plan)))
+    r = hutch_fail(err, 0, "%s.options: tmpcopyup applies to tmpfs mounts only", what);
   else if (mount_plan_is_bind(&plan))
     r = bind_mount(ctx, m, &plan, dest, what, err);
   else if (m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))

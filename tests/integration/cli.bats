@@ -251,7 +251,7 @@ JSON
   echo "$output" > "$TMP/f.json"
   [ "$(json_get "$TMP/f.json" "d['ociVersionMin'], d['ociVersionMax']")" = "1.0.0 1.3.0" ]
   [ "$(json_get "$TMP/f.json" "len(d['hooks']), len(d['linux']['namespaces']), d['linux']['seccomp']['enabled']")" = "6 8 True" ]
-  [ "$(json_get "$TMP/f.json" "'tmpcopyup' in d['mountOptions'], 'rro' in d['mountOptions'], 'idmap' in d['mountOptions']")" = "False True True" ]
+  [ "$(json_get "$TMP/f.json" "'tmpcopyup' in d['mountOptions'], 'rro' in d['mountOptions'], 'idmap' in d['mountOptions']")" = "True True True" ]
   [ "$(json_get "$TMP/f.json" "d['annotations']['io.hutch.backend']")" = "native" ]
   run "$HUTCH" features --backend proxmox
   [ "$status" -eq 0 ]

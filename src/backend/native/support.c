@@ -42,8 +42,7 @@ void native_describe(struct oci_support *out, struct arena *a)
   struct oci_features *f = (struct oci_features *) out->features;
   struct oci_features_linux *l = f->linux_;
   strings_from(a, &f->hooks, oci_enum_hook_kind.names, oci_enum_hook_kind.count, NULL, NULL, NULL);
-  /* tmpcopyup is recognised but not applied yet. */
-  strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, "tmpcopyup", NULL, NULL);
+  strings_from(a, &f->mount_options, oci_mount_option_names, oci_mount_option_count, NULL, NULL, NULL);
   l->mount_extensions->idmap->enabled = (oci_opt_bool) { true, true };
   /* Applied when the host runs them; refused (naming the field) otherwise. */
   l->apparmor->enabled = (oci_opt_bool) { true, true };
