@@ -38,15 +38,19 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err)
 {
   const struct oci_linux *l = ctx->cfg->linux_;
   /* Nothing mounted from here on may reach the host. A shared root starts
-   * private, then becomes shared after pivot_root in a new peer group. */
+   * private, then becomes shared after pivot_root in a new peer group. In
+   * the host's own mount namespace only the root bind below is changed. */
   unsigned long first = MS_SLAVE;
   if (l && l->rootfs_propagation.set && propagation_flag(l->rootfs_propagation.value) != MS_SLAVE)
     first = MS_PRIVATE;
-  if (mount(NULL, "/", NULL, MS_REC | first, NULL) < 0)
+  if (!ctx->host_mounts && mount(NULL, "/", NULL, MS_REC | first, NULL) < 0)
     return hutch_fail_errno(err, "make / %s", first == MS_SLAVE ? "rslave" : "rprivate");
-  /* pivot_root needs the new root to be a mount point. */
+  /* pivot_root needs the new root to be a mount point; in the host's
+   * namespace it is the one mount the container's others hang below. */
   if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return hutch_fail_errno(err, "bind the root filesystem %s", ctx->rootfs);
+  if (ctx->host_mounts && mount(NULL, ctx->rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return hutch_fail_errno(err, "make the root bind %s private", ctx->rootfs);
   ctx->root_fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_fd < 0)
     return hutch_fail_errno(err, "open the root filesystem %s", ctx->rootfs);
@@ -85,9 +89,23 @@ static int move_root(const char *rootfs, struct hutch_error **err)
   return 0;
 }
 
+/* The host's mount namespace: its root stays where it is. */
+static int enter_root(int root_fd, struct hutch_error **err)
+{
+  if (fchdir(root_fd) < 0)
+    return hutch_fail_errno(err, "chdir to the root filesystem");
+  if (chroot(".") < 0)
+    return hutch_fail_errno(err, "chroot");
+  if (chdir("/") < 0)
+    return hutch_fail_errno(err, "chdir /");
+  return 0;
+}
+
 int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err)
 {
-  int r = no_pivot ? move_root(ctx->rootfs, err) : pivot(ctx->root_fd, err);
+  int r = ctx->host_mounts ? enter_root(ctx->root_fd, err)
+          : no_pivot       ? move_root(ctx->rootfs, err)
+                           : pivot(ctx->root_fd, err);
   close(ctx->root_fd);
   ctx->root_fd = -1;
   if (r < 0)

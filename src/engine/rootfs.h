@@ -27,6 +27,10 @@ struct rootfs_ctx {
   /* Per entry of `mounts`: a detached, ID-mapped tree the runtime prepared
    * (see idmap.h), or -1. */
   const int *idmapped_trees;
+  /* No mount namespace of its own: the mounts go into the runtime's, below
+   * a private bind of the root, and the process chroots instead of
+   * pivot_root (which would move the host's root). */
+  bool host_mounts;
   int root_fd; /* set by rootfs_prepare */
 };
 

@@ -36,7 +36,8 @@ DEFINE_TYPE(container_record_type, R,
   STRMAP(R, annotations, "annotations"),
   OBOOL(R, started, "started"),
   STR(R, rdt_group_created, "rdtGroupCreated"),
-  STR(R, rdt_monitor, "rdtMonitor"));
+  STR(R, rdt_monitor, "rdtMonitor"),
+  OU64(R, host_root_mount, "hostRootMount"));
 #undef R
 
 bool container_id_valid(const char *id)

@@ -59,6 +59,9 @@ struct container_record {
   oci_opt_bool started; /* start (or run) released the process */
   char *rdt_group_created; /* the resctrl group hutch made (removed on delete) */
   char *rdt_monitor;       /* the resctrl monitoring group */
+  /* No mount namespace of its own: the mount ID of its root bind in the
+   * runtime's mount table, detached (with all below it) on delete. */
+  oci_opt_u64 host_root_mount;
 };
 
 extern const struct oci_type container_record_type;

@@ -246,3 +246,52 @@ userns_bundle() {
   [ "$output" = 1 ]
   assert_clean "$ROOT" "$c"
 }
+
+# The mount points under a directory in the host's mount table.
+host_mounts_under() { awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo; }
+
+@test "no mount namespace: the host's is inherited, the root is entered by chroot, and delete takes the mounts away" {
+  new_id c
+  new_bundle b sh -c 'ls /; cat /proc/self/mountinfo | wc -l; readlink /proc/self/ns/mnt; sleep 1000'
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]' \
+    'c["root"]["readonly"] = True'
+  # The root filesystem is itself a mount point before the container, as
+  # with podman's overlay: that one must survive delete.
+  mount --bind "$b/rootfs" "$b/rootfs"
+  echo "$b/rootfs" >>"$TMP/own_mounts"
+  before=$(host_mounts_under "$b/rootfs" | wc -l)
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  h start "$c"
+  wait_for grep -q "^mnt:" "$TMP/$c.out"
+  # The container's view: the image at /, and the host's mount namespace.
+  grep -qx bin "$TMP/$c.out"
+  [ "$(grep '^mnt:' "$TMP/$c.out")" = "$(readlink /proc/self/ns/mnt)" ]
+  # Its mounts (proc, dev, ...) are in the host's table, below its root.
+  [ "$(host_mounts_under "$b/rootfs" | wc -l)" -gt $((before + 3)) ]
+  # exec lands in the same root.
+  hrun exec "$c" sh -c 'ls /'
+  [ "$status" -eq 0 ] && [ "$output" = "$(ls "$b/rootfs")" ] || fail "$output $stderr"
+  # Read-only root: the container's bind is, the host's mount below is not.
+  hrun exec "$c" touch /newfile
+  [ "$status" -ne 0 ]
+  touch "$b/rootfs/hostfile" && rm "$b/rootfs/hostfile"
+  h kill "$c" KILL
+  wait_for has_status "$c" stopped
+  delete_clean "$c"
+  [ "$(host_mounts_under "$b/rootfs" | wc -l)" -eq "$before" ] || fail "left: $(host_mounts_under "$b/rootfs")"
+  umount "$b/rootfs"
+  sed -i '$d' "$TMP/own_mounts"
+}
+
+@test "no mount namespace, create fails: the mounts made so far are gone" {
+  new_id c
+  new_bundle b true
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]' \
+    'c["mounts"].append({"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["nosuchoption=1"]})'
+  mkdir "$b/rootfs/data"
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 1 ] || fail "$status $stderr"
+  [ -z "$(host_mounts_under "$b/rootfs")" ] || fail "left: $(host_mounts_under "$b/rootfs")"
+  assert_clean "$ROOT" "$c"
+}

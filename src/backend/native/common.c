@@ -101,6 +101,14 @@ int container_destroy(struct container_dir *dir, const struct container_record *
   }
   if (rec->systemd_unit)
     stop_systemd_unit(rec->systemd_unit);
+  /* The processes are gone: their mounts in the host's table can go. One
+   * that cannot is reported, not a reason to keep a dead container. */
+  if (rec->host_root_mount.set && rec->rootfs) {
+    struct hutch_error *merr = NULL;
+    if (mount_detach_at(rec->rootfs, rec->host_root_mount.value, &merr) < 0)
+      log_warning("%s", merr->msg);
+    hutch_error_free(merr);
+  }
   /* created[] holds "" where create made nothing: cgroup_remove wants NULL. */
   char **created = xcalloc(set.n ? set.n : 1, sizeof *created);
   for (size_t i = 0; i < set.n; i++)

@@ -242,6 +242,15 @@ fail:
   _exit(255);
 }
 
+static int enter_init_root(pid_t init, struct hutch_error **err)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/root", (int) init);
+  if (chdir(path) < 0 || chroot(".") < 0 || chdir("/") < 0)
+    return hutch_fail_errno(err, "enter the container's root %s", path);
+  return 0;
+}
+
 static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_fd, int flags)
 {
   struct hutch_error *err = NULL;
@@ -252,6 +261,11 @@ static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_f
       process_set_cpu_affinity(aff->initial, "process.execCPUAffinity.initial", &err) < 0)
     goto fail;
   if (sync_expect(sync_fd, SYNC_CGROUP_DONE, &msg, NULL, &err) < 0)
+    goto fail;
+  /* A container in our mount namespace has its root by chroot alone: the
+   * init's root directory is where we go too, before any user namespace
+   * takes CAP_SYS_CHROOT away. */
+  if (!(flags & CLONE_NEWNS) && enter_init_root(x->init_pid, &err) < 0)
     goto fail;
   int pidfd = (int) syscall(SYS_pidfd_open, x->init_pid, 0);
   if (pidfd < 0 || (flags && setns(pidfd, flags) < 0)) {

@@ -151,6 +151,7 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
     .cgroup_barrier = enter_cgroup,
     .idmapped_trees = a->idmapped_trees,
     .barrier_opaque = s,
+    .host_mounts = a->host_mounts,
     .root_fd = -1,
   };
   if (rootfs_prepare(&ctx, err) < 0 || enter_cgroup(s, err) < 0)

@@ -409,6 +409,19 @@ static int move_net_devices(struct launch *l, struct hutch_error **err)
   return netdev_move_all(&lx->net_devices, netns, err);
 }
 
+/* A mount namespace neither new nor joined is the runtime's own: the
+ * container's mounts will be in the host's table, below its root bind. */
+static int plan_host_mounts(struct launch *l, struct hutch_error **err)
+{
+  if (l->ns.new_mount)
+    return 0;
+  for (size_t i = 0; i < l->ns.n_joins; i++)
+    if (l->ns.joins[i].type == OCI_NS_MOUNT)
+      return 0;
+  l->host_mounts = true;
+  return mount_ids_at("/proc/self/mountinfo", l->rootfs, &l->mounts_before, err);
+}
+
 /* The conversation with the init until it is ready. */
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
@@ -476,6 +489,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (ns_plan_build(l->cfg, &l->ns, err) < 0)
     return -1;
+  if (plan_host_mounts(l, err) < 0)
+    return -1;
   if (container_dir_create(l->rt->root, o->id, &l->dir, err) < 0)
     return -1;
   l->dir_created = true;
@@ -541,6 +556,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .idmapped_trees = l->idmapped_trees,
     .seccomp_listener_fd = l->seccomp_listener_fd,
     .seccomp = l->seccomp.len ? &l->seccomp : NULL,
+    .host_mounts = l->host_mounts,
   };
   int r = spawn(l, &args, err);
   close(sv[1]);
@@ -557,6 +573,10 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   if (!process_info_read(l->pid, &info))
     return hutch_fail(err, ESRCH, "the container process exited during create");
   l->rec.pid = (oci_opt_i64) { l->pid, true };
+  if (l->host_mounts) {
+    uint64_t id = mount_new_at("/proc/self/mountinfo", l->rootfs, &l->mounts_before);
+    l->rec.host_root_mount = (oci_opt_u64) { id, id != 0 };
+  }
   l->rec.start_time = (oci_opt_u64) { info.start_time, true };
   l->rec.phase = (char *) "created";
   if (record_write(l->dir.fd, &l->rec, err) < 0)
@@ -577,6 +597,15 @@ void launch_abort(struct launch *l)
   }
   struct hutch_error *err = NULL;
   resctrl_remove(l->rec.rdt_group_created, l->rec.rdt_monitor, NULL);
+  /* Whatever the init had mounted in the host's namespace goes too. */
+  for (uint64_t id; l->host_mounts && (id = mount_new_at("/proc/self/mountinfo", l->rootfs, &l->mounts_before));) {
+    if (mount_detach_at(l->rootfs, id, &err) < 0) {
+      log_warning("%s", err->msg);
+      hutch_error_free(err);
+      err = NULL;
+      break;
+    }
+  }
   if (l->unit_started && systemd_stop_unit(l->systemd, l->unit.name, &err) < 0)
     log_warning("%s", err->msg);
   hutch_error_free(err);
@@ -618,6 +647,7 @@ void launch_release(struct launch *l)
       close(l->idmapped_trees[i]);
   free(l->idmapped_trees);
   seccomp_program_release(&l->seccomp);
+  mount_ids_release(&l->mounts_before);
   container_dir_close(&l->dir);
   cgroup_set_release(&l->cgroups);
   cgroup_layout_release(&l->layout);

@@ -8,6 +8,7 @@
 #include "backend/backend.h"
 #include "engine/cgroup.h"
 #include "engine/cgroup_systemd.h"
+#include "engine/host_mounts.h"
 #include "engine/namespaces.h"
 #include "engine/seccomp.h"
 #include "engine/state_store.h"
@@ -36,6 +37,7 @@ struct init_args {
   const int *idmapped_trees; /* per mounts[] entry, or -1 */
   int seccomp_listener_fd;   /* connected to linux.seccomp.listenerPath, or -1 */
   const struct seccomp_program *seccomp; /* compiled by the runtime; NULL without linux.seccomp */
+  bool host_mounts; /* no mount namespace of its own (see host_mounts.h) */
   char **extra_env; /* LISTEN_FDS etc. */
   size_t n_extra_env;
 };
@@ -67,6 +69,8 @@ struct launch {
   int seccomp_listener_fd;
   int pidfd_sock; /* --pidfd-socket, connected */
   struct seccomp_program seccomp; /* len 0 without linux.seccomp */
+  bool host_mounts;               /* no mount namespace of its own */
+  struct mount_ids mounts_before; /* then: the mounts at the root before ours */
   pid_t pid;
   bool dir_created, cgroups_created;
 };

@@ -83,8 +83,7 @@ void native_describe(struct oci_support *out, struct arena *a)
   out->n_unhonoured = 0;
 }
 
-/* Create turns every "not honoured" warning into a refusal, and adds what
- * this engine needs: its own mount namespace. */
+/* Create turns every "not honoured" warning into a refusal. */
 int native_check_support(const struct oci_config *cfg, struct hutch_error **err)
 {
   struct arena arena;
@@ -101,11 +100,6 @@ int native_check_support(const struct oci_config *cfg, struct hutch_error **err)
   }
   if (lsm_check(cfg->process, cfg->linux_, err) < 0)
     return -1;
-  bool mount_ns = false;
-  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++)
-    mount_ns |= cfg->linux_->namespaces.items[i].type.value == OCI_NS_MOUNT;
-  if (!mount_ns)
-    return hutch_fail(err, 0, "linux.namespaces: the native backend needs a \"mount\" namespace");
   if (!cfg->root)
     return hutch_fail(err, 0, "root: required");
   return 0;
