@@ -44,6 +44,7 @@ struct membership {
 };
 
 struct mount_line {
+  unsigned long id, parent;
   char *root;
   char *mountpoint;
   char *fstype;
@@ -134,7 +135,91 @@ static bool parse_mount_line(char *line, struct mount_line *m)
   m->super_opts = rest;
   m->root = field[3];
   m->mountpoint = field[4];
+  char *end;
+  m->id = strtoul(field[0], &end, 10);
+  if (*end)
+    return false;
+  m->parent = strtoul(field[1], &end, 10);
+  return *end == '\0';
+}
+
+/* ---- mounts that cannot be reached -------------------------------------- */
+
+struct mount_node {
+  unsigned long id, parent;
+  char *mountpoint;
+};
+
+static bool path_is_prefix(const char *prefix, const char *path)
+{
+  size_t len = strlen(prefix);
+  if (strcmp(prefix, "/") == 0)
+    return true;
+  return strncmp(prefix, path, len) == 0 && (path[len] == '/' || path[len] == '\0');
+}
+
+/* Covered by a later mount: one stacked on it at the same place, or one on
+ * its parent at a place above it (mounted after it, or it would be below).
+ * The mount we came up from does not count: it may be the cover itself. */
+static bool node_covered(const struct mount_node *nodes, size_t n, const struct mount_node *e, unsigned long from)
+{
+  for (size_t i = 0; i < n; i++) {
+    const struct mount_node *o = &nodes[i];
+    if (o == e || o->id == from)
+      continue;
+    if (o->parent == e->id && strcmp(o->mountpoint, e->mountpoint) == 0)
+      return true;
+    if (o->parent == e->parent && strcmp(o->mountpoint, e->mountpoint) != 0 &&
+        path_is_prefix(o->mountpoint, e->mountpoint))
+      return true;
+  }
+  return false;
+}
+
+/* Whether the mount id can be reached from the root: neither it nor a mount
+ * it hangs below is covered. A cgroup2 mount hidden under a tmpfs (as the
+ * clients' harness does for crun) is then not taken for a hierarchy. */
+static bool mount_reachable(const struct mount_node *nodes, size_t n, unsigned long id)
+{
+  unsigned long from = 0; /* mount IDs start at 1 */
+  for (size_t depth = 0; depth < n; depth++) {
+    const struct mount_node *e = NULL;
+    for (size_t i = 0; i < n && !e; i++)
+      if (nodes[i].id == id)
+        e = &nodes[i];
+    if (!e)
+      return true; /* above this namespace's root */
+    if (node_covered(nodes, n, e, from))
+      return false;
+    if (e->parent == e->id)
+      return true;
+    from = id;
+    id = e->parent;
+  }
   return true;
+}
+
+static void read_mount_nodes(const char *mountinfo, struct mount_node **out, size_t *n)
+{
+  cleanup_free char *copy = xstrdup(mountinfo);
+  char *rest = copy, *line;
+  *out = NULL;
+  *n = 0;
+  while ((line = strsep(&rest, "\n"))) {
+    struct mount_line m;
+    if (!parse_mount_line(line, &m))
+      continue;
+    unescape_octal(m.mountpoint);
+    *out = xrealloc(*out, (*n + 1) * sizeof **out);
+    (*out)[(*n)++] = (struct mount_node) { m.id, m.parent, xstrdup(m.mountpoint) };
+  }
+}
+
+static void release_mount_nodes(struct mount_node *nodes, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(nodes[i].mountpoint);
+  free(nodes);
 }
 
 /* path as seen from a mount of its hierarchy whose root is `root`; NULL when
@@ -190,6 +275,9 @@ static struct membership *membership_for(struct membership *ms, size_t n, const 
  * mounts repeat a hierarchy, sometimes only a sub-directory of it. */
 static void match_mounts(char *mountinfo, struct membership *ms, size_t n)
 {
+  struct mount_node *nodes;
+  size_t n_nodes;
+  read_mount_nodes(mountinfo, &nodes, &n_nodes);
   char *rest = mountinfo;
   char *line;
   for (size_t no = 0; (line = strsep(&rest, "\n")); no++) {
@@ -197,7 +285,7 @@ static void match_mounts(char *mountinfo, struct membership *ms, size_t n)
     if (!parse_mount_line(line, &m))
       continue;
     struct membership *ship = membership_for(ms, n, &m);
-    if (!ship)
+    if (!ship || !mount_reachable(nodes, n_nodes, m.id))
       continue;
     unescape_octal(m.root);
     unescape_octal(m.mountpoint);
@@ -210,6 +298,7 @@ static void match_mounts(char *mountinfo, struct membership *ms, size_t n)
     ship->super_opts = m.super_opts;
     ship->mount_no = no;
   }
+  release_mount_nodes(nodes, n_nodes);
 }
 
 static int by_mount_no(const void *a, const void *b)

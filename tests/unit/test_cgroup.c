@@ -194,6 +194,43 @@ static void test_hybrid(void)
   cgroup_layout_release(&layout);
 }
 
+/* Mounts that are in mountinfo but cannot be reached are not hierarchies:
+ * a cgroup2 covered by a tmpfs (clients' harness), and a whole old
+ * /sys/fs/cgroup covered by a new one at the same place. */
+static void test_covered(void)
+{
+  static const char covered_unified[] =
+      "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+      "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+      "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+      "90 41 0:90 / /sys/fs/cgroup/unified rw,relatime - tmpfs cover rw\n";
+  struct cgroup_layout layout;
+  cleanup_error struct hutch_error *err = NULL;
+  int r = read_layout(covered_unified, "1:cpu:/\n0::/\n", &layout, &err);
+  tap_ok(r == 0 && layout.kind == CGROUP_LAYOUT_V1 && layout.n == 1, "a cgroup2 under a tmpfs is not seen: v1 only");
+  if (r == 0)
+    cgroup_layout_release(&layout);
+  static const char covered_tree[] =
+      "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+      "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+      "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+      "50 31 0:50 / /sys/fs/cgroup rw,relatime - tmpfs view rw\n"
+      "51 50 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n";
+  r = read_layout(covered_tree, "1:cpu:/\n0::/\n", &layout, &err);
+  tap_ok(r == 0 && layout.kind == CGROUP_LAYOUT_V1 && layout.n == 1, "a whole covered /sys/fs/cgroup is not seen");
+  if (r == 0)
+    cgroup_layout_release(&layout);
+  static const char sibling_above[] =
+      "23 1 0:20 / /sys rw - sysfs sysfs rw\n"
+      "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+      "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+      "60 23 0:60 / /sys/fs rw,relatime - tmpfs over rw\n";
+  r = read_layout(sibling_above, "0::/\n", &layout, &err);
+  tap_ok(r < 0, "a mount above, made later on the same parent, hides what is below it");
+  if (r == 0)
+    cgroup_layout_release(&layout);
+}
+
 static void test_pure_v2(void)
 {
   static const char mountinfo[] =
@@ -582,6 +619,7 @@ int main(void)
     return tap_done();
   }
   test_hybrid();
+  test_covered();
   test_pure_v2();
   test_v1_comounted();
   test_subdir_mounts();
