@@ -16,6 +16,8 @@ packages=(
   iproute2 util-linux
   # the demo bundle's root filesystem
   busybox-static
+  # end-to-end tests: the real clients (tests/e2e), pgrep/ps
+  podman conmon containerd procps
 )
 
 missing=()

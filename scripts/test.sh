@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up everything and runs every test: C unit tests, CLI integration tests
-# and schema checks against an ASan+UBSan build, and the config fuzzer for a
-# bounded time. The last line is "N passed, N failed".
+# Sets up everything and runs every test: C unit tests, CLI integration tests,
+# schema checks and the end-to-end suite with podman and containerd, all
+# against an ASan+UBSan build, and the config fuzzer for a bounded time. The
+# last line is "N passed, N failed".
 #   FUZZ_SECONDS=60  how long the fuzzer runs
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,7 @@ for t in build-asan/tests/unit/test_*; do
 done
 run_suite integration/bats env HUTCH="$hutch" bats --tap tests/integration
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
+run_suite e2e/clients tests/e2e/run.sh "$hutch"
 run_suite fuzz/config tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_config "${FUZZ_SECONDS:-60}"
 
 total_passed=0

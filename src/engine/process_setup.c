@@ -180,6 +180,35 @@ char *process_find_executable(const char *arg0, char *const *env, struct hutch_e
   return NULL;
 }
 
+/* Whether a lookup done now, before process.cwd is entered, means what the
+ * one at exec time will: not for a relative program path, nor for a PATH with
+ * relative entries. */
+static bool lookup_independent_of_cwd(const char *arg0, const char *path)
+{
+  if (strchr(arg0, '/'))
+    return arg0[0] == '/';
+  cleanup_free char *copy = xstrdup(path);
+  char *p = copy;
+  for (char *dir; (dir = strsep(&p, ":"));)
+    if (dir[0] != '/')
+      return false;
+  return true;
+}
+
+int process_check_program(const struct oci_process *p, struct hutch_error **err)
+{
+  if (!p || p->args.len == 0)
+    return 0;
+  cleanup_free char **env = xcalloc(p->env.len + 1, sizeof *env);
+  for (size_t i = 0; i < p->env.len; i++)
+    env[i] = p->env.items[i];
+  const char *path = env_get(env, "PATH");
+  if (!lookup_independent_of_cwd(p->args.items[0], path ? path : DEFAULT_PATH))
+    return 0;
+  cleanup_free char *found = process_find_executable(p->args.items[0], env, err);
+  return found ? 0 : -1;
+}
+
 int process_prepare_fds(int first_to_close, struct hutch_error **err)
 {
   for (int fd = 3; fd < first_to_close; fd++) {

@@ -31,6 +31,12 @@ char **process_environment(const struct oci_process *p, char **extra, size_t n_e
  * PATH). Returns a malloc'd path or NULL with *err. */
 char *process_find_executable(const char *arg0, char *const *env, struct hutch_error **err);
 
+/* The early form of that lookup, done when the container is created: runc and
+ * crun report a missing or non-executable program from create, and podman and
+ * containerd turn that report into exit statuses 127 and 126. Checks only
+ * what cannot change by exec time except through a startContainer hook. */
+int process_check_program(const struct oci_process *p, struct hutch_error **err);
+
 /* Marks every fd from first_to_close on close-on-exec; the fds from 3 up to
  * there (--preserve-fds, LISTEN_FDS) are handed over, so they lose it. */
 int process_prepare_fds(int first_to_close, struct hutch_error **err);

@@ -196,31 +196,55 @@ load helpers
   assert_clean "$ROOT" "$c"
 }
 
-@test "a missing executable fails start with an error naming it, and delete cleans up" {
+@test "a missing or non-executable program fails create (as runc), naming it, and leaves nothing" {
   new_id c
   new_bundle b no-such-program arg
   hcreate "$c" "$b"
-  if [ "$status" -eq 0 ]; then
-    pid=$(state_pid "$c")
-    hrun start "$c"
-    [ "$status" -eq 1 ]
-    [[ "$stderr" == *no-such-program* ]]
-    # the process never ran: the container is stopped, or already destroyed
-    wait_for pid_gone "$pid"
-    [ "$(state_status "$c")" = stopped ] || [ -z "$(state_json "$c")" ]
-    hrun delete -f "$c"
-    [ "$status" -eq 0 ]
-    assert_clean "$ROOT" "$c" "$pid"
-  else
-    grep -q no-such-program "$TMP/$c.out.err"
-    assert_clean "$ROOT" "$c"
-  fi
+  [ "$status" -eq 1 ] || fail "create exited $status"
+  grep -q 'no-such-program.*executable file not found' "$TMP/$c.out.err" || fail "$(cat "$TMP/$c.out.err")"
+  assert_clean "$ROOT" "$c"
   new_id c2
-  set_args "$b" /bin/no-such-program
-  hrun run --bundle "$b" "$c2"
-  [ "$status" -ne 0 ]
-  [[ "$stderr" == */bin/no-such-program* ]]
+  set_args "$b" /etc/passwd
+  hcreate "$c2" "$b"
+  [ "$status" -eq 1 ]
+  grep -qi '/etc/passwd.*permission denied' "$TMP/$c2.out.err" || fail "$(cat "$TMP/$c2.out.err")"
   assert_clean "$ROOT" "$c2"
+  new_id c3
+  set_args "$b" /bin/no-such-program
+  hrun run --bundle "$b" "$c3"
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == */bin/no-such-program*"No such file"* ]]
+  assert_clean "$ROOT" "$c3"
+}
+
+@test "a program only the final user cannot run fails start, not create; delete cleans up" {
+  new_id c
+  new_bundle b /bin/rootonly
+  install -m 0700 "$(readlink -f "$b/rootfs/bin/busybox")" "$b/rootfs/bin/rootonly"
+  cfg "$b" 'c["process"]["user"] = {"uid": 65534, "gid": 65534}'
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $(cat "$TMP/$c.out.err")"
+  pid=$(state_pid "$c")
+  hrun start "$c"
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == */bin/rootonly*"Permission denied"* ]] || fail "start: $stderr"
+  wait_for pid_gone "$pid"
+  hrun delete -f "$c"
+  [ "$status" -eq 0 ]
+  assert_clean "$ROOT" "$c" "$pid"
+}
+
+@test "a PATH with relative entries is searched at start, from process.cwd" {
+  new_id c
+  new_bundle b myprog
+  mkdir -p "$b/rootfs/work/bin"
+  printf '#!/bin/sh\necho relative-path-found\n' >"$b/rootfs/work/bin/myprog"
+  chmod 755 "$b/rootfs/work/bin/myprog"
+  cfg "$b" 'c["process"]["cwd"] = "/work"' 'c["process"]["env"] = ["PATH=bin:/bin"]'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  [ "$output" = relative-path-found ]
+  assert_clean "$ROOT" "$c"
 }
 
 @test "--preserve-fds: run passes fd 3 on at the same number; later fds are not passed" {

@@ -57,6 +57,28 @@ done"
   delete_clean "$c"
 }
 
+@test "terminal: the parked init does not hold create's stdout and stderr (a caller reading them to EOF returns)" {
+  new_id c
+  new_bundle b sh -c 'echo on-the-pty'
+  cfg "$b" 'c["process"]["terminal"] = True'
+  start_receiver con
+  # containerd's shim reads create's output until EOF: with the init keeping
+  # the pipe open, the reader below would only end at the timeout
+  rc=0
+  timeout -k 2 20 bash -c '"$1" --root "$2" create --bundle "$3" --console-socket "$4" "$5" 2>&1 </dev/null 3>&- | cat >"$6"' \
+    _ "$HUTCH" "$ROOT" "$b" "$TMP/con.sock" "$c" "$TMP/create.out" || rc=$?
+  [ "$rc" -eq 0 ] || fail "create piped to a reader exited $rc: $(cat "$TMP/create.out")"
+  [ "$(state_status "$c")" = created ]
+  pid=$(state_pid "$c")
+  [ "$(readlink /proc/$pid/fd/1)" != "$(readlink /proc/$$/fd/1)" ]
+  readlink /proc/$pid/fd/1 | grep -q '^/dev/pts/' || fail "init's stdout: $(readlink /proc/$pid/fd/1)"
+  h start "$c"
+  receiver_done con
+  [ "$TTY_OUT" = on-the-pty ]
+  wait_for has_status "$c" stopped
+  delete_clean "$c"
+}
+
 @test "terminal: input written to the master reaches the shell, its output comes back" {
   new_id c
   new_bundle b sh

@@ -34,7 +34,6 @@
 struct init_state {
   const struct init_args *a;
   int reply_fd; /* where the final "ok" or error goes: start's connection, or the sync socket */
-  int pty_slave;
   bool in_cgroup;
   int host_pid; /* our pid as the runtime sees it, from SYNC_CGROUP_DONE */
 };
@@ -133,8 +132,16 @@ static int setup_terminal(struct init_state *s, struct hutch_error **err)
   close(master);
   if (s->a->console_fd >= 0)
     close(s->a->console_fd);
-  s->pty_slave = slave;
-  return r;
+  if (r < 0)
+    return -1;
+  /* Now, not at start: the stdio `create` was given must not stay open in
+   * the parked init, or a caller waiting for EOF on it (containerd's shim
+   * reads create's output to the end) never sees create return. */
+  if (pty_make_controlling(slave, err) < 0)
+    return -1;
+  if (slave > 2)
+    close(slave);
+  return 0;
 }
 
 static int prepare_root(struct init_state *s, struct hutch_error **err)
@@ -219,8 +226,6 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
   /* A keyring of its own, so the container cannot read the caller's keys. */
   if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 && errno != ENOSYS)
     return hutch_fail_errno(err, "create a session keyring");
-  if (s->pty_slave >= 0 && pty_make_controlling(s->pty_slave, err) < 0)
-    return -1;
   /* Before the seccomp filter, which may not know close_range. */
   if (process_prepare_fds(3 + a->preserve_fds, err) < 0)
     return -1;
@@ -259,7 +264,7 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
 
 void native_init(const struct init_args *a)
 {
-  struct init_state s = { .a = a, .reply_fd = -1, .pty_slave = -1 };
+  struct init_state s = { .a = a, .reply_fd = -1 };
   struct hutch_error *err = NULL;
   struct sync_msg msg;
   /* The lock on the state directory must not stay held while we wait. */
@@ -270,7 +275,8 @@ void native_init(const struct init_args *a)
   if (a->wait_userns_map && (sync_expect(a->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
                              become_root_in_userns(&err) < 0))
     fail_out(&s, err);
-  if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0)
+  if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0 ||
+      process_check_program(a->cfg->process, &err) < 0)
     fail_out(&s, err);
   if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || wait_for_start(&s, &err) < 0)
     fail_out(&s, err);
