@@ -94,7 +94,7 @@ if [ -z "${E2E_IN_NS:-}" ]; then
   # What exists before, to tell what the run would leave behind.
   snapshot() {
     local d
-    for d in /run /etc /var/lib /var/tmp; do
+    for d in /run /etc /var/lib /var/tmp "$PWD"; do
       find "$d" -mindepth 1 -maxdepth 1 2>/dev/null
     done | sort
   }
@@ -190,6 +190,8 @@ mount -t tmpfs -o mode=755 hutch-e2e-run /run &&
   { echo "Bail out! private mounts failed"; exit 1; }
 mkdir -p "$W/tmp" "$W/podman" "$W/ctd" "$W/vol"
 export TMPDIR=$W/tmp
+# conmon writes an "oom" marker into its working directory, which is ours.
+cd "$W/tmp" || { echo "Bail out! cd $W/tmp"; exit 1; }
 
 CTD_ROOT_RT=$W/ctd/rtroot         # the runtime's --root under containerd (+/<namespace>)
 IMG=localhost/hutch-e2e:latest
