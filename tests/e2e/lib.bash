@@ -167,3 +167,6 @@ cg_sweep() {
 
 # status_field PID FIELD: a field of /proc/PID/status (host view).
 status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# counter_above FILE N: the number in FILE is greater than N.
+counter_above() { local v; v=$(cat "$1" 2>/dev/null); [ "${v:-0}" -gt "$2" ]; }
