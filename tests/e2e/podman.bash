@@ -406,6 +406,21 @@ sc_podman_userns() {
   want "the init runs as host uid 200000" [ "$(status_field "$PID" Uid)" = 200000 ]
 }
 
+scenario podman-userns-auto sc_podman_userns_auto podman
+sc_podman_userns_auto() {
+  pm_detach --userns auto:size=65536 "$IMG" sh -c "$IDLE" || return 1
+  pm exec "$CID" sh -c 'cat /proc/self/uid_map; id -u; stat -c %u:%g /bin/busybox'
+  local host_start
+  host_start=$(printf '%s\n' "$OUT" | awk 'NR == 1 { print $2 }')
+  want "uid_map: 65536 ids from 0 at a host id of the containers range" \
+    matches "$(printf '%s\n' "$OUT" | head -n1)" '^[[:space:]]*0[[:space:]]+[0-9]+[[:space:]]+65536$'
+  want "the range lies in containers:400000:300000 ($host_start)" \
+    [ "${host_start:-0}" -ge 400000 ] && [ "$host_start" -le $((700000 - 65536)) ]
+  want "root inside, image files owned by root inside" [ "$(printf '%s\n' "$OUT" | tail -n 2 | tr '\n' ' ')" = "0 0:0 " ]
+  pm_pid "$CID" || return 1
+  want "the init runs as host uid $host_start" [ "$(status_field "$PID" Uid)" = "$host_start" ]
+}
+
 # ---- mounts ---------------------------------------------------------------------------
 
 scenario podman-tmpfs sc_podman_tmpfs podman

@@ -190,6 +190,16 @@ mount -t tmpfs -o mode=755 hutch-e2e-run /run &&
   { echo "Bail out! private mounts failed"; exit 1; }
 mkdir -p "$W/tmp" "$W/podman" "$W/ctd" "$W/vol"
 export TMPDIR=$W/tmp
+# podman --userns=auto takes its ranges from the subordinate ids of the user
+# "containers": private /etc/subuid and /etc/subgid (bound over the host's,
+# or on an overlay of /etc when the host has none).
+printf 'containers:400000:300000\n' >"$W/subid"
+if [ -f /etc/subuid ] && [ -f /etc/subgid ]; then
+  mount --bind "$W/subid" /etc/subuid && mount --bind "$W/subid" /etc/subgid
+else
+  mkdir -p "$W/etc-upper" "$W/etc-work" && cp "$W/subid" "$W/etc-upper/subuid" && cp "$W/subid" "$W/etc-upper/subgid" &&
+    mount -t overlay -o "lowerdir=/etc,upperdir=$W/etc-upper,workdir=$W/etc-work" hutch-e2e-etc /etc
+fi || { echo "Bail out! private subordinate ids failed"; exit 1; }
 # conmon writes an "oom" marker into its working directory, which is ours.
 cd "$W/tmp" || { echo "Bail out! cd $W/tmp"; exit 1; }
 
