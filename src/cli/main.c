@@ -6,9 +6,12 @@
 #include "util/log.h"
 #include "version.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct opt_spec global_options[] = {
   { "root", 0, OPT_STRING, "DIR", "where container state is kept (default /run/hutch)", false },
@@ -119,8 +122,25 @@ static int run_command(const struct cli_command *cmd, const struct cli_globals *
   return status;
 }
 
+/* A caller may start us with a std fd closed; the first fd we open would then
+ * become the container's stdin or stdout, or be overwritten when a pty is
+ * dup'ed onto 0-2. Hold /dev/null there instead. */
+static int fill_std_fds(void)
+{
+  for (int fd = 0; fd < 3; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+      continue;
+    /* The lowest free fd: this one, as the lower ones are open by now. */
+    if (open("/dev/null", O_RDWR) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
+  if (fill_std_fds() < 0)
+    return 1;
   struct parsed_args g;
   cleanup_error struct hutch_error *err = NULL;
   if (parse_args(global_options, sizeof global_options / sizeof *global_options, argc - 1, argv + 1, true, &g,

@@ -155,7 +155,13 @@ char **process_environment(const struct oci_process *p, char **extra, size_t n_e
 static bool is_executable_file(const char *path)
 {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+  if (stat(path, &st) < 0)
+    return false;
+  if (!S_ISREG(st.st_mode)) {
+    errno = EACCES; /* what execve says of a directory or a device */
+    return false;
+  }
+  return access(path, X_OK) == 0;
 }
 
 char *process_find_executable(const char *arg0, char *const *env, struct hutch_error **err)
@@ -199,12 +205,15 @@ int process_check_program(const struct oci_process *p, struct hutch_error **err)
 {
   if (!p || p->args.len == 0)
     return 0;
-  cleanup_free char **env = xcalloc(p->env.len + 1, sizeof *env);
+  /* The PATH exec will see: the last one wins (env_put), null items skipped. */
+  const char *path_entry = NULL;
   for (size_t i = 0; i < p->env.len; i++)
-    env[i] = p->env.items[i];
-  const char *path = env_get(env, "PATH");
-  if (!lookup_independent_of_cwd(p->args.items[0], path ? path : DEFAULT_PATH))
+    if (p->env.items[i] && strncmp(p->env.items[i], "PATH=", 5) == 0)
+      path_entry = p->env.items[i];
+  const char *path = path_entry ? path_entry + 5 : DEFAULT_PATH;
+  if (!lookup_independent_of_cwd(p->args.items[0], path))
     return 0;
+  char *env[] = { path_entry ? (char *) path_entry : NULL, NULL };
   cleanup_free char *found = process_find_executable(p->args.items[0], env, err);
   return found ? 0 : -1;
 }

@@ -217,6 +217,16 @@ load helpers
   assert_clean "$ROOT" "$c3"
 }
 
+@test "the program is looked up at create in the PATH exec will use: the last PATH in process.env" {
+  new_id c
+  new_bundle b sh -c 'echo "path=$PATH"'
+  cfg "$b" 'c["process"]["env"] = ["PATH=/nope", "PATH=/bin"]'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  [ "$output" = "path=/bin" ]
+  assert_clean "$ROOT" "$c"
+}
+
 @test "a program only the final user cannot run fails start, not create; delete cleans up" {
   new_id c
   new_bundle b /bin/rootonly

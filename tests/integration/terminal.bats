@@ -79,6 +79,24 @@ done"
   delete_clean "$c"
 }
 
+@test "terminal: a runtime started with stdin closed still gives the process the pty as fd 0" {
+  new_id c
+  new_bundle b sh -c 'for f in 0 1 2; do readlink /proc/self/fd/$f; done'
+  cfg "$b" 'c["process"]["terminal"] = True'
+  start_receiver con
+  rc=0
+  "$HUTCH" --root "$ROOT" create --bundle "$b" --console-socket "$TMP/con.sock" "$c" \
+    0<&- >"$TMP/$c.out" 2>"$TMP/$c.out.err" 3>&- || rc=$?
+  [ "$rc" -eq 0 ] || fail "create: $(cat "$TMP/$c.out.err")"
+  h start "$c"
+  receiver_done con
+  [ "$TTY_OUT" = "/dev/pts/0
+/dev/pts/0
+/dev/pts/0" ] || fail "stdio: $TTY_OUT"
+  wait_for has_status "$c" stopped
+  delete_clean "$c"
+}
+
 @test "terminal: input written to the master reaches the shell, its output comes back" {
   new_id c
   new_bundle b sh

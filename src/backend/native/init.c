@@ -114,9 +114,12 @@ static int run_container_hooks(const struct init_args *a, int kind, const char *
 static int setup_terminal(struct init_state *s, struct hutch_error **err)
 {
   const struct oci_process *p = s->a->cfg->process;
+  /* Ours to close whatever happens: nothing else in the init uses it. */
+  cleanup_close int console = s->a->console_fd;
   if (!p || !p->terminal.value)
     return 0;
-  int master, slave;
+  cleanup_close int master = -1;
+  cleanup_close int slave = -1;
   if (pty_open(&master, &slave, err) < 0)
     return -1;
   if (p->console_size && pty_set_size(master, (unsigned) p->console_size->height,
@@ -124,14 +127,8 @@ static int setup_terminal(struct init_state *s, struct hutch_error **err)
     return -1;
   if (pty_bind_console(slave, err) < 0)
     return -1;
-  int r;
-  if (s->a->console_fd >= 0)
-    r = fd_send(s->a->console_fd, master, "/dev/ptmx", err);
-  else
-    r = sync_send(s->a->sync_fd, SYNC_PTY, 0, NULL, master, err);
-  close(master);
-  if (s->a->console_fd >= 0)
-    close(s->a->console_fd);
+  int r = console >= 0 ? fd_send(console, master, "/dev/ptmx", err)
+                       : sync_send(s->a->sync_fd, SYNC_PTY, 0, NULL, master, err);
   if (r < 0)
     return -1;
   /* Now, not at start: the stdio `create` was given must not stay open in
@@ -139,8 +136,8 @@ static int setup_terminal(struct init_state *s, struct hutch_error **err)
    * reads create's output to the end) never sees create return. */
   if (pty_make_controlling(slave, err) < 0)
     return -1;
-  if (slave > 2)
-    close(slave);
+  if (slave <= 2)
+    slave = -1; /* it is one of the process's stdio now */
   return 0;
 }
 
