@@ -19,6 +19,10 @@ names=()
 status=0
 for rt in "$@"; do
   name=$(basename "$rt")
+  # two runtimes of one name (two builds of hutch) keep separate columns
+  for existing in "${names[@]}"; do
+    [ "$existing" = "$name" ] && name="$name#${#names[@]}"
+  done
   names+=("$name")
   echo "running the suite with $rt ..." >&2
   bash "$HERE/run.sh" "$rt" >"$OUT_DIR/$name.tap" 2>"$OUT_DIR/$name.err" || status=1

@@ -13,6 +13,7 @@ ctr_detach() {
 }
 ctr_status() { timeout 10 "${C[@]}" tasks ls 2>/dev/null | awk -v c="$1" '$1==c {print $3}'; }
 ctr_is() { [ "$(ctr_status "$1")" = "$2" ]; }
+ctr_ps_count_is() { [ "$(timeout 10 "${C[@]}" tasks ps "$1" 2>/dev/null | grep -cE '^[0-9]+')" = "$2" ]; }
 ctr_pid() { timeout 10 "${C[@]}" tasks ls 2>/dev/null | awk -v c="$1" '$1==c {print $2}'; }
 
 scenario ctr-run-output sc_ctr_run_output ctr
@@ -102,9 +103,12 @@ ctr_delete_code() {
   fi
 }
 sc_ctr_kill() {
-  rm -f "$W/vol/usr1"
+  rm -f "$W/vol/usr1" "$W/vol/k1-ready" "$W/vol/k3-ready"
+  # the shells say "ready" once their traps are set: a signal before that
+  # would meet pid 1's default and prove nothing
   ctr_detach "$TAG-k1" --mount "type=bind,src=$W/vol,dst=/out,options=rbind:rw" "$IMG" "$TAG-k1" \
-    sh -c 'trap "echo got-usr1 > /out/usr1" USR1; trap "exit 42" TERM; while :; do sleep 0.1; done' || return 1
+    sh -c 'trap "echo got-usr1 > /out/usr1" USR1; trap "exit 42" TERM; touch /out/k1-ready; while :; do sleep 0.1; done' || return 1
+  want "the shell is ready" wait_for 10 test -e "$W/vol/k1-ready" || return 1
   ct tasks kill -s SIGUSR1 "$TAG-k1"
   want "kill -s SIGUSR1 succeeds" [ "$RC" = 0 ]
   want "the signal reaches the process" wait_for 5 grep -q got-usr1 "$W/vol/usr1"
@@ -119,8 +123,11 @@ sc_ctr_kill() {
   rt_ctd state "$TAG-k1"
   want "the runtime's state is gone" [ "$RC" != 0 ]
 
-  ctr_detach "$TAG-k3" "$IMG" "$TAG-k3" sh -c "$LOOP_IGNORE" || return 1
+  ctr_detach "$TAG-k3" --mount "type=bind,src=$W/vol,dst=/out,options=rbind:rw" "$IMG" "$TAG-k3" \
+    sh -c 'trap "" TERM; touch /out/k3-ready; while :; do sleep 0.1; done' || return 1
+  want "the shell is ready" wait_for 10 test -e "$W/vol/k3-ready" || return 1
   ct tasks kill -s SIGTERM "$TAG-k3"
+  # an observation window: a SIGTERM that killed the shell would show by now
   sleep 0.5
   want "an ignored SIGTERM leaves it running" ctr_is "$TAG-k3" RUNNING
   ct tasks kill -s SIGKILL "$TAG-k3"
@@ -136,7 +143,7 @@ sc_ctr_pause() {
   rm -f "$W/vol/ccount"
   ctr_detach "$TAG-p" --mount "type=bind,src=$W/vol,dst=/out,options=rbind:rw" "$IMG" "$TAG-p" \
     sh -c 'i=0; while :; do i=$((i+1)); echo $i > /out/ccount; sleep 0.05; done' || return 1
-  wait_for 5 test -s "$W/vol/ccount"
+  want "the counter started" wait_for 10 test -s "$W/vol/ccount"
   ct tasks pause "$TAG-p"
   want "pause succeeds" [ "$RC" = 0 ]
   want "status PAUSED" ctr_is "$TAG-p" PAUSED
@@ -159,7 +166,7 @@ sc_ctr_ps() {
   ctr_detach "$TAG-ps" "$IMG" "$TAG-ps" sh -c 'sleep 1001 & sleep 1002 & wait' || return 1
   local pid n
   pid=$(ctr_pid "$TAG-ps")
-  sleep 0.2
+  want "both children started" wait_for 10 ctr_ps_count_is "$TAG-ps" 3
   ct tasks ps "$TAG-ps"
   want "task ps succeeds" [ "$RC" = 0 ]
   want "lists the init pid $pid" matches "$OUT" "^$pid( |\$)"

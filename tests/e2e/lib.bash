@@ -145,6 +145,9 @@ cg_leftovers() {
   return 0
 }
 
+# no_container_cgroups: nothing below our parent but conmon's own cgroup.
+no_container_cgroups() { [ -z "$(cg_leftovers | grep -vE '/conmon$')" ]; }
+
 # cg_sweep: remove every cgroup below and including our parent (retrying,
 # exiting tasks keep v1 cgroups busy for a moment).
 cg_sweep() {

@@ -10,6 +10,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import sys
 import termios
@@ -37,6 +38,19 @@ def main():
             os.write(2, f"pty_run: {sys.argv[3]}: {e}\n".encode())
             os._exit(127)
     os.close(slave)
+
+    # The command leads a session of its own, so a signal to our process group
+    # (timeout(1) on a step) would miss it: pass the end on to its group.
+    def stop(signum, _frame):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     out = sys.stdout.buffer
     status = None
     while True:

@@ -26,7 +26,8 @@ setup_image() {
   want "the image is listed" has "$OUT" "$IMG" || return 1
   READY[podman]=1
   pm save --format docker-archive -o "$W/image.tar" "$IMG"
-  want "podman save succeeds" [ "$RC" = 0 ] && [ -s "$W/image.tar" ]
+  want "podman save succeeds" [ "$RC" = 0 ]
+  want "the archive is not empty" [ -s "$W/image.tar" ]
 }
 
 setup_containerd() {
