@@ -273,7 +273,7 @@ EOF
   want "the dump has the runtime entry" has "$OUT" '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hutch]'
   want "with runtime_type io.containerd.runc.v2" matches "$OUT" 'runtime_type = "io.containerd.runc.v2"'
   want "and BinaryName = the runtime" has "$OUT" "BinaryName = \"$RT\""
-  containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 &
+  containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 9>&- &
   CTD2_PID=$!
   for i in $(seq 150); do
     [ -S "$d/containerd.sock" ] && timeout 5 ctr --address "$d/containerd.sock" version >/dev/null 2>&1 && break

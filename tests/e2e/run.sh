@@ -194,6 +194,10 @@ CTD_PID=""
 CTD2_PID=""
 INTERRUPTED=0
 
+# fd 9 is the TAP stream (the daemons started here do not get it): a trap may
+# fire while a scenario's output goes to its diagnostics file, and what the
+# clean-up says must still reach the TAP.
+exec 9>&1
 echo "1..$PLAN"
 
 # Mounts private to this namespace.
@@ -320,14 +324,14 @@ cleanup() {
   if [ "${KEEP_WORKDIR:-0}" = 1 ]; then
     keep=$(mktemp -d /tmp/hutch-e2e-logs.XXXXXX)
     cp -a "$W/ctd/containerd.log" "$W/ctd-cri/containerd.log" "$W/podman/events.log" "$keep/" 2>/dev/null
-    echo "# logs kept in $keep"
+    echo "# logs kept in $keep" >&9
   fi
   grep -o " $W[^ ]*" /proc/self/mountinfo 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
   umount -l "$W" 2>/dev/null
-  echo "# $PASSED passed, $FAILED failed inside the namespace"
+  echo "# $PASSED passed, $FAILED failed inside the namespace" >&9
 }
 trap cleanup EXIT
-trap 'INTERRUPTED=1; echo "Bail out! interrupted"; exit 1' INT TERM
+trap 'INTERRUPTED=1; echo "Bail out! interrupted" >&9; exit 1' INT TERM
 
 echo "# runtime: $RT ($("$RT" --version 2>/dev/null | head -1))"
 echo "# podman $(podman --version | awk '{print $3}'), conmon $(conmon --version | awk 'NR==1{print $3}'), containerd $(containerd --version | awk '{print $3}'), storage=$STORAGE_DRIVER, hide_unified=$HIDE_UNIFIED, tag=$TAG"

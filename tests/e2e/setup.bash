@@ -50,7 +50,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
 [metrics]
   address = ""
 EOF
-  containerd --config "$W/ctd/config.toml" >"$W/ctd/containerd.log" 2>&1 &
+  containerd --config "$W/ctd/config.toml" >"$W/ctd/containerd.log" 2>&1 9>&- &
   CTD_PID=$!
   for i in $(seq 150); do
     [ -S "$W/ctd/containerd.sock" ] && timeout 5 "${C[@]}" version >/dev/null 2>&1 && break
