@@ -2,6 +2,7 @@
  * files, path computation, and create/enter/pids/signal/remove on a plain
  * directory tree standing in for cgroupfs. Needs no root and leaves
  * /sys/fs/cgroup alone. */
+#include "helpers.h"
 #include "tap.h"
 #include "engine/cgroup.h"
 #include "util/cleanup.h"
@@ -9,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,35 +23,6 @@ static char tmp[] = "/tmp/hutch-cgroup-XXXXXX";
 static char *tmp_path(const char *relative)
 {
   return xasprintf("%s/%s", tmp, relative);
-}
-
-static bool write_text(const char *path, const char *text)
-{
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return false;
-  size_t len = strlen(text);
-  bool ok = write(fd, text, len) == (ssize_t) len;
-  return close(fd) == 0 && ok;
-}
-
-static char *read_text(const char *path)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return NULL;
-  char buf[256];
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n < 0)
-    return NULL;
-  buf[n] = '\0';
-  return xstrdup(buf);
-}
-
-static const char *msg(const struct hutch_error *err)
-{
-  return err ? err->msg : "no error";
 }
 
 static bool exists(const char *path)
@@ -78,7 +49,7 @@ static int read_layout(const char *mountinfo, const char *self_cgroup, struct cg
 {
   cleanup_free char *mi = tmp_path("mountinfo");
   cleanup_free char *cg = tmp_path("cgroup");
-  if (!write_text(mi, mountinfo) || !write_text(cg, self_cgroup)) {
+  if (!test_write_file(mi, mountinfo) || !test_write_file(cg, self_cgroup)) {
     tap_diag("cannot write the layout files in %s", tmp);
     return -1;
   }
@@ -392,7 +363,7 @@ static void reap_if_alive(pid_t pid)
 static bool file_is(const char *relative, const char *want)
 {
   cleanup_free char *path = tmp_path(relative);
-  cleanup_free char *got = read_text(path);
+  cleanup_free char *got = test_read_file(path);
   if (got && strcmp(got, want) == 0)
     return true;
   tap_diag("%s: got \"%s\", want \"%s\"", relative, got ? got : "(unreadable)", want);
@@ -402,7 +373,7 @@ static bool file_is(const char *relative, const char *want)
 static void put(const char *relative, const char *text)
 {
   cleanup_free char *path = tmp_path(relative);
-  if (!write_text(path, text))
+  if (!test_write_file(path, text))
     tap_diag("write %s: %s", path, strerror(errno));
 }
 
@@ -422,7 +393,7 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   tap_str_eq(set->dirs[0], d0, "relative path below self path \"/\"");
   tap_str_eq(set->dirs[1], d1, "relative path below self path \"/pre\"");
   int rc = cgroup_create(set, &err);
-  tap_ok(rc == 0, "create: %s", msg(err));
+  tap_ok(rc == 0, "create: %s", test_error_msg(err));
   tap_ok(exists(d0) && exists(d1), "both directories exist");
   cleanup_free char *c0 = tmp_path("h1/x/y");
   cleanup_free char *c1 = tmp_path("h2/pre/x");
@@ -441,7 +412,7 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   cleanup_error struct hutch_error *e = NULL;
   rc = cgroup_create(&bad, &e);
   tap_ok(rc < 0 && e && e->code == ENOTDIR && strstr(e->msg, bad.dirs[0]) && !bad.created[0],
-         "mkdir below a file fails by name: %s", msg(e));
+         "mkdir below a file fails by name: %s", test_error_msg(e));
   free(bad.dirs[0]);
   drop("file");
 }
@@ -462,7 +433,7 @@ static void test_pids(const struct cgroup_set *set)
   put("h1/x/y/c1/cgroup.procs", "12x\n");
   cleanup_error struct hutch_error *e = NULL;
   int rc = cgroup_pids(set, &pids, &n, &e);
-  tap_ok(rc < 0 && e && strstr(e->msg, "cgroup.procs: line 1"), "garbage in cgroup.procs is reported: %s", msg(e));
+  tap_ok(rc < 0 && e && strstr(e->msg, "cgroup.procs: line 1"), "garbage in cgroup.procs is reported: %s", test_error_msg(e));
   drop("h1/x/y/c1/cgroup.procs");
   put("h2/pre/x/y/c1/cgroup.procs", "7\n");
   pids = NULL;
@@ -487,7 +458,7 @@ static void test_enter_and_signal(const struct cgroup_set *set)
   char pidtext[24];
   snprintf(pidtext, sizeof pidtext, "%d", (int) child);
   int rc = cgroup_enter(set, child, &err);
-  tap_ok(rc == 0, "enter: %s", msg(err));
+  tap_ok(rc == 0, "enter: %s", test_error_msg(err));
   tap_ok(file_is("h1/x/y/c1/cgroup.procs", pidtext) && file_is("h2/pre/x/y/c1/cgroup.procs", pidtext),
          "enter writes the pid to every cgroup.procs");
 
@@ -499,7 +470,7 @@ static void test_enter_and_signal(const struct cgroup_set *set)
 
   int status = 0;
   rc = cgroup_signal_all(set, SIGKILL, &err);
-  tap_ok(rc == 0, "signal_all SIGKILL: %s", msg(err));
+  tap_ok(rc == 0, "signal_all SIGKILL: %s", test_error_msg(err));
   tap_ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
          "the child was killed by SIGKILL");
   tap_ok(cgroup_signal_all(set, 0, &err) == 0, "a pid that is gone (ESRCH) is not an error");
@@ -521,7 +492,7 @@ static void test_enter_and_signal(const struct cgroup_set *set)
   cleanup_error struct hutch_error *e = NULL;
   rc = cgroup_enter(&outer, 1, &e);
   tap_ok(rc < 0 && e && e->code == ENOENT && strstr(e->msg, missing), "enter names the missing cgroup.procs: %s",
-         msg(e));
+         test_error_msg(e));
   tap_ok(!exists(missing), "and does not create it");
   free(outer.dirs[0]);
 }
@@ -535,7 +506,7 @@ static void test_remove(struct cgroup_set *set)
   mkdir_tmp("h1/x/y/c1/nested");
   mkdir_tmp("h1/x/y/c1/nested/deeper");
   int rc = cgroup_remove(set, &err);
-  tap_ok(rc == 0, "remove: %s", msg(err));
+  tap_ok(rc == 0, "remove: %s", test_error_msg(err));
   tap_ok(!exists_tmp("h1/x/y") && exists_tmp("h1/x"), "h1: removed up to x/y, x (pre-existing) stays");
   tap_ok(!exists_tmp("h2/pre/x") && exists_tmp("h2/pre"), "h2: removed up to pre/x, pre stays");
   tap_ok(cgroup_remove(set, &err) == 0, "removing again is fine (ENOENT)");
@@ -569,7 +540,7 @@ static void test_remove_errors(void)
   cleanup_error struct hutch_error *err = NULL;
   int rc = cgroup_remove(&set, &err);
   tap_ok(rc < 0 && err && err->code == ENOTDIR && strstr(err->msg, "rmdir ") && strstr(err->msg, set.dirs[0]),
-         "an rmdir failure is reported by name: %s", msg(err));
+         "an rmdir failure is reported by name: %s", test_error_msg(err));
   tap_ok(!exists_tmp("h1/z"), "and the other hierarchies are still removed");
   drop("h1/file");
 
@@ -604,14 +575,6 @@ static void test_tree(void)
   cgroup_layout_release(&layout);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-  (void) st;
-  (void) type;
-  (void) ftw;
-  return remove(path);
-}
-
 int main(void)
 {
   if (!mkdtemp(tmp)) {
@@ -626,7 +589,7 @@ int main(void)
   test_escapes();
   test_layout_errors();
   test_tree();
-  if (nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+  if (test_remove_tree(tmp) < 0)
     tap_diag("cannot remove %s", tmp);
   return tap_done();
 }

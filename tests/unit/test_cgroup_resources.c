@@ -4,6 +4,7 @@
  * Checks what lands in which file, in which order (inotify reports each
  * close after writing), that absent fields write nothing, and the errors.
  * Needs no root and leaves /sys/fs/cgroup alone. */
+#include "helpers.h"
 #include "tap.h"
 #include "engine/cgroup.h"
 #include "engine/cgroup_resources.h"
@@ -14,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/inotify.h>
@@ -27,38 +27,6 @@ static char tmp[] = "/tmp/hutch-cgres-XXXXXX";
 #define C1 "/a/c1/"                       /* the container's cgroupsPath, as a path fragment */
 
 /* ---- files ------------------------------------------------------------ */
-
-static bool write_text(const char *path, const char *text)
-{
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return false;
-  size_t len = strlen(text);
-  bool ok = write(fd, text, len) == (ssize_t) len;
-  return close(fd) == 0 && ok;
-}
-
-static char *read_text(const char *path)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return NULL;
-  char buf[512];
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n < 0)
-    return NULL;
-  buf[n] = '\0';
-  return xstrdup(buf);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st;
-  (void) flag;
-  (void) ftw;
-  return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
 
 /* ---- fake hosts ------------------------------------------------------- */
 
@@ -179,7 +147,7 @@ static char *tpath(const struct tree *t, const char *relative)
 static void put(const struct tree *t, const char *relative, const char *content)
 {
   cleanup_free char *path = tpath(t, relative);
-  if (!write_text(path, content))
+  if (!test_write_file(path, content))
     tap_diag("write %s: %s", path, strerror(errno));
 }
 
@@ -193,7 +161,7 @@ static void drop(const struct tree *t, const char *relative)
 static char *get(const struct tree *t, const char *relative)
 {
   cleanup_free char *path = tpath(t, relative);
-  return read_text(path);
+  return test_read_file(path);
 }
 
 static bool present(const struct tree *t, const char *relative)
@@ -330,21 +298,21 @@ static bool tree_make(struct tree *t, const char *name, const struct hier_spec *
         if (!ctrl_in(v1_files[f].ctrl, h->controllers))
           continue;
         cleanup_free char *path = xasprintf("%s/%s", t->set.dirs[i], v1_files[f].name);
-        write_text(path, v1_files[f].content);
+        test_write_file(path, v1_files[f].content);
       }
       continue;
     }
     cleanup_free char *controllers = xasprintf("%s/cgroup.controllers", h->mountpoint);
     cleanup_free char *root_ctl = xasprintf("%s/cgroup.subtree_control", h->mountpoint);
     cleanup_free char *a_ctl = xasprintf("%s/a/cgroup.subtree_control", h->mountpoint);
-    write_text(controllers, v2_controllers);
-    write_text(root_ctl, "");
-    write_text(a_ctl, "");
+    test_write_file(controllers, v2_controllers);
+    test_write_file(root_ctl, "");
+    test_write_file(a_ctl, "");
     for (size_t f = 0; f < ARRAY_SIZE(v2_files); f++) {
       if (strcmp(v2_files[f].ctrl, "cgroup") != 0 && !ctrl_in(v2_files[f].ctrl, v2_controllers))
         continue;
       cleanup_free char *path = xasprintf("%s/%s", t->set.dirs[i], v2_files[f].name);
-      write_text(path, v2_files[f].content);
+      test_write_file(path, v2_files[f].content);
     }
   }
   t->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -364,7 +332,7 @@ static bool tree_make(struct tree *t, const char *name, const struct hier_spec *
 
 static void tree_free(struct tree *t)
 {
-  if (t->root && nftw(t->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+  if (t->root && test_remove_tree(t->root) < 0)
     tap_diag("remove %s: %s", t->root, strerror(errno));
   if (t->inotify >= 0)
     close(t->inotify);
@@ -804,7 +772,7 @@ static void test_v2_memory(void)
   expect_writes(&t, NULL, "", "v2: the refused configs wrote nothing, not even subtree_control");
 
   /* swappiness: only the host's own value is met. */
-  cleanup_free char *host_text = read_text("/proc/sys/vm/swappiness");
+  cleanup_free char *host_text = test_read_file("/proc/sys/vm/swappiness");
   unsigned host = host_text ? (unsigned) strtoul(host_text, NULL, 10) : 60;
   cleanup_free char *same = xasprintf("{\"memory\":{\"swappiness\":%u}}", host);
   cleanup_free char *other = xasprintf("{\"memory\":{\"swappiness\":%u}}", (host + 1) % 101);
@@ -975,7 +943,7 @@ int main(void)
   test_v2_cpu_and_io();
   test_v2_unified();
   test_hybrid();
-  if (nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+  if (test_remove_tree(tmp) < 0)
     tap_diag("remove %s: %s", tmp, strerror(errno));
   return tap_done();
 }

@@ -6,6 +6,7 @@
  * parsed back with the project's JSON reader (which refuses repeated keys)
  * and checked value by value. Needs no root and leaves /sys/fs/cgroup
  * alone. */
+#include "helpers.h"
 #include "tap.h"
 #include "engine/cgroup_stats.h"
 #include "util/arena.h"
@@ -17,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +31,6 @@ static const char *tcase = ""; /* prefix of every assertion */
 #define V1_UNLIMITED "9223372036854771712"
 
 /* ---- files ------------------------------------------------------------ */
-
-static bool write_text(const char *path, const char *text)
-{
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return false;
-  size_t len = strlen(text);
-  bool ok = write(fd, text, len) == (ssize_t) len;
-  return close(fd) == 0 && ok;
-}
 
 static void mkdir_p(const char *relative)
 {
@@ -69,7 +59,7 @@ static void put_files(const char *dir, const struct file *files, size_t n)
   mkdir_p(dir);
   for (size_t i = 0; i < n; i++) {
     cleanup_free char *path = xasprintf("%s/%s/%s", tmp, dir, files[i].name);
-    if (!write_text(path, files[i].content))
+    if (!test_write_file(path, files[i].content))
       tap_diag("write %s: %s", path, strerror(errno));
   }
 }
@@ -86,14 +76,6 @@ static void drop(const char *dir, const char *name)
   cleanup_free char *path = xasprintf("%s/%s/%s", tmp, dir, name);
   if (unlink(path) < 0)
     tap_diag("unlink %s: %s", path, strerror(errno));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st;
-  (void) flag;
-  (void) ftw;
-  return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 /* ---- running and looking at the output --------------------------------- */
@@ -995,7 +977,7 @@ int main(void)
   test_errors();
   test_lenient();
   arena_release(&arena);
-  if (nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+  if (test_remove_tree(tmp) < 0)
     tap_diag("remove %s: %s", tmp, strerror(errno));
   return tap_done();
 }

@@ -1,6 +1,7 @@
 /* The D-Bus client: signatures, marshalling round trips, messages cut
  * short or corrupted (an error each time, never a crash: run under ASan),
  * addresses, and a whole conversation with a fake peer on a socket. */
+#include "helpers.h"
 #include "tap.h"
 #include "engine/dbus.h"
 #include "engine/dbus_wire.h"
@@ -16,11 +17,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static const char *msg(const struct hutch_error *err)
-{
-  return err ? err->msg : "no error";
-}
 
 /* ---- signatures ---------------------------------------------------------------- */
 
@@ -110,7 +106,7 @@ static void test_values(void)
   size_t n = 0;
   struct hutch_error *err = NULL;
   int rc = dbus_values_parse(w.buf, w.len, false, "ssa(sv)a(sa(sv))", &a, &v, &n, &err);
-  tap_ok(rc == 0 && n == 4, "a StartTransientUnit body reads back (%s)", msg(err));
+  tap_ok(rc == 0 && n == 4, "a StartTransientUnit body reads back (%s)", test_error_msg(err));
   if (rc == 0 && n == 4) {
     tap_str_eq(v[0].str, "hutch-x.scope", "first string");
     tap_str_eq(v[1].str, "replace", "second string");
@@ -182,7 +178,7 @@ static struct hutch_error *parse_bytes(const uint8_t *data, size_t len, const ch
 static void expect_malformed(const uint8_t *data, size_t len, const char *sig, const char *what, const char *why)
 {
   struct hutch_error *err = parse_bytes(data, len, sig);
-  tap_ok(err && strstr(err->msg, why), "%s is refused (%s)", what, msg(err));
+  tap_ok(err && strstr(err->msg, why), "%s is refused (%s)", what, test_error_msg(err));
   hutch_error_free(err);
 }
 
@@ -259,7 +255,7 @@ static void test_malformed_values(void)
   struct hutch_error *err = NULL;
   int rc = dbus_values_parse(be, sizeof be, true, "st", &a, &v, &n, &err);
   tap_ok(rc == 0 && n == 2 && strcmp(v[0].str, "abc") == 0 && v[1].u == 42, "a body in the other byte order (%s)",
-         msg(err));
+         test_error_msg(err));
   hutch_error_free(err);
   arena_release(&a);
 }
@@ -270,7 +266,7 @@ static void encode(struct dbus_writer *out, const struct dbus_header *h, const s
 {
   struct hutch_error *err = NULL;
   if (dbus_message_encode(out, h, body ? body->buf : NULL, body ? body->len : 0, &err) < 0)
-    tap_ok(false, "encode: %s", msg(err));
+    tap_ok(false, "encode: %s", test_error_msg(err));
   hutch_error_free(err);
 }
 
@@ -294,7 +290,7 @@ static void test_messages(void)
   tap_ok(dbus_message_size(m.buf, &total, &err) == 0 && total == m.len, "the header tells the length (%zu)", total);
   struct dbus_message *msgp = NULL;
   int rc = dbus_message_parse(m.buf, m.len, &msgp, &err);
-  tap_ok(rc == 0, "the message parses (%s)", msg(err));
+  tap_ok(rc == 0, "the message parses (%s)", test_error_msg(err));
   if (rc == 0) {
     tap_ok(msgp->h.type == DBUS_METHOD_CALL && msgp->h.serial == 77, "type and serial");
     tap_str_eq(msgp->h.path, h.path, "path");
@@ -304,7 +300,7 @@ static void test_messages(void)
     tap_str_eq(msgp->h.signature, h.signature, "signature");
     tap_ok(dbus_message_parse_body(msgp, &err) == 0 && msgp->n_args == 4 &&
                strcmp(msgp->args[0].str, "hutch-x.scope") == 0,
-           "the body parses (%s)", msg(err));
+           "the body parses (%s)", test_error_msg(err));
   }
   dbus_message_free(msgp);
   hutch_error_free(err);
@@ -345,8 +341,8 @@ static void test_messages(void)
   struct dbus_header no_member = { .type = DBUS_METHOD_CALL, .serial = 1, .path = "/" };
   encode(&bad, &no_member, NULL);
   msgp = NULL;
-  tap_ok(dbus_message_parse(bad.buf, bad.len, &msgp, &err) < 0 && strstr(msg(err), "member"),
-         "a method call without member is refused (%s)", msg(err));
+  tap_ok(dbus_message_parse(bad.buf, bad.len, &msgp, &err) < 0 && strstr(test_error_msg(err), "member"),
+         "a method call without member is refused (%s)", test_error_msg(err));
   dbus_message_free(msgp);
   hutch_error_free(err);
   err = NULL;
@@ -354,7 +350,7 @@ static void test_messages(void)
   struct dbus_header no_serial = { .type = DBUS_METHOD_RETURN, .serial = 0, .reply_serial = 3 };
   encode(&bad, &no_serial, NULL);
   msgp = NULL;
-  tap_ok(dbus_message_parse(bad.buf, bad.len, &msgp, &err) < 0, "serial 0 is refused (%s)", msg(err));
+  tap_ok(dbus_message_parse(bad.buf, bad.len, &msgp, &err) < 0, "serial 0 is refused (%s)", test_error_msg(err));
   dbus_message_free(msgp);
   hutch_error_free(err);
   err = NULL;
@@ -364,8 +360,8 @@ static void test_messages(void)
   dbusw_u32(&one, 1);
   encode(&bad, &no_sig, &one);
   msgp = NULL;
-  tap_ok(dbus_message_parse(bad.buf, bad.len, &msgp, &err) < 0 && strstr(msg(err), "signature"),
-         "a body without a signature is refused (%s)", msg(err));
+  tap_ok(dbus_message_parse(bad.buf, bad.len, &msgp, &err) < 0 && strstr(test_error_msg(err), "signature"),
+         "a body without a signature is refused (%s)", test_error_msg(err));
   dbus_message_free(msgp);
   hutch_error_free(err);
   err = NULL;
@@ -374,12 +370,12 @@ static void test_messages(void)
   /* A header that promises more than the protocol allows. */
   uint8_t head[16] = { 'l', 1, 0, 1, 0, 0, 0, 0x10, 1, 0, 0, 0, 0, 0, 0, 0 };
   size_t sz;
-  tap_ok(dbus_message_size(head, &sz, &err) < 0, "a 256 MiB body is refused (%s)", msg(err));
+  tap_ok(dbus_message_size(head, &sz, &err) < 0, "a 256 MiB body is refused (%s)", test_error_msg(err));
   hutch_error_free(err);
   err = NULL;
   head[0] = 'x';
   head[7] = 0;
-  tap_ok(dbus_message_size(head, &sz, &err) < 0, "an unknown byte order is refused (%s)", msg(err));
+  tap_ok(dbus_message_size(head, &sz, &err) < 0, "an unknown byte order is refused (%s)", test_error_msg(err));
   hutch_error_free(err);
   err = NULL;
 
@@ -399,7 +395,7 @@ static void test_messages(void)
   rc = dbus_message_parse(bad.buf, bad.len, &msgp, &err);
   tap_ok(rc == 0 && msgp->h.reply_serial == 77 && strcmp(msgp->h.error_name, e.error_name) == 0 &&
              strcmp(dbus_message_first_string(msgp), "Unit x.scope already exists.") == 0,
-         "an error reply: name, reply serial and text (%s)", msg(err));
+         "an error reply: name, reply serial and text (%s)", test_error_msg(err));
   dbus_message_free(msgp);
   hutch_error_free(err);
   dbusw_release(&bad);
@@ -429,7 +425,7 @@ static void test_addresses(void)
   static const char *const bad[] = { "", "tcp:host=x", "unix:path=", "unix:path=/a%2", "unix:path=/a%00b",
                                      "unix:path=/a%zz", "unix:tmpdir=/tmp" };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    tap_ok(dbus_address_parse(bad[i], &a, &err) < 0, "address \"%s\" is refused (%s)", bad[i], msg(err));
+    tap_ok(dbus_address_parse(bad[i], &a, &err) < 0, "address \"%s\" is refused (%s)", bad[i], test_error_msg(err));
     hutch_error_free(err);
     err = NULL;
   }
@@ -600,7 +596,7 @@ static void test_conversation(bool bus)
   struct dbus_conn *c = NULL;
   struct hutch_error *err = NULL;
   int rc = dbus_connect(&a, &c, &err);
-  tap_ok(rc == 0, "connect, authenticate%s (%s)", bus ? " and say Hello" : ", no Hello", msg(err));
+  tap_ok(rc == 0, "connect, authenticate%s (%s)", bus ? " and say Hello" : ", no Hello", test_error_msg(err));
   if (rc == 0) {
     struct seen s = { 0 };
     dbus_on_signal(c, on_signal, &s);
@@ -609,7 +605,7 @@ static void test_conversation(bool bus)
     struct dbus_message *reply = NULL;
     rc = dbus_call(c, &call, 5000, &reply, &err);
     tap_ok(rc == 0 && reply->n_args == 1 && strcmp(reply->args[0].str, "/org/freedesktop/systemd1/job/12") == 0,
-           "the reply, by its serial (%s)", msg(err));
+           "the reply, by its serial (%s)", test_error_msg(err));
     tap_ok(s.signals == 1 && strcmp(s.job, "/org/freedesktop/systemd1/job/12") == 0,
            "the signal that came first went to the handler");
     dbus_message_free(reply);
@@ -617,20 +613,20 @@ static void test_conversation(bool bus)
     call.member = "StopUnit";
     rc = dbus_call(c, &call, 5000, &reply, &err);
     tap_ok(rc < 0 && reply && strcmp(reply->h.error_name, "org.freedesktop.systemd1.NoSuchUnit") == 0 &&
-               strstr(msg(err), "NoSuchUnit: Unit x.scope not loaded."),
-           "an error reply: -1, the message, its name (%s)", msg(err));
+               strstr(test_error_msg(err), "NoSuchUnit: Unit x.scope not loaded."),
+           "an error reply: -1, the message, its name (%s)", test_error_msg(err));
     dbus_message_free(reply);
     reply = NULL;
     hutch_error_free(err);
     err = NULL;
     call.member = "Lie";
     rc = dbus_call(c, &call, 5000, &reply, &err);
-    tap_ok(rc < 0 && !reply && strstr(msg(err), "malformed"), "a malformed reply is an error (%s)", msg(err));
+    tap_ok(rc < 0 && !reply && strstr(test_error_msg(err), "malformed"), "a malformed reply is an error (%s)", test_error_msg(err));
     hutch_error_free(err);
     err = NULL;
     call.member = "Silence";
     rc = dbus_call(c, &call, 5000, &reply, &err);
-    tap_ok(rc < 0 && strstr(msg(err), "closed the connection"), "a peer that hangs up is an error (%s)", msg(err));
+    tap_ok(rc < 0 && strstr(test_error_msg(err), "closed the connection"), "a peer that hangs up is an error (%s)", test_error_msg(err));
     dbus_close(c);
   }
   hutch_error_free(err);
@@ -639,8 +635,8 @@ static void test_conversation(bool bus)
   tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the fake peer saw what it expected (status %d)", status);
   err = NULL;
   struct dbus_address none = { .path = xasprintf("%s/none", sock_dir), .bus = true };
-  tap_ok(dbus_connect(&none, &c, &err) < 0 && strstr(msg(err), "connect ") && strstr(msg(err), "No such file"),
-         "no socket: \"%s\"", msg(err));
+  tap_ok(dbus_connect(&none, &c, &err) < 0 && strstr(test_error_msg(err), "connect ") && strstr(test_error_msg(err), "No such file"),
+         "no socket: \"%s\"", test_error_msg(err));
   hutch_error_free(err);
   dbus_address_release(&none);
   unlink(path);
@@ -660,8 +656,8 @@ static void test_system_address(void)
          "DBUS_SYSTEM_BUS_ADDRESS: a bus");
   dbus_address_release(&a);
   setenv("DBUS_SYSTEM_BUS_ADDRESS", "tcp:host=x", 1);
-  tap_ok(dbus_system_address(&a, &err) < 0 && strncmp(msg(err), "DBUS_SYSTEM_BUS_ADDRESS: ", 25) == 0,
-         "an unusable DBUS_SYSTEM_BUS_ADDRESS is named (%s)", msg(err));
+  tap_ok(dbus_system_address(&a, &err) < 0 && strncmp(test_error_msg(err), "DBUS_SYSTEM_BUS_ADDRESS: ", 25) == 0,
+         "an unusable DBUS_SYSTEM_BUS_ADDRESS is named (%s)", test_error_msg(err));
   hutch_error_free(err);
   err = NULL;
   unsetenv("DBUS_SYSTEM_BUS_ADDRESS");

@@ -5,6 +5,7 @@
  * links in it vanish when that is closed. Needs root and veth (skipped
  * without them); standalone links are dummy ones where the kernel has that
  * driver, else ifb ones, which behave the same here. */
+#include "helpers.h"
 #include "tap.h"
 #include "engine/netdev.h"
 #include "util/cleanup.h"
@@ -337,11 +338,6 @@ static oci_net_devices *devs_of(struct devs *d, size_t n)
   return &d->list;
 }
 
-static const char *msg_of(const struct hutch_error *err)
-{
-  return err ? err->msg : "no error";
-}
-
 static bool starts_with(const char *s, const char *prefix)
 {
   return s && strncmp(s, prefix, strlen(prefix)) == 0;
@@ -394,12 +390,12 @@ static void test_missing_host_link(int container)
   struct devs d = { .items = { { "d0", "eth%d" }, { "nope0", NULL } } };
   cleanup_error struct hutch_error *err = NULL;
   int rc = netdev_check_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc < 0 && err && err->code == ENODEV, "a missing host interface is refused (%s)", msg_of(err));
-  tap_ok(starts_with(msg_of(err), "linux.netDevices.nope0: "), "  and the error names linux.netDevices.nope0");
+  tap_ok(rc < 0 && err && err->code == ENODEV, "a missing host interface is refused (%s)", test_error_msg(err));
+  tap_ok(starts_with(test_error_msg(err), "linux.netDevices.nope0: "), "  and the error names linux.netDevices.nope0");
   hutch_error_free(err);
   err = NULL;
   rc = netdev_move_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc < 0 && starts_with(msg_of(err), "linux.netDevices.nope0: "), "move_all refuses it too (%s)", msg_of(err));
+  tap_ok(rc < 0 && starts_with(test_error_msg(err), "linux.netDevices.nope0: "), "move_all refuses it too (%s)", test_error_msg(err));
   struct addrs a;
   addrs_of("d0", &a);
   tap_ok(link_exists("d0") && find_addr(&a, "10.1.0.1", 24), "  before anything moved: d0 is still on the host");
@@ -410,14 +406,14 @@ static void test_name_clash(int container)
   struct devs d = { .items = { { "v0", "ctr0" }, { "d0", "taken0" } } };
   cleanup_error struct hutch_error *err = NULL;
   int rc = netdev_check_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc < 0 && err && err->code == EEXIST, "a target name taken in the container is refused (%s)", msg_of(err));
-  tap_ok(starts_with(msg_of(err), "linux.netDevices.d0.name: ") && strstr(msg_of(err), "\"taken0\""),
+  tap_ok(rc < 0 && err && err->code == EEXIST, "a target name taken in the container is refused (%s)", test_error_msg(err));
+  tap_ok(starts_with(test_error_msg(err), "linux.netDevices.d0.name: ") && strstr(test_error_msg(err), "\"taken0\""),
          "  naming linux.netDevices.d0.name and the name");
   hutch_error_free(err);
   err = NULL;
 
   rc = netdev_move_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc < 0 && starts_with(msg_of(err), "linux.netDevices.d0.name: "), "move_all refuses it as well");
+  tap_ok(rc < 0 && starts_with(test_error_msg(err), "linux.netDevices.d0.name: "), "move_all refuses it as well");
   enter(container);
   bool moved = link_exists("ctr0") || link_exists("v0");
   enter(host_ns);
@@ -428,15 +424,15 @@ static void test_name_clash(int container)
 
   d.items[0] = (struct oci_net_device) { "k0", NULL };
   rc = netdev_check_all(devs_of(&d, 1), container, &err);
-  tap_ok(rc < 0 && starts_with(msg_of(err), "linux.netDevices.k0: ") && strstr(msg_of(err), "\"k0\""),
-         "keeping a host name taken in the container is refused, naming linux.netDevices.k0 (%s)", msg_of(err));
+  tap_ok(rc < 0 && starts_with(test_error_msg(err), "linux.netDevices.k0: ") && strstr(test_error_msg(err), "\"k0\""),
+         "keeping a host name taken in the container is refused, naming linux.netDevices.k0 (%s)", test_error_msg(err));
   hutch_error_free(err);
   err = NULL;
 
   d.items[0] = (struct oci_net_device) { "k0", "eth%d" };
   d.items[1] = (struct oci_net_device) { "d0", "k%d" };
   rc = netdev_check_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc == 0 && !err, "a template may match taken names: the kernel picks a free number (%s)", msg_of(err));
+  tap_ok(rc == 0 && !err, "a template may match taken names: the kernel picks a free number (%s)", test_error_msg(err));
 }
 
 static void test_bad_namespace(void)
@@ -444,14 +440,14 @@ static void test_bad_namespace(void)
   struct devs d = { .items = { { "d0", NULL } } };
   cleanup_error struct hutch_error *err = NULL;
   int rc = netdev_check_all(devs_of(&d, 1), host_ns, &err);
-  tap_ok(rc < 0 && strstr(msg_of(err), "shares the runtime's network namespace"),
-         "the runtime's own namespace as target is refused (%s)", msg_of(err));
+  tap_ok(rc < 0 && strstr(test_error_msg(err), "shares the runtime's network namespace"),
+         "the runtime's own namespace as target is refused (%s)", test_error_msg(err));
   hutch_error_free(err);
   err = NULL;
   cleanup_close int uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
   rc = netdev_move_all(devs_of(&d, 1), uts, &err);
-  tap_ok(rc < 0 && strstr(msg_of(err), "not a network namespace"), "a namespace of another type is refused (%s)",
-         msg_of(err));
+  tap_ok(rc < 0 && strstr(test_error_msg(err), "not a network namespace"), "a namespace of another type is refused (%s)",
+         test_error_msg(err));
   tap_ok(link_exists("d0"), "  and d0 stays");
 }
 
@@ -463,9 +459,9 @@ static void test_move(int container)
 
   struct devs d = { .items = { { "d0", "eth%d" }, { "v0", "ctr0" }, { "s0", NULL }, { "t0", "eth%d" } } };
   cleanup_error struct hutch_error *err = NULL;
-  tap_ok(netdev_check_all(devs_of(&d, 4), container, &err) == 0, "check passes (%s)", msg_of(err));
+  tap_ok(netdev_check_all(devs_of(&d, 4), container, &err) == 0, "check passes (%s)", test_error_msg(err));
   int rc = netdev_move_all(devs_of(&d, 4), container, &err);
-  tap_ok(rc == 0 && !err, "move d0 and t0 as eth%%d, v0 as ctr0, s0 as itself (%s)", msg_of(err));
+  tap_ok(rc == 0 && !err, "move d0 and t0 as eth%%d, v0 as ctr0, s0 as itself (%s)", test_error_msg(err));
 
   tap_ok(!link_exists("d0") && !link_exists("v0") && !link_exists("s0") && !link_exists("t0"),
          "the four left the host");
@@ -520,10 +516,10 @@ static void test_rollback(void)
 
   struct devs d = { .items = { { "v2", "c2" }, { "lo", "lo2" } } };
   cleanup_error struct hutch_error *err = NULL;
-  tap_ok(netdev_check_all(devs_of(&d, 2), container, &err) == 0, "rollback case: check passes (%s)", msg_of(err));
+  tap_ok(netdev_check_all(devs_of(&d, 2), container, &err) == 0, "rollback case: check passes (%s)", test_error_msg(err));
   int rc = netdev_move_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc < 0 && starts_with(msg_of(err), "linux.netDevices.lo: "),
-         "moving lo fails, naming linux.netDevices.lo (%s)", msg_of(err));
+  tap_ok(rc < 0 && starts_with(test_error_msg(err), "linux.netDevices.lo: "),
+         "moving lo fails, naming linux.netDevices.lo (%s)", test_error_msg(err));
   tap_ok(link_exists("v2") && link_is_up("v2"), "  v2, already moved, is back on the host under its name, up");
   struct addrs a;
   addrs_of("v2", &a);
@@ -554,8 +550,8 @@ static void test_rollback_after_move(void)
   struct devs d = { .items = { { "a0", "x1" }, { "b0", "x1" } } };
   cleanup_error struct hutch_error *err = NULL;
   int rc = netdev_move_all(devs_of(&d, 2), container, &err);
-  tap_ok(rc < 0 && err && err->code == EEXIST && starts_with(msg_of(err), "linux.netDevices.b0: "),
-         "a rename refused after the move fails, naming linux.netDevices.b0 (%s)", msg_of(err));
+  tap_ok(rc < 0 && err && err->code == EEXIST && starts_with(test_error_msg(err), "linux.netDevices.b0: "),
+         "a rename refused after the move fails, naming linux.netDevices.b0 (%s)", test_error_msg(err));
   struct addrs a;
   addrs_of("a0", &a);
   tap_ok(link_exists("a0") && !link_is_up("a0") && find_addr(&a, "10.5.0.1", 24),

@@ -2,11 +2,12 @@
  * (write order, existing groups compared, closID groups never removed,
  * monitoring groups made and removed). */
 #include "engine/resctrl.h"
+#include "helpers.h"
 #include "tap.h"
 #include "util/file.h"
 
 #include <fcntl.h>
-#include <ftw.h>
+#include <errno.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,27 +16,11 @@
 
 static char root[] = "/tmp/hutch-resctrl-XXXXXX";
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st;
-  (void) flag;
-  (void) ftw;
-  remove(path); /* a leftover only costs a temp dir */
-  return 0;
-}
-
 static char *read_text(const char *rel)
 {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", root, rel);
-  char *text = NULL;
-  size_t len;
-  struct hutch_error *err = NULL;
-  if (read_file_at(AT_FDCWD, path, 1 << 16, &text, &len, &err) < 0) {
-    hutch_error_free(err);
-    return NULL;
-  }
-  return text;
+  return test_read_file(path);
 }
 
 static bool exists(const char *rel)
@@ -49,11 +34,8 @@ static void write_text(const char *rel, const char *text)
 {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", root, rel);
-  FILE *f = fopen(path, "w");
-  if (f) {
-    fputs(text, f);
-    fclose(f);
-  }
+  if (!test_write_file(path, text))
+    tap_diag("write %s: %s", path, strerror(errno));
 }
 
 int main(void)
@@ -136,6 +118,6 @@ int main(void)
   free(s);
   resctrl_placement_release(&p);
 
-  nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  test_remove_tree(root);
   return tap_done();
 }

@@ -2,6 +2,7 @@
  * and slice, slice names to directories, the container's directories, and
  * the unit properties as they go over the wire (marshalled, then read back
  * with the D-Bus parser). */
+#include "helpers.h"
 #include "tap.h"
 #include "engine/cgroup_systemd.h"
 #include "engine/dbus_wire.h"
@@ -9,11 +10,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-
-static const char *msg(const struct hutch_error *err)
-{
-  return err ? err->msg : "no error";
-}
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -23,9 +19,9 @@ static void expect_slice(const char *slice, const char *want)
   struct hutch_error *err = NULL;
   int rc = systemd_slice_path(slice, &path, &err);
   if (want)
-    tap_ok(rc == 0 && strcmp(path, want) == 0, "slice %s -> \"%s\" (%s)", slice, want, rc == 0 ? path : msg(err));
+    tap_ok(rc == 0 && strcmp(path, want) == 0, "slice %s -> \"%s\" (%s)", slice, want, rc == 0 ? path : test_error_msg(err));
   else
-    tap_ok(rc < 0 && strstr(msg(err), "slice"), "slice \"%s\" is refused (%s)", slice, msg(err));
+    tap_ok(rc < 0 && strstr(test_error_msg(err), "slice"), "slice \"%s\" is refused (%s)", slice, test_error_msg(err));
   free(path);
   hutch_error_free(err);
 }
@@ -57,7 +53,7 @@ static void expect_unit(const char *cgroups_path, const char *slice, const char 
   struct systemd_unit u;
   struct hutch_error *err = NULL;
   int rc = systemd_unit_from_config(cgroups_path, "c1", &u, &err);
-  tap_ok(rc == 0, "cgroupsPath \"%s\" is accepted (%s)", cgroups_path ? cgroups_path : "(none)", msg(err));
+  tap_ok(rc == 0, "cgroupsPath \"%s\" is accepted (%s)", cgroups_path ? cgroups_path : "(none)", test_error_msg(err));
   if (rc == 0) {
     tap_str_eq(u.slice, slice, "  its slice");
     tap_str_eq(u.name, name, "  its unit");
@@ -73,8 +69,8 @@ static void expect_refused(const char *cgroups_path, const char *why)
   struct systemd_unit u;
   struct hutch_error *err = NULL;
   int rc = systemd_unit_from_config(cgroups_path, "c1", &u, &err);
-  tap_ok(rc < 0 && strncmp(msg(err), "linux.cgroupsPath: ", 19) == 0 && strstr(msg(err), why),
-         "cgroupsPath \"%s\" is refused naming the field (%s)", cgroups_path, msg(err));
+  tap_ok(rc < 0 && strncmp(test_error_msg(err), "linux.cgroupsPath: ", 19) == 0 && strstr(test_error_msg(err), why),
+         "cgroupsPath \"%s\" is refused naming the field (%s)", cgroups_path, test_error_msg(err));
   if (rc == 0)
     systemd_unit_release(&u);
   hutch_error_free(err);
@@ -117,7 +113,7 @@ static void test_dirs(void)
   struct systemd_unit u;
   struct hutch_error *err = NULL;
   if (systemd_unit_from_config("a-b.slice:hutch:c1", "c1", &u, &err) < 0) {
-    tap_ok(false, "unit: %s", msg(err));
+    tap_ok(false, "unit: %s", test_error_msg(err));
     hutch_error_free(err);
     return;
   }
@@ -155,7 +151,7 @@ static void props_build(struct props *out, const struct systemd_unit *u, pid_t p
   size_t n;
   if (systemd_props_write(w, &p, &err) < 0 ||
       dbus_values_parse(w->buf, w->len, false, "a(sv)", &out->arena, &v, &n, &err) < 0) {
-    tap_ok(false, "properties: %s", msg(err));
+    tap_ok(false, "properties: %s", test_error_msg(err));
   } else {
     out->list = v[0].items;
     out->n = v[0].n;
@@ -232,7 +228,7 @@ static struct systemd_unit unit_of(const char *cgroups_path)
   struct systemd_unit u;
   struct hutch_error *err = NULL;
   if (systemd_unit_from_config(cgroups_path, "c1", &u, &err) < 0) {
-    tap_ok(false, "unit %s: %s", cgroups_path, msg(err));
+    tap_ok(false, "unit %s: %s", cgroups_path, test_error_msg(err));
     exit(tap_done());
   }
   return u;
@@ -353,8 +349,8 @@ static void test_v2_resources(void)
   struct dbus_writer w = DBUS_WRITER_INIT;
   struct systemd_props sp = { .id = "c1", .unit = &u, .v2 = true, .version = 254, .resources = &rb };
   struct hutch_error *err = NULL;
-  tap_ok(systemd_props_write(&w, &sp, &err) < 0 && strstr(msg(err), "linux.resources.unified.memory.max"),
-         "a bad unified value is refused by name (%s)", msg(err));
+  tap_ok(systemd_props_write(&w, &sp, &err) < 0 && strstr(test_error_msg(err), "linux.resources.unified.memory.max"),
+         "a bad unified value is refused by name (%s)", test_error_msg(err));
   hutch_error_free(err);
   dbusw_release(&w);
 
