@@ -124,7 +124,8 @@ static int run_command(const struct cli_command *cmd, const struct cli_globals *
 
 /* A caller may start us with a std fd closed; the first fd we open would then
  * become the container's stdin or stdout, or be overwritten when a pty is
- * dup'ed onto 0-2. Hold /dev/null there instead. */
+ * dup'ed onto 0-2. Hold /dev/null there instead: the rest of hutch relies on
+ * every fd it opens being above 2. */
 static int fill_std_fds(void)
 {
   for (int fd = 0; fd < 3; fd++) {

@@ -59,9 +59,5 @@ int pty_make_controlling(int slave, struct hutch_error **err)
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0)
       return hutch_fail_errno(err, "dup the pty to fd %d", fd);
-  /* dup2 onto itself keeps the close-on-exec flag the pty was opened with:
-   * the case when the runtime was started with that std fd closed. */
-  if (slave <= 2 && fcntl(slave, F_SETFD, 0) < 0)
-    return hutch_fail_errno(err, "keep the pty as fd %d", slave);
   return 0;
 }

@@ -134,11 +134,7 @@ static int setup_terminal(struct init_state *s, struct hutch_error **err)
   /* Now, not at start: the stdio `create` was given must not stay open in
    * the parked init, or a caller waiting for EOF on it (containerd's shim
    * reads create's output to the end) never sees create return. */
-  if (pty_make_controlling(slave, err) < 0)
-    return -1;
-  if (slave <= 2)
-    slave = -1; /* it is one of the process's stdio now */
-  return 0;
+  return pty_make_controlling(slave, err);
 }
 
 static int prepare_root(struct init_state *s, struct hutch_error **err)
