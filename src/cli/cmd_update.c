@@ -43,7 +43,12 @@ static int read_resources_document(const char *path, struct arena *arena, struct
 {
   cleanup_free char *text = NULL;
   size_t len;
-  if (read_file_at(AT_FDCWD, strcmp(path, "-") == 0 ? "/dev/stdin" : path, OCI_CONFIG_MAX_SIZE, &text, &len, err) < 0)
+  /* "-" is the caller's own stdin, a pipe as often as not; a named file
+   * must be a regular one. */
+  int r = strcmp(path, "-") == 0
+            ? read_file_at(AT_FDCWD, "/dev/stdin", OCI_CONFIG_MAX_SIZE, &text, &len, err)
+            : read_regular_file_at(AT_FDCWD, path, OCI_CONFIG_MAX_SIZE, REGULAR_FOLLOW, &text, &len, err);
+  if (r < 0)
     return hutch_error_prefix(err, "--resources: ");
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   *out = oci_decode_document(arena, &oci_type_resources, text, len, "the resources document", &diags);

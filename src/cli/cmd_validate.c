@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 #include "cli/cli.h"
 #include "spec/config.h"
+#include "util/file.h"
 #include "spec/support.h"
 #include "util/cleanup.h"
 #include "util/json_writer.h"
@@ -99,7 +100,7 @@ static int validate_run(const struct cli_command *cmd, const struct cli_globals 
   }
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   cleanup_config struct oci_config *cfg = NULL;
-  if (oci_config_read(bundle_fd, "config.json", &cfg, &diags, &err) < 0) {
+  if (oci_config_read(bundle_fd, "config.json", REGULAR_FOLLOW, &cfg, &diags, &err) < 0) {
     hutch_error_prefix(&err, "bundle %s: ", bundle);
     return cli_report(cmd, err);
   }

@@ -165,6 +165,10 @@ int main(int argc, char **argv)
     .systemd_cgroup = g.values[G_SYSTEMD_CGROUP].flag,
     .rootless = g.values[G_ROOTLESS].set ? g.values[G_ROOTLESS].value : "auto",
   };
+  if (globals.root && !globals.root[0]) {
+    parsed_args_release(&g);
+    return usage_error(NULL, "--root: the state directory must not be an empty path");
+  }
   bool ignored;
   if (strcmp(globals.rootless, "auto") != 0 && !parse_bool(globals.rootless, &ignored)) {
     parsed_args_release(&g);

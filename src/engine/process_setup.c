@@ -2,6 +2,7 @@
 #include "engine/caps.h"
 #include "spec/names.h"
 #include "util/cleanup.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -99,12 +100,18 @@ static const char *env_get(char *const *env, const char *name)
   return NULL;
 }
 
+/* The image's /etc/passwd is the container's to make: a FIFO there must not
+ * hang us, nor /dev/zero or a huge file keep us reading. */
+enum { PASSWD_MAX = 4 << 20 };
+
 /* The home directory of uid in the container's /etc/passwd, or "/". */
 static char *home_of(uid_t uid)
 {
-  cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
-  char line[1024];
-  while (f && fgets(line, sizeof line, f)) {
+  cleanup_free char *text = NULL;
+  size_t len;
+  if (read_regular_file_at(AT_FDCWD, "/etc/passwd", PASSWD_MAX, REGULAR_FOLLOW, &text, &len, NULL) < 0)
+    return xstrdup("HOME=/");
+  for (char *line, *rest = text; (line = strsep(&rest, "\n"));) {
     char *fields[7];
     char *p = line;
     int n = 0;

@@ -316,7 +316,7 @@ static bool cache_read(int dir_fd, const char *name, const char *key, size_t key
 {
   cleanup_free char *data = NULL;
   size_t len;
-  if (read_file_at(dir_fd, name, 1 << 22, &data, &len, NULL) < 0)
+  if (read_regular_file_at(dir_fd, name, 1 << 22, REGULAR_NOFOLLOW, &data, &len, NULL) < 0)
     return false;
   if (len <= key_len + 1 || memcmp(data, key, key_len) != 0 || data[key_len] != '\0')
     return false;

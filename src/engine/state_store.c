@@ -57,6 +57,8 @@ bool container_id_valid(const char *id)
 
 static int open_root(const char *root, bool create, struct hutch_error **err)
 {
+  if (!root[0])
+    return hutch_fail(err, EINVAL, "the state root is an empty path");
   if (create && mkdir(root, 0700) < 0 && errno != EEXIST) {
     /* A missing parent (e.g. /run/hutch under a fresh /run): make it too. */
     if (errno != ENOENT)
@@ -198,7 +200,7 @@ int record_read(int dir_fd, struct arena *arena, struct container_record **out, 
 {
   cleanup_free char *text = NULL;
   size_t len;
-  if (read_file_at(dir_fd, STATE_FILE, 1 << 20, &text, &len, err) < 0)
+  if (read_regular_file_at(dir_fd, STATE_FILE, 1 << 20, REGULAR_NOFOLLOW, &text, &len, err) < 0)
     return -1;
   struct diag_list diags = DIAG_LIST_INIT;
   struct container_record *rec = oci_decode_document(arena, &container_record_type, text, len, STATE_FILE, &diags);

@@ -39,12 +39,12 @@ struct oci_config *oci_config_parse(const char *text, size_t len, struct diag_li
   return cfg;
 }
 
-int oci_config_read(int dirfd, const char *path, struct oci_config **out, struct diag_list *diags,
+int oci_config_read(int dirfd, const char *path, unsigned flags, struct oci_config **out, struct diag_list *diags,
                     struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   size_t len;
-  if (read_file_at(dirfd, path, OCI_CONFIG_MAX_SIZE, &text, &len, err) < 0)
+  if (read_regular_file_at(dirfd, path, OCI_CONFIG_MAX_SIZE, flags, &text, &len, err) < 0)
     return -1;
   *out = oci_config_parse(text, len, diags);
   return 0;

@@ -17,9 +17,10 @@
  * The result must still pass oci_config_validate before use. */
 struct oci_config *oci_config_parse(const char *text, size_t len, struct diag_list *diags);
 
-/* Reads and decodes dirfd/path (AT_FDCWD for plain paths). Returns -1 with
- * *err only when the file cannot be read; otherwise as oci_config_parse. */
-int oci_config_read(int dirfd, const char *path, struct oci_config **out, struct diag_list *diags,
+/* Reads and decodes dirfd/path (AT_FDCWD for plain paths), which must be a
+ * regular file (flags: enum regular_file_flags). Returns -1 with *err only
+ * when the file cannot be read; otherwise as oci_config_parse. */
+int oci_config_read(int dirfd, const char *path, unsigned flags, struct oci_config **out, struct diag_list *diags,
                     struct hutch_error **err);
 
 /* Applies the rules the spec sets beyond the schema (absolute paths, no

@@ -10,18 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *out_len,
-                 struct hutch_error **err)
+/* Reads fd to its end, refusing more than max_size bytes. */
+static int read_fd_whole(int fd, const struct stat *st, const char *path, size_t max_size, char **out,
+                         size_t *out_len, struct hutch_error **err)
 {
-  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return hutch_fail_errno(err, "open %s", path);
-  struct stat st;
-  if (fstat(fd, &st) < 0)
-    return hutch_fail_errno(err, "stat %s", path);
-  if (S_ISDIR(st.st_mode))
-    return hutch_fail(err, EISDIR, "read %s", path);
-  size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t) st.st_size + 1 : 4096;
+  size_t cap = S_ISREG(st->st_mode) && st->st_size > 0 ? (size_t) st->st_size + 1 : 4096;
   if (cap > max_size + 2)
     cap = max_size + 2;
   cleanup_free char *buf = xmalloc(cap);
@@ -29,7 +22,7 @@ int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_
   for (;;) {
     if (len + 1 >= cap) {
       if (len > max_size)
-        return hutch_fail(err, 0, "read %s: larger than %zu bytes", path, max_size);
+        return hutch_fail(err, EFBIG, "read %s: larger than %zu bytes", path, max_size);
       /* One byte past the limit tells a file of exactly max_size from a larger one. */
       cap = cap * 2 > max_size + 2 ? max_size + 2 : cap * 2;
       buf = xrealloc(buf, cap);
@@ -48,6 +41,77 @@ int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_
   *out = steal_pointer(&buf);
   *out_len = len;
   return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *out_len,
+                 struct hutch_error **err)
+{
+  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return hutch_fail_errno(err, "open %s", path);
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hutch_fail_errno(err, "stat %s", path);
+  if (S_ISDIR(st.st_mode))
+    return hutch_fail(err, EISDIR, "read %s", path);
+  return read_fd_whole(fd, &st, path, max_size, out, out_len, err);
+}
+
+int open_regular_at(int dirfd, const char *path, unsigned flags, struct hutch_error **err)
+{
+  int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & REGULAR_NOFOLLOW) ? O_NOFOLLOW : 0);
+  int fd = openat(dirfd, path, oflags);
+  if (fd < 0) {
+    if (errno == ELOOP && (flags & REGULAR_NOFOLLOW))
+      return hutch_fail_as(err, ELOOP, "%s is not a regular file (a symbolic link)", path);
+    return hutch_fail_errno(err, "open %s", path);
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0) {
+    int saved = errno;
+    close(fd);
+    return hutch_fail(err, saved, "stat %s", path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return hutch_fail_as(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "%s is not a regular file (%s)", path,
+                         file_type_name(st.st_mode));
+  }
+  return fd;
+}
+
+int read_regular_file_at(int dirfd, const char *path, size_t max_size, unsigned flags, char **out,
+                         size_t *out_len, struct hutch_error **err)
+{
+  cleanup_close int fd = open_regular_at(dirfd, path, flags, err);
+  if (fd < 0)
+    return -1;
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hutch_fail_errno(err, "stat %s", path);
+  return read_fd_whole(fd, &st, path, max_size, out, out_len, err);
+}
+
+const char *file_type_name(mode_t mode)
+{
+  switch (mode & S_IFMT) {
+  case S_IFREG:
+    return "a regular file";
+  case S_IFDIR:
+    return "a directory";
+  case S_IFIFO:
+    return "a FIFO";
+  case S_IFSOCK:
+    return "a socket";
+  case S_IFCHR:
+    return "a character device";
+  case S_IFBLK:
+    return "a block device";
+  case S_IFLNK:
+    return "a symbolic link";
+  default:
+    return "of an unknown type";
+  }
 }
 
 static int write_all(int fd, const void *data, size_t len)

@@ -7,9 +7,28 @@
 #include "util/error.h"
 
 /* Reads the whole file at dirfd/path (AT_FDCWD for plain paths), refusing
- * anything larger than max_size. *out is NUL-terminated; caller frees. */
+ * anything larger than max_size. *out is NUL-terminated; caller frees. For
+ * the kernel's files (/proc, cgroupfs), which are what they say they are. */
 int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *out_len,
                  struct hutch_error **err);
+
+enum regular_file_flags {
+  REGULAR_FOLLOW = 0,
+  REGULAR_NOFOLLOW = 1, /* a symbolic link as the last component is refused */
+};
+
+/* Opens dirfd/path for reading only if it is a regular file: the open
+ * cannot block (O_NONBLOCK: a FIFO opens at once, then is refused), and a
+ * device, socket or directory is refused by its kind. For every file a user,
+ * a bundle or a state directory hands hutch. Returns the fd or -1 with *err. */
+int open_regular_at(int dirfd, const char *path, unsigned flags, struct hutch_error **err);
+
+/* read_file_at for such files. */
+int read_regular_file_at(int dirfd, const char *path, size_t max_size, unsigned flags, char **out,
+                         size_t *out_len, struct hutch_error **err);
+
+/* "a FIFO", "a directory", ... for messages. */
+const char *file_type_name(mode_t mode);
 
 enum atomic_write_flags {
   ATOMIC_REPLACE = 0,

@@ -43,7 +43,7 @@ struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err)
 {
   struct oci_config *cfg = NULL;
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
-  if (oci_config_read(dir_fd, CONFIG_SNAPSHOT, &cfg, &diags, err) < 0)
+  if (oci_config_read(dir_fd, CONFIG_SNAPSHOT, REGULAR_NOFOLLOW, &cfg, &diags, err) < 0)
     return NULL;
   if (!cfg || diag_count(&diags, DIAG_ERROR)) {
     oci_config_free(cfg);

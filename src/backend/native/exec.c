@@ -58,7 +58,7 @@ static int read_process_file(struct exec_ctx *x, struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   size_t len;
-  if (read_file_at(AT_FDCWD, x->opts->process_file, OCI_CONFIG_MAX_SIZE, &text, &len, err) < 0)
+  if (read_regular_file_at(AT_FDCWD, x->opts->process_file, OCI_CONFIG_MAX_SIZE, REGULAR_FOLLOW, &text, &len, err) < 0)
     return hutch_error_prefix(err, "--process: ");
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   x->process = oci_decode_document(x->arena, &oci_type_process, text, len, x->opts->process_file, &diags);

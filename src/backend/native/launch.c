@@ -49,7 +49,8 @@ static int load_config(struct launch *l, struct hutch_error **err)
   cleanup_close int bundle_fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (bundle_fd < 0)
     return hutch_fail_errno(err, "bundle %s", real);
-  if (read_file_at(bundle_fd, "config.json", OCI_CONFIG_MAX_SIZE, &l->config_text, &l->config_len, err) < 0)
+  if (read_regular_file_at(bundle_fd, "config.json", OCI_CONFIG_MAX_SIZE, REGULAR_FOLLOW, &l->config_text,
+                           &l->config_len, err) < 0)
     return hutch_error_prefix(err, "bundle %s: ", real);
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   l->cfg = oci_config_parse_and_validate(l->config_text, l->config_len, &diags);
