@@ -187,6 +187,22 @@ static int sysctl_namespace(const char *key)
   return -1;
 }
 
+/* kernel.hostname and kernel.domainname are the same setting as hostname
+ * and domainname: which would win depends on the order a runtime applies
+ * them, so a config that gives both must agree with itself (runc and crun
+ * refuse it too). */
+static void check_name_sysctl(struct vctx *v, const struct oci_kv *kv, const char *key)
+{
+  const char *field = sysctl_is(key, "kernel.hostname")     ? "hostname"
+                      : sysctl_is(key, "kernel.domainname") ? "domainname"
+                                                             : NULL;
+  if (!field)
+    return;
+  const char *given = field[0] == 'h' ? v->cfg->hostname : v->cfg->domainname;
+  if (given && given[0] && strcmp(given, kv->value) != 0)
+    verror(v, vpath(v, "linux.sysctl.%s", kv->key), "\"%s\" contradicts %s \"%s\"", kv->value, field, given);
+}
+
 static void validate_sysctl(struct vctx *v, const struct oci_linux *l)
 {
   for (size_t i = 0; i < l->sysctl.len; i++) {
@@ -207,6 +223,7 @@ static void validate_sysctl(struct vctx *v, const struct oci_linux *l)
     else if (!find_namespace(v->cfg, (enum oci_namespace_type) ns))
       verror(v, vpath(v, "linux.sysctl.%s", kv->key), "needs a \"%s\" entry in linux.namespaces",
              oci_enum_name(&oci_enum_namespace_type, ns));
+    check_name_sysctl(v, kv, key);
   }
 }
 
@@ -264,8 +281,12 @@ static void validate_memory_policy(struct vctx *v, const struct oci_memory_polic
 
 static void validate_propagation(struct vctx *v, const struct oci_linux *l)
 {
+  /* crun, podman and many engines write the "r" forms (crun's default is
+   * "rprivate"); the propagation is applied recursively either way, so they
+   * mean what the spec's names do: a note for --debug, not a warning on
+   * every run. */
   if (l->rootfs_propagation.set && l->rootfs_propagation.value >= OCI_PROPAGATION_RPRIVATE)
-    vwarn(v, "linux.rootfsPropagation", "\"%s\" is not in the spec (private, shared, slave, unbindable); read as \"%s\"",
+    diag_add(v->diags, DIAG_DEBUG, "linux.rootfsPropagation", "\"%s\" is not in the spec's list; read as \"%s\"",
           oci_enum_name(&oci_enum_propagation, l->rootfs_propagation.value),
           oci_enum_name(&oci_enum_propagation, l->rootfs_propagation.value - OCI_PROPAGATION_RPRIVATE));
 }

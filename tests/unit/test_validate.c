@@ -23,6 +23,19 @@ static void expect_valid(const char *what, const char *json)
   diag_list_release(&diags);
 }
 
+/* Neither an error nor a warning: nothing a user would see on create. */
+static void expect_silent(const char *what, const char *json)
+{
+  struct diag_list diags = DIAG_LIST_INIT;
+  struct oci_config *cfg = check_config(json, &diags);
+  bool ok = cfg && diag_count(&diags, DIAG_ERROR) == 0 && diag_count(&diags, DIAG_WARNING) == 0;
+  tap_ok(ok, "accepted without a warning: %s", what);
+  if (!ok)
+    dump_diags(&diags);
+  oci_config_free(cfg);
+  diag_list_release(&diags);
+}
+
 static void expect_warning(const char *what, const char *json, const char *path, const char *fragment)
 {
   struct diag_list diags = DIAG_LIST_INIT;
@@ -107,6 +120,11 @@ static void test_accepted(void)
   expect_valid("a netDevices template name may repeat",
                "{" BASE ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"a\":{\"name\":\"eth%d\"},"
                "\"b\":{\"name\":\"eth%d\"}}}}");
+  expect_valid("kernel.hostname that agrees with hostname",
+               "{" BASE ",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"uts\"}],"
+               "\"sysctl\":{\"kernel.hostname\":\"h\",\"kernel.domainname\":\"d\"}}}");
+  expect_silent("rootfsPropagation rprivate (crun's default)", "{" BASE "," PROC ",\"linux\":{\"rootfsPropagation\":\"rprivate\"}}");
+  expect_silent("rootfsPropagation rslave", "{" BASE "," PROC ",\"linux\":{\"rootfsPropagation\":\"rslave\"}}");
   expect_valid("sysctl in slash form", "{" BASE ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
                                       "\"sysctl\":{\"net/ipv4/ip_forward\":\"1\"}}}");
   expect_valid("hostname with a joined uts namespace",
