@@ -19,6 +19,7 @@ struct hutch_runtime {
   char **argv;      /* hutch's own, for re-executing from a sealed copy */
   const char *root; /* state directory */
   bool systemd_cgroup;
+  bool no_cgroups; /* --cgroup-manager disabled: the container stays in the caller's cgroups */
   bool debug;
 };
 

@@ -16,6 +16,7 @@ struct cli_globals {
   enum log_format log_format;
   bool debug;
   bool systemd_cgroup;
+  bool no_cgroups; /* --cgroup-manager disabled */
   const char *rootless; /* "true", "false" or "auto" */
 };
 

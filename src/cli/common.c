@@ -79,6 +79,7 @@ void cli_runtime(const struct cli_globals *globals, struct hutch_runtime *out)
   out->argv = globals->argv;
   out->root = globals->root ? globals->root : HUTCH_DEFAULT_ROOT;
   out->systemd_cgroup = globals->systemd_cgroup;
+  out->no_cgroups = globals->no_cgroups;
   out->debug = globals->debug;
 }
 

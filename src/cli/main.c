@@ -19,10 +19,12 @@ static const struct opt_spec global_options[] = {
   { "log-format", 0, OPT_STRING, "FORMAT", "text or json", false },
   { "debug", 0, OPT_BOOL, NULL, "log debug messages", false },
   { "systemd-cgroup", 0, OPT_BOOL, NULL, "manage cgroups through systemd (cgroupsPath is slice:prefix:name)", false },
+  { "cgroup-manager", 0, OPT_STRING, "cgroupfs|systemd|disabled",
+    "crun's form: cgroupfs (the default), systemd (= --systemd-cgroup), or disabled (no cgroups)", false },
   { "rootless", 0, OPT_STRING, "true|false|auto", "ignore cgroup permission errors (default auto)", false },
   { "version", 'v', OPT_BOOL, NULL, "print the version", false },
 };
-enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_ROOTLESS, G_VERSION };
+enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_CGROUP_MANAGER, G_ROOTLESS, G_VERSION };
 
 void cli_print_usage(FILE *out)
 {
@@ -165,6 +167,23 @@ int main(int argc, char **argv)
     .systemd_cgroup = g.values[G_SYSTEMD_CGROUP].flag,
     .rootless = g.values[G_ROOTLESS].set ? g.values[G_ROOTLESS].value : "auto",
   };
+  if (g.values[G_CGROUP_MANAGER].set) {
+    const char *m = g.values[G_CGROUP_MANAGER].value;
+    bool systemd = strcmp(m, "systemd") == 0, disabled = strcmp(m, "disabled") == 0;
+    if (!systemd && !disabled && strcmp(m, "cgroupfs") != 0) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "--cgroup-manager: unknown manager \"%.64s\" (expected cgroupfs, systemd or disabled)",
+               m);
+      parsed_args_release(&g);
+      return usage_error(NULL, msg);
+    }
+    if (globals.systemd_cgroup && !systemd) {
+      parsed_args_release(&g);
+      return usage_error(NULL, "--systemd-cgroup contradicts --cgroup-manager");
+    }
+    globals.systemd_cgroup = systemd;
+    globals.no_cgroups = disabled;
+  }
   if (globals.root && !globals.root[0]) {
     parsed_args_release(&g);
     return usage_error(NULL, "--root: the state directory must not be an empty path");

@@ -458,6 +458,21 @@ int cgroup_set_compute(const struct cgroup_layout *layout, const char *cgroups_p
   return 0;
 }
 
+void cgroup_set_own(const struct cgroup_layout *layout, struct cgroup_set *out)
+{
+  out->n = layout->n;
+  out->dirs = xcalloc(layout->n ? layout->n : 1, sizeof *out->dirs);
+  out->created = xcalloc(layout->n ? layout->n : 1, sizeof *out->created);
+  for (size_t i = 0; i < layout->n; i++) {
+    struct strbuf sb = STRBUF_INIT;
+    append_components(&sb, layout->items[i].mountpoint);
+    append_components(&sb, layout->items[i].self_path);
+    if (sb.len == 0)
+      strbuf_addc(&sb, '/');
+    out->dirs[i] = strbuf_detach(&sb);
+  }
+}
+
 void cgroup_set_release(struct cgroup_set *set)
 {
   for (size_t i = 0; i < set->n; i++) {

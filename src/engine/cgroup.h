@@ -57,6 +57,9 @@ struct cgroup_set {
 int cgroup_set_compute(const struct cgroup_layout *layout, const char *cgroups_path, const char *id,
                        struct cgroup_set *out, struct hutch_error **err);
 
+/* The caller's own cgroup in every hierarchy (nothing created). */
+void cgroup_set_own(const struct cgroup_layout *layout, struct cgroup_set *out);
+
 /* mkdir -p of every directory, recording in created[] the outermost one it
  * made, so that cgroup_remove takes away exactly what create added. */
 int cgroup_create(struct cgroup_set *set, struct hutch_error **err);

@@ -18,6 +18,8 @@
 
 enum { OUTPUT_LIMIT = 4096 };
 
+extern char **environ;
+
 static void __attribute__((noreturn)) exec_hook(const struct oci_hook *h, int in_fd, int out_fd)
 {
   /* A clean slate: the runtime may block signals or ignore some. */
@@ -29,13 +31,18 @@ static void __attribute__((noreturn)) exec_hook(const struct oci_hook *h, int in
   if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
     _exit(127);
   char *fallback_args[] = { h->path, NULL };
-  char *empty_env[] = { NULL };
   char **args = h->args.len ? xcalloc(h->args.len + 1, sizeof *args) : fallback_args;
   for (size_t i = 0; h->args.len && i < h->args.len; i++)
     args[i] = h->args.items[i];
-  char **env = h->env.len ? xcalloc(h->env.len + 1, sizeof *env) : empty_env;
-  for (size_t i = 0; h->env.len && i < h->env.len; i++)
-    env[i] = h->env.items[i];
+  /* Without "env" a hook inherits the runtime's environment, as runc's and
+   * crun's do (hooks such as nvidia's read PATH from it); with one, even an
+   * empty one, it gets exactly that. */
+  char **env = environ;
+  if (h->env.set) {
+    env = xcalloc(h->env.len + 1, sizeof *env);
+    for (size_t i = 0; i < h->env.len; i++)
+      env[i] = h->env.items[i];
+  }
   execve(h->path, args, env);
   dprintf(2, "exec %s: %s\n", h->path, strerror(errno));
   _exit(127);

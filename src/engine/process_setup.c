@@ -85,9 +85,44 @@ int process_enter_cwd(const char *cwd, struct hutch_error **err)
     return hutch_fail_errno(err, "process.cwd: chdir %s", cwd);
   char buf[4096];
   /* getcwd reports a directory outside the root as "(unreachable)/..."
-   * (or fails): the signature of a leaked host directory (CVE-2024-21626). */
-  if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+   * (the signature of a leaked host directory, CVE-2024-21626), and fails
+   * with ENOENT for one that was removed, the whole root filesystem too. */
+  if (!getcwd(buf, sizeof buf)) {
+    if (errno == ENOENT)
+      return hutch_fail_as(err, ENOENT, "process.cwd: %s no longer exists (was the root filesystem removed?)", cwd);
     return hutch_fail(err, EPERM, "process.cwd: %s is outside the container", cwd);
+  }
+  if (buf[0] != '/')
+    return hutch_fail(err, EPERM, "process.cwd: %s is outside the container", cwd);
+  return 0;
+}
+
+int process_ensure_cwd(const struct oci_process *p, struct hutch_error **err)
+{
+  if (!p || !p->cwd || p->cwd[0] != '/')
+    return 0;
+  uid_t uid = p->user ? p->user->uid.value : 0;
+  gid_t gid = p->user ? p->user->gid.value : 0;
+  cleanup_free char *path = xstrdup(p->cwd);
+  /* Component by component, so each directory made here (and only those)
+   * can be given to the process's user, who will work in it. */
+  for (char *slash = path + 1;; slash++) {
+    bool last = *slash == '\0';
+    if (!last && *slash != '/')
+      continue;
+    *slash = '\0';
+    if (path[0] && slash > path && slash[-1] != '/') {
+      if (mkdir(path, 0755) == 0) {
+        if (lchown(path, uid, gid) < 0)
+          return hutch_fail_errno(err, "process.cwd: chown %s to %u:%u", path, (unsigned) uid, (unsigned) gid);
+      } else if (errno != EEXIST) {
+        return hutch_fail_errno(err, "process.cwd: create %s", path);
+      }
+    }
+    if (last)
+      break;
+    *slash = '/';
+  }
   return 0;
 }
 

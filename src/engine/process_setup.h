@@ -17,6 +17,11 @@ int process_set_oom_score_adj(const struct oci_process *p, struct hutch_error **
  * /proc/self/setgroups says "deny". */
 int process_set_identity(const struct oci_process *p, bool setgroups_allowed, struct hutch_error **err);
 
+/* Creates process.cwd where it is missing, as runc does: in the container's
+ * root (call it after pivot_root), each directory made owned by the
+ * process's user. */
+int process_ensure_cwd(const struct oci_process *p, struct hutch_error **err);
+
 /* chdir to process.cwd and check the result lies inside the container root
  * (a directory fd leaked from the host would show "(unreachable)"). */
 int process_enter_cwd(const char *cwd, struct hutch_error **err);

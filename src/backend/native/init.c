@@ -6,6 +6,7 @@
 #include "backend/native/native.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
+#include "engine/loopback.h"
 #include "engine/process_setup.h"
 #include "engine/rootfs.h"
 #include "engine/seccomp.h"
@@ -167,6 +168,9 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
     return -1;
   if (rootfs_pivot(&ctx, a->no_pivot, err) < 0)
     return -1;
+  /* Before a read-only root can refuse it. */
+  if (process_ensure_cwd(a->cfg->process, err) < 0)
+    return -1;
   if (setup_terminal(s, err) < 0)
     return -1;
   return rootfs_finish(a->cfg, err);
@@ -267,6 +271,8 @@ void native_init(const struct init_args *a)
 
   if (a->wait_userns_map && (sync_expect(a->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
                              become_root_in_userns(&err) < 0))
+    fail_out(&s, err);
+  if ((a->ns->new_flags & CLONE_NEWNET) && loopback_up(&err) < 0)
     fail_out(&s, err);
   if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0 ||
       process_check_program(a->cfg->process, &err) < 0)

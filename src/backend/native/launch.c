@@ -180,8 +180,43 @@ static int start_systemd_unit(struct launch *l, struct hutch_error **err)
   return 0;
 }
 
+/* --cgroup-manager disabled: nothing to hold a limit, so a config that asks
+ * for one is refused by its path rather than run without it. The device
+ * list every engine sends is only warned about: without the devices cgroup
+ * the nodes in /dev are what the container can reach. */
+static int check_no_cgroups(const struct launch *l, struct hutch_error **err)
+{
+  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+  if (!r)
+    return 0;
+  static const char why[] = "cannot be honoured with --cgroup-manager disabled (no cgroups)";
+  const char *field = r->memory            ? "memory"
+                      : r->cpu             ? "cpu"
+                      : r->block_io        ? "blockIO"
+                      : r->hugepage_limits.len ? "hugepageLimits"
+                      : r->network         ? "network"
+                      : r->pids            ? "pids"
+                      : r->rdma.len        ? "rdma"
+                      : r->unified.len     ? "unified"
+                                           : NULL;
+  if (field)
+    return hutch_fail(err, 0, "linux.resources.%s: %s", field, why);
+  if (r->devices.len)
+    log_warning("linux.resources.devices: not enforced with --cgroup-manager disabled (no devices cgroup)");
+  return 0;
+}
+
 static int setup_cgroups(struct launch *l, struct hutch_error **err)
 {
+  if (l->rt->no_cgroups) {
+    if (check_no_cgroups(l, err) < 0 ||
+        cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
+      return -1;
+    /* A cgroup mount in the container shows the caller's cgroups; the
+     * container records none, so no later command signals or removes them. */
+    cgroup_set_own(&l->layout, &l->cgroup_view);
+    return 0;
+  }
   if (l->rt->systemd_cgroup)
     return setup_systemd_cgroups(l, err);
   if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
@@ -543,7 +578,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .rootfs = l->rootfs,
     .ns = &l->ns,
     .cgroup_layout = &l->layout,
-    .cgroups = &l->cgroups,
+    .cgroups = l->rt->no_cgroups ? &l->cgroup_view : &l->cgroups,
     .sync_fd = sv[1],
     .start_listen_fd = l->start_listen_fd,
     .console_fd = l->console_fd,
@@ -651,6 +686,7 @@ void launch_release(struct launch *l)
   mount_ids_release(&l->mounts_before);
   container_dir_close(&l->dir);
   cgroup_set_release(&l->cgroups);
+  cgroup_set_release(&l->cgroup_view);
   cgroup_layout_release(&l->layout);
   dbus_close(l->systemd);
   systemd_unit_release(&l->unit);

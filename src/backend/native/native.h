@@ -56,6 +56,7 @@ struct launch {
   struct container_dir dir;
   struct cgroup_layout layout;
   struct cgroup_set cgroups;
+  struct cgroup_set cgroup_view; /* --cgroup-manager disabled: the caller's, for a cgroup mount */
   struct systemd_unit unit;  /* --systemd-cgroup: the container's unit */
   struct dbus_conn *systemd; /* --systemd-cgroup: the connection to systemd */
   bool unit_started;         /* systemd took the job that makes the unit */
