@@ -1,62 +1,58 @@
 #include "engine/exe_guard.h"
-#include "spec/names.h"
 #include "util/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
+#include <linux/mount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#define SEALED_ENV "_HUTCH_SEALED_EXE"
+/* Set across the re-exec only: a re-executed hutch that still finds itself
+ * writable stops there instead of re-executing forever. */
+#define REEXEC_ENV "_HUTCH_EXE_REEXEC"
 
 extern char **environ;
 
-bool exe_guard_config_has_userns(const struct oci_config *cfg)
+static bool fd_is_sealed(int fd)
 {
-  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++)
-    if (cfg->linux_->namespaces.items[i].type.value == OCI_NS_USER)
-      return true; /* new or joined: either way not the host's */
-  return false;
-}
-
-bool exe_guard_config_has_private_pidns(const struct oci_config *cfg)
-{
-  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++) {
-    const struct oci_namespace *ns = &cfg->linux_->namespaces.items[i];
-    if (ns->type.value == OCI_NS_PID)
-      return ns->path == NULL;
-  }
-  return false;
-}
-
-bool exe_guard_needs_copy(bool own_userns, bool private_pidns, const struct oci_process *p)
-{
-  if (own_userns)
-    return false;
-  if (!private_pidns)
+  int seals = fcntl(fd, F_GET_SEALS);
+  if (seals >= 0 && (seals & F_SEAL_WRITE))
     return true;
-  /* Without a capabilities object the process keeps every capability. */
-  if (!p || !p->capabilities)
-    return true;
-  const oci_strings *b = &p->capabilities->bounding;
-  for (size_t i = 0; i < b->len; i++)
-    if (b->items[i] && strcmp(b->items[i], "CAP_SYS_PTRACE") == 0)
-      return true;
-  return false;
+  struct statvfs vfs;
+  return fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 }
 
 bool exe_guard_is_sealed(void)
 {
-  return getenv(SEALED_ENV) != NULL;
+  cleanup_close int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  return self >= 0 && fd_is_sealed(self);
 }
 
-int exe_guard_reexec_sealed(char **argv, struct hutch_error **err)
+/* A private, read-only mount of the binary alone, attached nowhere: it
+ * lives as long as something holds it (the fd, then the process image). */
+static int readonly_view(void)
+{
+  int tree = (int) syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    return -1;
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+  if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+    close(tree);
+    return -1;
+  }
+  return tree;
+}
+
+/* Where mounts are not ours to make (no CAP_SYS_ADMIN): a copy in memory,
+ * sealed against every change. */
+static int sealed_copy(struct hutch_error **err)
 {
   cleanup_close int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (self < 0)
@@ -75,10 +71,27 @@ int exe_guard_reexec_sealed(char **argv, struct hutch_error **err)
   }
   if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
     return hutch_fail_errno(err, "seal the copy of the hutch binary");
-  if (setenv(SEALED_ENV, "1", 1) < 0)
+  return steal_fd(&copy);
+}
+
+int exe_guard_ensure_sealed(char **argv, struct hutch_error **err)
+{
+  bool reexecuted = getenv(REEXEC_ENV) != NULL;
+  /* Nothing of ours may reach the container or its hooks. */
+  unsetenv(REEXEC_ENV);
+  if (exe_guard_is_sealed())
+    return 0;
+  if (reexecuted)
+    return hutch_fail(err, EROFS, "the hutch binary is still writable after re-executing it read-only");
+  cleanup_close int exe = readonly_view();
+  if (exe < 0 && (exe = sealed_copy(err)) < 0)
+    return -1;
+  if (setenv(REEXEC_ENV, "1", 1) < 0)
     return hutch_fail_errno(err, "setenv");
-  fexecve(copy, argv, environ);
-  return hutch_fail_errno(err, "execute the sealed copy of the hutch binary");
+  syscall(SYS_execveat, exe, "", argv, environ, AT_EMPTY_PATH);
+  int saved = errno;
+  unsetenv(REEXEC_ENV);
+  return hutch_fail(err, saved, "re-execute hutch from a read-only copy of itself");
 }
 
 int exe_guard_protect(struct hutch_error **err)

@@ -1,43 +1,37 @@
 #pragma once
-/* The CVE-2019-5736 guard: a process in the container must not be able to
- * open the hutch binary through /proc/<pid>/exe of a hutch process that
- * enters the container, and write to it.
+/* The CVE-2019-5736 guard: nothing in a container may reach the hutch
+ * binary on the host through /proc/<pid>/exe and write to it.
  *
- * The cheap part, always: the entering process is made non-dumpable before
- * it becomes visible in the container. /proc/<pid>/exe (and fd/, mem, root)
- * of a non-dumpable process then needs CAP_SYS_PTRACE in the user namespace
- * its memory belongs to: the host's. A container in a user namespace of its
- * own, or without CAP_SYS_PTRACE, can never have that. The exec of the user
- * program makes the process dumpable again, with the program as its exe.
+ * Every process that enters a container is forked from hutch, so at first
+ * its exe is hutch's. The container reaches it in more ways than one: an
+ * entrypoint of /proc/self/exe runs it again inside (a dynamically linked
+ * build then loads the image's ELF interpreter, attacker code holding
+ * /proc/self/exe), an exec'd copy of it is an ordinary process of the
+ * container, and a container process with CAP_SYS_PTRACE opens
+ * /proc/<pid>/exe of any hutch process in its pid namespace. Making the
+ * process non-dumpable covers none of these.
  *
- * The costly part, only when needed: a process in the host's user namespace
- * with CAP_SYS_PTRACE could pass that check. Whoever can see the entering
- * process counts: the container's own processes, and every process of a pid
- * namespace it shares (the host's, or one joined by path, as pods do). When
- * any of them may hold that capability, hutch first re-executes itself from
- * a sealed, read-only memfd copy: the exe they could reach is then that
- * copy, not the file on disk. */
+ * So before it starts anything that will enter a container, hutch makes
+ * sure it runs from an executable that cannot be written: the binary is
+ * re-executed through a detached, read-only bind mount of itself (open_tree
+ * and mount_setattr: no mount is added anywhere, nothing is copied), or, where
+ * that is not permitted, from a sealed memfd copy. /proc/<pid>/exe of every
+ * process forked after that names the read-only file: an open for writing
+ * fails with EROFS (or EPERM on the sealed copy). A binary already on a
+ * read-only mount needs neither. */
 #include <stdbool.h>
 
-#include "spec/model.h"
 #include "util/error.h"
 
-/* True when dumpability alone does not protect the process that enters:
- * its user namespace is the host's (own_userns false) and either a process
- * with these capabilities may hold CAP_SYS_PTRACE, or the pid namespace is
- * shared with processes hutch knows nothing about (private_pidns false). */
-bool exe_guard_needs_copy(bool own_userns, bool private_pidns, const struct oci_process *p);
-/* Whether the config gives the container a pid namespace of its own. */
-bool exe_guard_config_has_private_pidns(const struct oci_config *cfg);
-/* Whether the config gives the container a user namespace (new or joined). */
-bool exe_guard_config_has_userns(const struct oci_config *cfg);
-
-/* Re-executes the current command from a sealed memfd copy of the binary,
- * unless already running from one. Returns only on error. */
-int exe_guard_reexec_sealed(char **argv, struct hutch_error **err);
-
-/* True when this process runs from the sealed copy. */
+/* True when /proc/self/exe cannot be opened for writing by anyone: a sealed
+ * memfd, or a file on a read-only mount. */
 bool exe_guard_is_sealed(void);
 
-/* Makes the calling process non-dumpable. */
+/* Unless already sealed, re-executes the current command (argv, the same
+ * environment) from a read-only view of the binary. Returns only on error;
+ * after the re-exec the command starts over, sealed. */
+int exe_guard_ensure_sealed(char **argv, struct hutch_error **err);
+
+/* Makes the calling process non-dumpable: its memory, fds and root are then
+ * out of reach of unprivileged processes that can see it. */
 int exe_guard_protect(struct hutch_error **err);

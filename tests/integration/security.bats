@@ -346,3 +346,76 @@ CWD_PROG='echo "cwd=$(pwd -P)"; ls -A; touch ./ESCAPED 2>/dev/null; true'
   ! grep -q WROTE "$log"
   [ "$(sha256sum <"$HUTCH")" = "$sum" ]
 }
+
+# CVE-2019-5736 as an image would mount it, against both builds: the
+# dynamically linked one (ASan, what `meson setup` gives and distributions
+# ship) and the static release binary (HUTCH_STATIC, scripts/build.sh
+# release). Each attack runs against a copy of the binary, so that a failure
+# cannot damage the build.
+
+# exe_attack_image BUNDLE: the image's ELF interpreter is the attacker
+# (tests/integration/attack/exe_interp.c), plus the scripts it hands over to.
+exe_attack_image() {
+  local b=$1 dir=$REPO/tests/integration/attack
+  [ "$(uname -m)" = x86_64 ] || fail "the attacker interpreter is written for x86_64"
+  mkdir -p "$b/rootfs/lib64"
+  cc -nostdlib -static -fno-stack-protector -fno-pie -no-pie -O2 \
+    -o "$b/rootfs/lib64/ld-linux-x86-64.so.2" "$dir/exe_interp.c" || fail "cannot build the attacker"
+  cp "$dir/exe_write.sh" "$dir/exe_scan.sh" "$b/rootfs/"
+}
+
+both_builds() {
+  [ -n "${HUTCH_STATIC:-}" ] || fail "set HUTCH_STATIC to a static build of hutch (scripts/build.sh release; scripts/test.sh does)"
+  file -L "$HUTCH" | grep -q "dynamically linked" || fail "$HUTCH is not dynamically linked"
+  file -L "$HUTCH_STATIC" | grep -q "statically linked" || fail "$HUTCH_STATIC is not statically linked"
+  echo "$HUTCH" "$HUTCH_STATIC"
+}
+
+@test "security: CVE-2019-5736 through the image's ELF interpreter: an entrypoint of /proc/self/exe cannot write to hutch (dynamic and static builds)" {
+  for build in $(both_builds); do
+    HB=$TMP/hutch-copy
+    cp "$build" "$HB"
+    sum=$(sha256sum <"$HB")
+    new_id c
+    new_bundle b /proc/self/exe
+    exe_attack_image "$b"
+    rc=0
+    "$HB" --root "$ROOT" run -d --bundle "$b" "$c" </dev/null >"$TMP/c.out" 2>&1 3>&- || rc=$?
+    [ "$rc" -eq 0 ] || fail "run -d ($build): $(cat "$TMP/c.out")"
+    # hutch has exited: its file is no longer busy, and the attacker has 3 s
+    wait_for has_status "$c" stopped
+    [ "$(sha256sum <"$HB")" = "$sum" ] || fail "$build: the hutch binary was modified from inside the container: $(cat "$TMP/c.out")"
+    ! grep -q WROTE "$TMP/c.out" || fail "$build: $(cat "$TMP/c.out")"
+    if [ "$build" = "$HUTCH" ]; then
+      # the attacker did run and did hold the binary: refused by the kernel
+      grep -q "^refused: .*Read-only file system" "$TMP/c.out" || fail "$build: $(cat "$TMP/c.out")"
+    fi
+    "$HB" --root "$ROOT" delete -f "$c" </dev/null >/dev/null 2>&1 3>&-
+    assert_clean "$ROOT" "$c"
+  done
+}
+
+@test "security: CVE-2019-5736 through exec of /proc/self/exe: no process of the container can write to hutch (dynamic and static builds)" {
+  for build in $(both_builds); do
+    HB=$TMP/hutch-copy
+    cp "$build" "$HB"
+    sum=$(sha256sum <"$HB")
+    new_id a
+    new_bundle ba sh /exe_scan.sh
+    exe_attack_image "$ba"
+    rc=0
+    "$HB" --root "$ROOT" run -d --bundle "$ba" "$a" </dev/null >"$TMP/a.out" 2>&1 3>&- || rc=$?
+    [ "$rc" -eq 0 ] || fail "run -d ($build): $(cat "$TMP/a.out")"
+    # The exec'd program is hutch itself: the dynamic build comes up under
+    # the image's interpreter (the attacker); the static one runs and blocks
+    # on its --log FIFO until the container's pid 1 has hold of its exe.
+    "$HB" --root "$ROOT" exec -d "$a" /proc/self/exe --log /dev/shm/block state x </dev/null >"$TMP/x.out" 2>&1 3>&- ||
+      fail "exec -d ($build): $(cat "$TMP/x.out")"
+    wait_for grep -q -e WROTE -e refused "$TMP/a.out" "$TMP/x.out"
+    [ "$(sha256sum <"$HB")" = "$sum" ] || fail "$build: the hutch binary was modified from inside the container: $(cat "$TMP/a.out" "$TMP/x.out")"
+    ! grep -q WROTE "$TMP/a.out" "$TMP/x.out" || fail "$build: $(cat "$TMP/a.out" "$TMP/x.out")"
+    grep -q "^refused: .*Read-only file system" "$TMP/a.out" "$TMP/x.out" || fail "$build: $(cat "$TMP/a.out" "$TMP/x.out")"
+    "$HB" --root "$ROOT" delete -f "$a" </dev/null >/dev/null 2>&1 3>&-
+    assert_clean "$ROOT" "$a"
+  done
+}

@@ -411,6 +411,11 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   struct oci_config *cfg = NULL;
   int r = -1;
   *exit_status = 255;
+  /* Before anything is opened: the re-exec starts this command afresh. */
+  if (exe_guard_ensure_sealed(rt->argv, err) < 0) {
+    arena_release(&arena);
+    return -1;
+  }
   if (container_dir_open(rt->root, opts->id, &dir, err) < 0) {
     arena_release(&arena);
     return -1;
@@ -456,17 +461,6 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
     goto out;
   }
   x.init_pid = (pid_t) rec->pid.value;
-  bool own_userns = false;
-  namespaces_to_join(x.init_pid, &own_userns);
-  /* The exec'd process is seen by the container's own processes too. */
-  bool private_pidns = rec->own_pid_namespace.value;
-  if ((exe_guard_needs_copy(own_userns, private_pidns, x.process) ||
-       exe_guard_needs_copy(own_userns, private_pidns, cfg->process)) &&
-      !exe_guard_is_sealed()) {
-    container_dir_close(&dir);
-    exe_guard_reexec_sealed(rt->argv, err);
-    goto out;
-  }
   if (seccomp_prepare(rt, cfg, &x.seccomp_prog, err) < 0)
     goto out;
   /* The lock is for state changes; the process may run for days. */

@@ -513,14 +513,12 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   const struct hutch_create_opts *o = l->opts;
   l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->seccomp_listener_fd = l->pidfd_sock = -1;
   l->dir.fd = l->dir.root_fd = -1;
+  /* Before anything is made: the re-exec starts this command afresh. */
+  if (exe_guard_ensure_sealed(l->rt->argv, err) < 0)
+    return -1;
   if (load_config(l, err) < 0 || check_terminal_options(l, for_run, err) < 0 ||
       check_preserved_fds(o->preserve_fds, err) < 0)
     return -1;
-  /* Before anything is made: the sealed copy starts this command afresh. */
-  if (exe_guard_needs_copy(exe_guard_config_has_userns(l->cfg), exe_guard_config_has_private_pidns(l->cfg),
-                           l->cfg->process) &&
-      !exe_guard_is_sealed())
-    return exe_guard_reexec_sealed(l->rt->argv, err);
   if (seccomp_prepare(l->rt, l->cfg, &l->seccomp, err) < 0)
     return -1;
   if (ns_plan_build(l->cfg, &l->ns, err) < 0)
