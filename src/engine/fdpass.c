@@ -64,7 +64,12 @@ int fd_recv(int sock, int *fd, char *text, size_t size, struct hutch_error **err
 
 int unix_connect(const char *path, struct hutch_error **err)
 {
-  cleanup_close int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  return unix_connect_type(path, SOCK_STREAM, err);
+}
+
+int unix_connect_type(const char *path, int type, struct hutch_error **err)
+{
+  cleanup_close int sock = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
   if (sock < 0)
     return hutch_fail_errno(err, "socket");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };

@@ -13,3 +13,5 @@ int fd_recv(int sock, int *fd, char *text, size_t size, struct hutch_error **err
 /* Connects to a listening AF_UNIX stream socket at path (paths longer than
  * sun_path are reached through their directory). */
 int unix_connect(const char *path, struct hutch_error **err);
+/* The same for another socket type (SOCK_SEQPACKET). */
+int unix_connect_type(const char *path, int type, struct hutch_error **err);

@@ -1,9 +1,11 @@
 #include "engine/process_info.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 bool process_info_read(pid_t pid, struct process_info *out)
@@ -41,4 +43,13 @@ bool process_is_alive(pid_t pid, uint64_t start_time)
   if (pid <= 0 || !process_info_read(pid, &info))
     return false;
   return info.state != 'Z' && info.state != 'X' && info.start_time == start_time;
+}
+
+bool process_is_own_child(pid_t pid)
+{
+  if (pid <= 0)
+    return false;
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  return waitid(P_PID, (id_t) pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }

@@ -13,5 +13,10 @@ struct process_info {
 /* false when the process does not exist. */
 bool process_info_read(pid_t pid, struct process_info *out);
 
+/* Whether pid is a child of the caller (alive or not yet reaped): what a
+ * pid reported over a socket a container could reach must be before the
+ * runtime waits for it, signals it or writes it to a pid file. */
+bool process_is_own_child(pid_t pid);
+
 /* Alive and the same process: exists, is not a zombie, started at start_time. */
 bool process_is_alive(pid_t pid, uint64_t start_time);

@@ -16,7 +16,8 @@ enum sync_type {
   SYNC_ERROR,             /* either way: text says what failed */
   SYNC_PTY,               /* init -> runtime: the pty master (fd) for `run` to proxy */
   SYNC_PID,               /* helper -> runtime: the pid of the process it started */
-  SYNC_SECCOMP_FD,        /* exec'd process -> runtime: the seccomp notify fd (fd) for the listener */
+  SYNC_SECCOMP_FD,        /* container process -> runtime: the seccomp notify fd (fd) for the listener */
+  SYNC_STARTED,           /* init -> `start`: about to exec the process */
 };
 
 struct sync_msg {

@@ -39,6 +39,11 @@ void log_close(void)
   log_state.fd = STDERR_FILENO;
 }
 
+void log_silence(void)
+{
+  log_state.fd = -1;
+}
+
 bool log_to_stderr(void)
 {
   return log_state.fd == STDERR_FILENO;
@@ -104,7 +109,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
   log_format_line(&line, log_state.format, level, (long long) time(NULL), strbuf_str(&msg));
   strbuf_addc(&line, '\n');
   /* One write per line keeps lines whole when several processes append. */
-  ssize_t r = write(log_state.fd, line.buf, line.len);
+  ssize_t r = log_state.fd >= 0 ? write(log_state.fd, line.buf, line.len) : 0;
   (void) r;
   strbuf_release(&line);
   strbuf_release(&msg);

@@ -21,6 +21,9 @@ enum log_format {
 /* path NULL or "" means stderr. The file is opened for appending. */
 int log_open(const char *path, enum log_format format, bool debug, struct hutch_error **err);
 void log_close(void);
+/* Drops every later message: for a process that has closed the log file
+ * because a container can see it (it reports over its sync socket). */
+void log_silence(void);
 bool log_to_stderr(void);
 bool log_debug_enabled(void);
 

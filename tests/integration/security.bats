@@ -419,3 +419,58 @@ both_builds() {
     assert_clean "$ROOT" "$a"
   done
 }
+
+# ---- a container that may ptrace sees no host through hutch's processes ---
+
+# ptrace_scanner_bundle VAR: a bundle whose process may ptrace (no user
+# namespace), with the scanner (attack/fd_scan.sh) in its root and the host
+# marker it hunts for at $MARKER.
+ptrace_scanner_bundle() {
+  local psb
+  new_bundle psb sleep 1000
+  cfg "$psb" 'for s in ("bounding", "effective", "permitted"): c["process"]["capabilities"][s].append("CAP_SYS_PTRACE")'
+  cp "$REPO/tests/integration/attack/fd_scan.sh" "$psb/rootfs/fd_scan.sh"
+  MARKER=$TMP/host-marker
+  SECRET=host-secret-$$-$RANDOM
+  echo "$SECRET" >"$MARKER"
+  mkdir -p "$TMP/hostdir"
+  printf -v "$1" '%s' "$psb"
+}
+
+@test "security: exec under a ptracing scanner: no process hutch starts in the container leads to a host file" {
+  ptrace_scanner_bundle b
+  set_args "$b" sh /fd_scan.sh
+  new_id c
+  M=$MARKER S=$SECRET cfg "$b" 'c["process"]["env"] += ["MARKER=" + E["M"], "SECRET=" + E["S"]]'
+  hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
+  [ "$status" -eq 0 ]
+  wait_for grep -q scanning "$TMP/c.out"
+  # many execs, each with a host directory leaked by the caller at fd 7
+  for i in $(seq 30); do
+    "$HUTCH" --root "$ROOT" exec "$c" true </dev/null >"$TMP/x.out" 2>&1 7<"$TMP/hostdir" 3>&- ||
+      echo "# exec $i: $(cat "$TMP/x.out")" >&3
+  done
+  sleep 0.5
+  ! grep -q FOUND "$TMP/c.out" || fail "the container reached the host: $(grep FOUND "$TMP/c.out")"
+  delete_clean "$c" -f
+}
+
+@test "security: a parked init under a ptracing scanner leads to no host file (create with a leaked host fd and --log)" {
+  ptrace_scanner_bundle b
+  new_id c
+  # the caller leaks a host directory at fd 7; hutch logs to a host file
+  "$HUTCH" --root "$ROOT" --log "$TMP/hutch.log" create --bundle "$b" "$c" </dev/null >"$TMP/c.out" 2>&1 \
+    7<"$TMP/hostdir" 3>&- || fail "create: $(cat "$TMP/c.out")"
+  hrun -o "$TMP/scan.out" exec -d "$c" env MARKER="$MARKER" SECRET="$SECRET" sh /fd_scan.sh
+  [ "$status" -eq 0 ]
+  wait_for grep -q scanning "$TMP/scan.out"
+  sleep 1
+  ! grep -q FOUND "$TMP/scan.out" || fail "the container reached the host: $(grep FOUND "$TMP/scan.out")"
+  # and the parked init holds nothing but stdio and its socket to `start`
+  pid=$(state_pid "$c")
+  fds=$(ls "/proc/$pid/fd" | sort -n)
+  [ "$(echo "$fds" | head -n3 | tr '\n' ' ')" = "0 1 2 " ] || fail "the parked init holds fds $(ls -l "/proc/$pid/fd")"
+  [ "$(echo "$fds" | wc -l)" = 4 ] || fail "the parked init holds fds $(ls -l "/proc/$pid/fd")"
+  readlink "/proc/$pid/fd/$(echo "$fds" | tail -n1)" | grep -q '^socket:' || fail "$(ls -l "/proc/$pid/fd")"
+  delete_clean "$c" -f
+}

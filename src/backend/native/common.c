@@ -169,6 +169,29 @@ int seccomp_prepare(const struct hutch_runtime *rt, const struct oci_config *cfg
   return seccomp_compile(sc, cache, prog, err);
 }
 
+int seccomp_forward(const struct oci_seccomp *sc, const struct container_record *rec, pid_t pid,
+                    enum oci_status status, int notify_fd, struct hutch_error **err)
+{
+  if (!sc || !sc->listener_path)
+    return hutch_fail(err, 0, "linux.seccomp: SCMP_ACT_NOTIFY without listenerPath");
+  cleanup_close int sock = unix_connect(sc->listener_path, err);
+  if (sock < 0)
+    return hutch_error_prefix(err, "linux.seccomp.listenerPath: ");
+  struct oci_state st = {
+    .oci_version = rec->oci_version,
+    .id = rec->id,
+    .status = { status, true },
+    .pid = { pid, true },
+    .bundle = rec->bundle,
+    .annotations = rec->annotations,
+  };
+  struct strbuf state = STRBUF_INIT;
+  oci_state_write(&state, &st, NULL);
+  int r = seccomp_send_listener(sock, notify_fd, rec->oci_version, pid, sc->listener_metadata, state.buf, err);
+  strbuf_release(&state);
+  return r;
+}
+
 int pidfd_send(int sock, pid_t pid, struct hutch_error **err)
 {
   cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);

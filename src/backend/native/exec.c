@@ -19,6 +19,7 @@
 #include "spec/names.h"
 #include "spec/schema.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -206,8 +207,8 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd
     if (p->console_size && pty_set_size(master, (unsigned) p->console_size->height, (unsigned) p->console_size->width,
                                         &err) < 0)
       goto fail;
-    int r = x->console_fd >= 0 ? fd_send(x->console_fd, master, "/dev/ptmx", &err)
-                               : sync_send(sync_fd, SYNC_PTY, 0, NULL, master, &err);
+    /* The runtime hands it on to --console-socket or keeps it. */
+    int r = sync_send(sync_fd, SYNC_PTY, 0, NULL, master, &err);
     close(master);
     if (r < 0 || pty_make_controlling(slave, &err) < 0)
       goto fail;
@@ -242,6 +243,22 @@ fail:
   _exit(255);
 }
 
+/* Closes every fd but stdio, the handed-over ones (below first) and the
+ * sync socket, which moves above them if it sits among them. Nothing may be
+ * logged afterwards: the log file is gone too. */
+static int drop_host_fds(int *sync_fd, int first, struct hutch_error **err)
+{
+  if (*sync_fd < first) {
+    int moved = fcntl(*sync_fd, F_DUPFD_CLOEXEC, first);
+    if (moved < 0)
+      return hutch_fail_errno(err, "move the sync socket");
+    close(*sync_fd);
+    *sync_fd = moved;
+  }
+  log_silence();
+  return fds_close_except(first, sync_fd, 1, err);
+}
+
 static int enter_init_root(pid_t init, struct hutch_error **err)
 {
   char path[64];
@@ -273,6 +290,12 @@ static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_f
     goto fail;
   }
   close(pidfd);
+  /* The process about to be born is seen in the container's pid namespace,
+   * and whoever there holds CAP_SYS_PTRACE can stop it and read through its
+   * fds: it gets none of ours but the sync socket (its root and cwd are the
+   * container's since the setns above). */
+  if (drop_host_fds(&sync_fd, 3 + x->opts->preserve_fds, &err) < 0)
+    goto fail;
   pid_t pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid == 0)
     exec_child(x, sync_fd);
@@ -285,29 +308,6 @@ static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_f
 fail:
   sync_send(sync_fd, SYNC_ERROR, 0, err ? err->msg : "exec helper failed", -1, NULL);
   _exit(255);
-}
-
-static int forward_to_listener(const struct exec_ctx *x, int notify_fd, struct hutch_error **err)
-{
-  const struct oci_seccomp *sc = x->seccomp;
-  if (!sc || !sc->listener_path)
-    return hutch_fail(err, 0, "linux.seccomp: SCMP_ACT_NOTIFY without listenerPath");
-  cleanup_close int sock = unix_connect(sc->listener_path, err);
-  if (sock < 0)
-    return hutch_error_prefix(err, "linux.seccomp.listenerPath: ");
-  struct oci_state st = {
-    .oci_version = x->rec->oci_version,
-    .id = x->rec->id,
-    .status = { OCI_STATUS_RUNNING, true },
-    .pid = { x->pid, true },
-    .bundle = x->rec->bundle,
-    .annotations = x->rec->annotations,
-  };
-  struct strbuf state = STRBUF_INIT;
-  oci_state_write(&state, &st, NULL);
-  int r = seccomp_send_listener(sock, notify_fd, x->rec->oci_version, x->pid, sc->listener_metadata, state.buf, err);
-  strbuf_release(&state);
-  return r;
 }
 
 /* Messages until the process has exec'd (the socket closes) or failed. */
@@ -326,13 +326,24 @@ static int supervise(struct exec_ctx *x, struct hutch_error **err)
     }
     switch (msg.type) {
     case SYNC_PID:
+      /* Only the helper knows it, and only once; anything else is a process
+       * of the container speaking on the socket it inherited. */
+      if (x->pid > 0 || !process_is_own_child(msg.value))
+        return hutch_fail(err, EPROTO, "exec: a pid that is not the process started");
       x->pid = msg.value;
       break;
     case SYNC_PTY:
-      x->pty_master = fd;
+      if (x->console_fd >= 0) {
+        int r = fd_send(x->console_fd, fd, "/dev/ptmx", err);
+        close(fd);
+        if (r < 0)
+          return hutch_error_prefix(err, "--console-socket: ");
+      } else {
+        x->pty_master = fd;
+      }
       break;
     case SYNC_SECCOMP_FD: {
-      int r = forward_to_listener(x, fd, err);
+      int r = seccomp_forward(x->seccomp, x->rec, x->pid, OCI_STATUS_RUNNING, fd, err);
       close(fd);
       if (r < 0)
         return -1;

@@ -14,6 +14,8 @@
 #include "engine/terminal.h"
 #include "spec/codec.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -34,9 +36,10 @@
 
 struct init_state {
   const struct init_args *a;
-  int reply_fd; /* where the final "ok" or error goes: start's connection, or the sync socket */
+  int sync_fd;         /* a->sync_fd, or where it moved */
+  int start_listen_fd; /* a->start_listen_fd, or where it moved */
+  int reply_fd;        /* start's connection once accepted, else -1 */
   bool in_cgroup;
-  int host_pid; /* our pid as the runtime sees it, from SYNC_CGROUP_DONE */
 };
 
 /* Waits (once) until the runtime has moved us into the container's cgroup,
@@ -47,24 +50,26 @@ static int enter_cgroup(void *opaque, struct hutch_error **err)
   if (s->in_cgroup)
     return 0;
   struct sync_msg msg;
-  if (sync_expect(s->a->sync_fd, SYNC_CGROUP_DONE, &msg, NULL, err) < 0)
+  if (sync_expect(s->sync_fd, SYNC_CGROUP_DONE, &msg, NULL, err) < 0)
     return -1;
-  s->host_pid = msg.value;
   if (s->a->ns->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
     return hutch_fail_errno(err, "create the cgroup namespace");
   s->in_cgroup = true;
   return 0;
 }
 
+/* Where the runtime listens now: `start`'s connection once it came, the
+ * sync socket before (and throughout for run). */
+static int reply_fd(const struct init_state *s)
+{
+  return s->reply_fd >= 0 ? s->reply_fd : s->sync_fd;
+}
+
 static void __attribute__((noreturn)) fail_out(struct init_state *s, struct hutch_error *err)
 {
   const char *msg = err && err->msg ? err->msg : "container init failed";
   struct hutch_error *ignored = NULL;
-  int fd = s->reply_fd >= 0 ? s->reply_fd : s->a->sync_fd;
-  if (fd == s->a->sync_fd)
-    sync_send(fd, SYNC_ERROR, err ? err->code : 0, msg, -1, &ignored);
-  else if (write(fd, msg, strlen(msg)) < 0)
-    (void) 0;
+  sync_send(reply_fd(s), SYNC_ERROR, err ? err->code : 0, msg, -1, &ignored);
   hutch_error_free(ignored);
   _exit(1);
 }
@@ -115,8 +120,6 @@ static int run_container_hooks(const struct init_args *a, int kind, const char *
 static int setup_terminal(struct init_state *s, struct hutch_error **err)
 {
   const struct oci_process *p = s->a->cfg->process;
-  /* Ours to close whatever happens: nothing else in the init uses it. */
-  cleanup_close int console = s->a->console_fd;
   if (!p || !p->terminal.value)
     return 0;
   cleanup_close int master = -1;
@@ -128,9 +131,8 @@ static int setup_terminal(struct init_state *s, struct hutch_error **err)
     return -1;
   if (pty_bind_console(slave, err) < 0)
     return -1;
-  int r = console >= 0 ? fd_send(console, master, "/dev/ptmx", err)
-                       : sync_send(s->a->sync_fd, SYNC_PTY, 0, NULL, master, err);
-  if (r < 0)
+  /* The runtime hands it to --console-socket, or proxies it for run. */
+  if (sync_send(s->sync_fd, SYNC_PTY, 0, NULL, master, err) < 0)
     return -1;
   /* Now, not at start: the stdio `create` was given must not stay open in
    * the parked init, or a caller waiting for EOF on it (containerd's shim
@@ -160,8 +162,8 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
   /* prestart and createRuntime run in the runtime's namespaces now that the
    * mounts exist, then createContainer runs here, still before pivot_root. */
   struct sync_msg msg;
-  if (sync_send(a->sync_fd, SYNC_PRESTART, 0, NULL, -1, err) < 0 ||
-      sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
+  if (sync_send(s->sync_fd, SYNC_PRESTART, 0, NULL, -1, err) < 0 ||
+      sync_expect(s->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
     return -1;
   /* Lifecycle steps 3-5 come after step 2, where "created" begins. */
   if (run_container_hooks(a, OCI_HOOK_CREATE_CONTAINER, "createContainer", OCI_STATUS_CREATED, err) < 0)
@@ -176,26 +178,54 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
   return rootfs_finish(a->cfg, err);
 }
 
-/* Blocks until `start` (or run) says go; returns where to answer. */
+/* Moves fd above the fds handed to the container (they are set to survive
+ * exec), so that it cannot pass into the process by accident. */
+static int move_above(int *fd, int first, struct hutch_error **err)
+{
+  if (*fd < 0 || *fd >= first)
+    return 0;
+  int moved = fcntl(*fd, F_DUPFD_CLOEXEC, first);
+  if (moved < 0)
+    return hutch_fail_errno(err, "move fd %d", *fd);
+  close(*fd);
+  *fd = moved;
+  return 0;
+}
+
+/* From "created" on the init can be seen by the container's own processes
+ * (exec, or another container joining its pid namespace), and one that may
+ * ptrace can read through whatever it holds. It keeps the container's root
+ * and cwd and, of its fds, only stdio, the ones handed over, and the way to
+ * the runtime: nothing that leads to the host. */
+static int drop_host_fds(struct init_state *s, struct hutch_error **err)
+{
+  int first = 3 + s->a->preserve_fds;
+  if (move_above(&s->sync_fd, first, err) < 0 || move_above(&s->start_listen_fd, first, err) < 0)
+    return -1;
+  log_silence();
+  int keep[] = { s->sync_fd, s->start_listen_fd };
+  return fds_close_except(first, keep, 2, err);
+}
+
+/* Blocks until `start` (or run) says go; afterwards answers go to
+ * reply_fd(s). */
 static int wait_for_start(struct init_state *s, struct hutch_error **err)
 {
-  const struct init_args *a = s->a;
-  if (a->start_listen_fd < 0) {
+  if (s->start_listen_fd < 0) {
     struct sync_msg msg;
-    if (sync_expect(a->sync_fd, SYNC_START, &msg, NULL, err) < 0)
-      return -1;
-    s->reply_fd = -1; /* answers go over the sync socket */
-    return 0;
+    return sync_expect(s->sync_fd, SYNC_START, &msg, NULL, err);
   }
   /* The runtime that created us has gone; only `start` can go on. */
-  close(a->sync_fd);
+  close(s->sync_fd);
+  s->sync_fd = -1;
   int conn;
   do
-    conn = accept4(a->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    conn = accept4(s->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
   while (conn < 0 && errno == EINTR);
   if (conn < 0)
     return hutch_fail_errno(err, "wait for start");
-  close(a->start_listen_fd);
+  close(s->start_listen_fd);
+  s->start_listen_fd = -1;
   s->reply_fd = conn;
   return 0;
 }
@@ -229,28 +259,13 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
   /* Before the filter, which may deny getcwd (the check needs it). */
   if (process_enter_cwd(p->cwd, err) < 0)
     return -1;
-  const struct oci_seccomp *seccomp = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
   int notify_fd = -1;
   if (process_finalize(p, a->seccomp, setgroups_allowed(), &notify_fd, err) < 0)
     return -1;
+  /* The runtime (`start`, or run) passes it to the seccomp agent. */
   if (notify_fd >= 0) {
-    /* The seccomp agent gets the listener and our state, pid as the host
-     * sees it (config.md "container process state"). */
-    struct oci_state st = {
-      .oci_version = a->cfg->oci_version,
-      .id = (char *) a->id,
-      .status = { OCI_STATUS_CREATING, true }, /* create has not returned yet, as runc says */
-      .pid = { s->host_pid, true },
-      .bundle = (char *) a->bundle,
-      .annotations = a->cfg->annotations,
-    };
-    struct strbuf state = STRBUF_INIT;
-    oci_state_write(&state, &st, NULL);
-    int r = seccomp_send_listener(a->seccomp_listener_fd, notify_fd, a->cfg->oci_version, s->host_pid,
-                                  seccomp->listener_metadata, state.buf, err);
-    strbuf_release(&state);
+    int r = sync_send(reply_fd(s), SYNC_SECCOMP_FD, 0, NULL, notify_fd, err);
     close(notify_fd);
-    close(a->seccomp_listener_fd);
     if (r < 0)
       return -1;
   }
@@ -261,15 +276,19 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
 
 void native_init(const struct init_args *a)
 {
-  struct init_state s = { .a = a, .reply_fd = -1 };
+  struct init_state s = { .a = a, .sync_fd = a->sync_fd, .start_listen_fd = a->start_listen_fd, .reply_fd = -1 };
   struct hutch_error *err = NULL;
   struct sync_msg msg;
   /* The lock on the state directory must not stay held while we wait. */
   for (size_t i = 0; i < 2; i++)
     if (a->close_fds[i] >= 0)
       close(a->close_fds[i]);
+  /* A runtime that dies must be seen to: its end of the socket in our hands
+   * would keep every read here waiting forever. */
+  if (a->runtime_sync_fd >= 0)
+    close(a->runtime_sync_fd);
 
-  if (a->wait_userns_map && (sync_expect(a->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
+  if (a->wait_userns_map && (sync_expect(s.sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
                              become_root_in_userns(&err) < 0))
     fail_out(&s, err);
   if ((a->ns->new_flags & CLONE_NEWNET) && loopback_up(&err) < 0)
@@ -277,7 +296,8 @@ void native_init(const struct init_args *a)
   if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0 ||
       process_check_program(a->cfg->process, &err) < 0)
     fail_out(&s, err);
-  if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || wait_for_start(&s, &err) < 0)
+  if (drop_host_fds(&s, &err) < 0 || sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 ||
+      wait_for_start(&s, &err) < 0)
     fail_out(&s, err);
   if (run_container_hooks(a, OCI_HOOK_START_CONTAINER, "startContainer", OCI_STATUS_CREATED, &err) < 0)
     fail_out(&s, err);
@@ -291,7 +311,7 @@ void native_init(const struct init_args *a)
   sigprocmask(SIG_SETMASK, &none, NULL);
   /* `start` learns here that the process is about to run; run learns it
    * when the sync socket closes on exec. */
-  if (s.reply_fd >= 0 && write(s.reply_fd, "ok", 2) != 2)
+  if (s.reply_fd >= 0 && sync_send(s.reply_fd, SYNC_STARTED, 0, NULL, -1, &err) < 0)
     _exit(1);
   const oci_strings *args = &a->cfg->process->args;
   char **argv = xcalloc(args->len + 1, sizeof *argv);

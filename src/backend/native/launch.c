@@ -239,7 +239,9 @@ static int setup_cgroups(struct launch *l, struct hutch_error **err)
  * directory fd, so a long --root cannot overflow sun_path. */
 static int listen_for_start(struct launch *l, struct hutch_error **err)
 {
-  cleanup_close int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  /* Message by message, as the sync socket: `start` gets the seccomp
+   * notify fd, then "started" or the error. */
+  cleanup_close int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (sock < 0)
     return hutch_fail_errno(err, "socket");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -355,6 +357,9 @@ static void __attribute__((noreturn)) helper_main(struct launch *l, struct init_
 {
   struct hutch_error *err = NULL;
   struct sync_msg msg;
+  /* The runtime's end: the init must not inherit it (see native_init). */
+  close(args->runtime_sync_fd);
+  args->runtime_sync_fd = -1;
   if (ns_join_all(&l->ns, &err) < 0)
     goto fail;
   if (l->ns.new_user) {
@@ -362,7 +367,7 @@ static void __attribute__((noreturn)) helper_main(struct launch *l, struct init_
       hutch_fail_errno(&err, "create the user namespace");
       goto fail;
     }
-    if (sync_send(l->sync_fd, SYNC_PID, 0, "map", -1, &err) < 0 ||
+    if (sync_send(args->sync_fd, SYNC_PID, 0, "map", -1, &err) < 0 ||
         sync_expect(args->sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0)
       goto fail;
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
@@ -494,7 +499,14 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
         return -1;
       break;
     case SYNC_PTY:
-      l->pty_master = fd;
+      if (l->console_fd >= 0) {
+        int r = fd_send(l->console_fd, fd, "/dev/ptmx", err);
+        close(fd);
+        if (r < 0)
+          return hutch_error_prefix(err, "--console-socket: ");
+      } else {
+        l->pty_master = fd;
+      }
       break;
     case SYNC_READY:
       return 0;
@@ -511,7 +523,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
   const struct hutch_create_opts *o = l->opts;
-  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->seccomp_listener_fd = l->pidfd_sock = -1;
+  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->pidfd_sock = -1;
   l->dir.fd = l->dir.root_fd = -1;
   /* Before anything is made: the re-exec starts this command afresh. */
   if (exe_guard_ensure_sealed(l->rt->argv, err) < 0)
@@ -542,12 +554,17 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return hutch_error_prefix(err, "--console-socket: ");
   if (o->pidfd_socket && (l->pidfd_sock = unix_connect(o->pidfd_socket, err)) < 0)
     return hutch_error_prefix(err, "--pidfd-socket: ");
-  /* The listener is a host path: connect now, the init sends once its
-   * filter is loaded. */
+  /* The agent gets the notify fd from `start` (or run), once the filter is
+   * loaded. A path with no socket fails create already; connecting to see
+   * would cost the agent a connection with nothing on it. */
   const struct oci_seccomp *sc = l->cfg->linux_ ? l->cfg->linux_->seccomp : NULL;
-  if (sc && sc->listener_path && seccomp_uses_notify(sc) &&
-      (l->seccomp_listener_fd = unix_connect(sc->listener_path, err)) < 0)
-    return hutch_error_prefix(err, "linux.seccomp.listenerPath: ");
+  if (sc && sc->listener_path && seccomp_uses_notify(sc)) {
+    struct stat listener;
+    if (stat(sc->listener_path, &listener) < 0)
+      return hutch_fail_errno(err, "linux.seccomp.listenerPath: %s", sc->listener_path);
+    if (!S_ISSOCK(listener.st_mode))
+      return hutch_fail(err, ENOTSOCK, "linux.seccomp.listenerPath: %s", sc->listener_path);
+  }
   if (exe_guard_protect(err) < 0)
     return -1;
 
@@ -578,9 +595,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .cgroup_layout = &l->layout,
     .cgroups = l->rt->no_cgroups ? &l->cgroup_view : &l->cgroups,
     .sync_fd = sv[1],
+    .runtime_sync_fd = sv[0],
     .start_listen_fd = l->start_listen_fd,
-    .console_fd = l->console_fd,
-    .pty_to_runtime = for_run && !o->detach,
     .no_pivot = o->no_pivot,
     .no_new_keyring = o->no_new_keyring,
     .preserve_fds = listen_fds + o->preserve_fds,
@@ -588,17 +604,11 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .n_extra_env = n_extra,
     .close_fds = { l->dir.fd, l->dir.root_fd },
     .idmapped_trees = l->idmapped_trees,
-    .seccomp_listener_fd = l->seccomp_listener_fd,
     .seccomp = l->seccomp.len ? &l->seccomp : NULL,
     .host_mounts = l->host_mounts,
   };
   int r = spawn(l, &args, err);
   close(sv[1]);
-  /* The init has its own copies; ours would keep the peers waiting for EOF. */
-  if (l->seccomp_listener_fd >= 0) {
-    close(l->seccomp_listener_fd);
-    l->seccomp_listener_fd = -1;
-  }
   if (r < 0)
     return -1;
   if (supervise_setup(l, err) < 0)
@@ -672,8 +682,6 @@ void launch_release(struct launch *l)
     close(l->start_listen_fd);
   if (l->pty_master >= 0)
     close(l->pty_master);
-  if (l->seccomp_listener_fd >= 0)
-    close(l->seccomp_listener_fd);
   if (l->pidfd_sock >= 0)
     close(l->pidfd_sock);
   for (size_t i = 0; l->idmapped_trees && l->cfg && i < l->cfg->mounts.len; i++)

@@ -26,16 +26,14 @@ struct init_args {
   const struct cgroup_layout *cgroup_layout;
   const struct cgroup_set *cgroups;
   int sync_fd;          /* the child's end */
+  int runtime_sync_fd;  /* the runtime's end: closed at once, or the init would never see EOF */
   int start_listen_fd;  /* create: start.sock, where `start` connects; -1 for run */
-  int console_fd;       /* connected --console-socket, -1 if none */
-  bool pty_to_runtime;  /* run in the foreground with a terminal: master goes to the runtime */
   bool wait_userns_map; /* the runtime writes our uid/gid maps */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds; /* fds 3 .. 3+preserve_fds-1 are handed over */
   int close_fds[2];  /* the runtime's state directory fds: their lock must not outlive create */
   const int *idmapped_trees; /* per mounts[] entry, or -1 */
-  int seccomp_listener_fd;   /* connected to linux.seccomp.listenerPath, or -1 */
   const struct seccomp_program *seccomp; /* compiled by the runtime; NULL without linux.seccomp */
   bool host_mounts; /* no mount namespace of its own (see host_mounts.h) */
   char **extra_env; /* LISTEN_FDS etc. */
@@ -67,7 +65,6 @@ struct launch {
   int start_listen_fd;
   int pty_master; /* run in the foreground with a terminal */
   int *idmapped_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
-  int seccomp_listener_fd;
   int pidfd_sock; /* --pidfd-socket, connected */
   struct seccomp_program seccomp; /* len 0 without linux.seccomp */
   bool host_mounts;               /* no mount namespace of its own */
@@ -99,6 +96,13 @@ void kill_and_wait(const struct container_record *rec);
 /* Waits for a child in the foreground: forwards signals, proxies the pty,
  * returns the exit status (128+N for signal N). */
 int foreground_wait(pid_t pid, int pty_master, int *status, struct hutch_error **err);
+
+/* Hands a container process's seccomp notify fd to the agent at
+ * linux.seccomp.listenerPath, with the container's state (status and pid
+ * as given). The runtime does this, never the container process: that one
+ * holds no connection to the host when it loads its filter. */
+int seccomp_forward(const struct oci_seccomp *sc, const struct container_record *rec, pid_t pid,
+                    enum oci_status status, int notify_fd, struct hutch_error **err);
 
 /* Writes the pid, digits only, atomically (temp + rename) to path. */
 /* --pidfd-socket: a pidfd of pid, sent over the connected socket. */

@@ -20,18 +20,30 @@ static int release_init(struct launch *l, struct hutch_error **err)
 {
   if (sync_send(l->sync_fd, SYNC_START, 0, NULL, -1, err) < 0)
     return -1;
-  struct sync_msg msg;
-  struct hutch_error *recv_err = NULL;
-  if (sync_recv(l->sync_fd, &msg, NULL, &recv_err) < 0) {
-    bool exec_done = recv_err->code == EPIPE;
-    hutch_error_free(recv_err);
-    if (exec_done)
-      return 0;
-    return hutch_fail(err, 0, "start: lost the container process");
+  for (;;) {
+    struct sync_msg msg;
+    int fd = -1;
+    struct hutch_error *recv_err = NULL;
+    if (sync_recv(l->sync_fd, &msg, &fd, &recv_err) < 0) {
+      bool exec_done = recv_err->code == EPIPE;
+      hutch_error_free(recv_err);
+      if (exec_done)
+        return 0;
+      return hutch_fail(err, 0, "start: lost the container process");
+    }
+    if (msg.type == SYNC_ERROR)
+      return hutch_fail(err, 0, "%s", msg.text);
+    if (msg.type != SYNC_SECCOMP_FD) {
+      if (fd >= 0)
+        close(fd);
+      return hutch_fail(err, EPROTO, "start: unexpected message %u", msg.type);
+    }
+    const struct oci_seccomp *sc = l->cfg->linux_ ? l->cfg->linux_->seccomp : NULL;
+    int r = seccomp_forward(sc, &l->rec, l->pid, OCI_STATUS_CREATING, fd, err);
+    close(fd);
+    if (r < 0)
+      return -1;
   }
-  if (msg.type == SYNC_ERROR)
-    return hutch_fail(err, 0, "%s", msg.text);
-  return hutch_fail(err, EPROTO, "start: unexpected message %u", msg.type);
 }
 
 static int poststart(struct launch *l, struct hutch_error **err)

@@ -2,6 +2,7 @@
 #include "backend/native/native.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
+#include "engine/sync.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* After a failed startContainer or poststart hook: stop and destroy (the
@@ -21,29 +23,43 @@ static void destroy_after_failure(struct container_dir *dir, const struct contai
   hutch_error_free(ignored);
 }
 
-/* Connects to the waiting init and reads its answer: "ok" or the error. */
-static int release_init(const struct container_dir *dir, struct hutch_error **err)
+/* Connects to the waiting init and follows it to its exec: the seccomp
+ * notify fd on the way goes to the agent, then "started" or the error. */
+static int release_init(const struct container_dir *dir, const struct container_record *rec,
+                        const struct oci_config *cfg, struct hutch_error **err)
 {
   cleanup_free char *path = xasprintf("%s/%s", dir->path, START_SOCKET);
-  cleanup_close int sock = unix_connect(path, err);
+  cleanup_close int sock = unix_connect_type(path, SOCK_SEQPACKET, err);
   if (sock < 0)
     return -1;
-  char reply[2048];
-  size_t len = 0;
   for (;;) {
-    ssize_t n = read(sock, reply + len, sizeof reply - 1 - len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
+    struct sync_msg msg;
+    int fd = -1;
+    struct hutch_error *recv_err = NULL;
+    if (sync_recv(sock, &msg, &fd, &recv_err) < 0) {
+      hutch_error_free(recv_err);
+      return hutch_fail(err, 0, "the container process exited before it started");
+    }
+    switch (msg.type) {
+    case SYNC_STARTED:
+      return 0;
+    case SYNC_ERROR:
+      return hutch_fail(err, 0, "%s", msg.text);
+    case SYNC_SECCOMP_FD: {
+      /* The agent sees the state as runc's agents do: "creating". */
+      const struct oci_seccomp *sc = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+      int r = seccomp_forward(sc, rec, (pid_t) rec->pid.value, OCI_STATUS_CREATING, fd, err);
+      close(fd);
+      if (r < 0)
+        return -1;
       break;
-    len += (size_t) n;
-    if (len == sizeof reply - 1)
-      break;
+    }
+    default:
+      if (fd >= 0)
+        close(fd);
+      return hutch_fail(err, EPROTO, "start: unexpected message %u from the container process", msg.type);
+    }
   }
-  reply[len] = '\0';
-  if (strcmp(reply, "ok") == 0)
-    return 0;
-  return hutch_fail(err, 0, "%s", len ? reply : "the container process exited before it started");
 }
 
 int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
@@ -79,7 +95,7 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
     hutch_fail(err, 0, "process: required to start the container (config.json has none)");
     goto out;
   }
-  if (release_init(&dir, err) < 0) {
+  if (release_init(&dir, rec, cfg, err) < 0) {
     destroy_after_failure(&dir, rec, cfg);
     goto out;
   }
