@@ -47,7 +47,7 @@ int idmap_userns_fd(const oci_id_mappings *uids, const oci_id_mappings *gids, st
   return fd;
 }
 
-int idmap_open_tree(const char *source, bool rbind, bool ridmap, int userns_fd, unsigned long long attrs,
+int idmap_open_tree(const char *source, bool rbind, bool ridmap, int userns_fd, uint64_t attrs,
                     struct hutch_error **err)
 {
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rbind ? AT_RECURSIVE : 0);

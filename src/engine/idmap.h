@@ -5,6 +5,7 @@
  * prepares each one as a detached mount tree before the init exists, and
  * the init only moves it into place. */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "spec/model.h"
 #include "util/error.h"
@@ -14,5 +15,5 @@ int idmap_userns_fd(const oci_id_mappings *uids, const oci_id_mappings *gids, st
 
 /* A detached copy of source (recursive for rbind), ID-mapped through
  * userns_fd (recursively for ridmap), with the MOUNT_ATTR_* in attrs set. */
-int idmap_open_tree(const char *source, bool rbind, bool ridmap, int userns_fd, unsigned long long attrs,
+int idmap_open_tree(const char *source, bool rbind, bool ridmap, int userns_fd, uint64_t attrs,
                     struct hutch_error **err);

@@ -163,6 +163,36 @@ unsigned long mount_locked_flags(const char *path)
   return flags;
 }
 
+void mount_plan_attrs(const struct mount_plan *plan, uint64_t *set, uint64_t *clr)
+{
+  static const struct {
+    unsigned long ms;
+    uint64_t attr;
+  } plain[] = {
+    { MS_RDONLY, MOUNT_ATTR_RDONLY },         { MS_NOSUID, MOUNT_ATTR_NOSUID },
+    { MS_NODEV, MOUNT_ATTR_NODEV },           { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+    { MS_NODIRATIME, MOUNT_ATTR_NODIRATIME }, { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+  };
+  *set = *clr = 0;
+  for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+    if (plan->flags & plain[i].ms)
+      *set |= plain[i].attr;
+    else if (plan->cleared & plain[i].ms)
+      *clr |= plain[i].attr;
+  }
+  /* One field of three values; "atime", "norelatime" and "nostrictatime"
+   * go back to the default, relatime. */
+  unsigned long atime = MS_NOATIME | MS_STRICTATIME | MS_RELATIME;
+  if (plan->flags & atime) {
+    *clr |= MOUNT_ATTR__ATIME;
+    *set |= (plan->flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+            : (plan->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                                             : MOUNT_ATTR_RELATIME;
+  } else if (plan->cleared & atime) {
+    *clr |= MOUNT_ATTR__ATIME;
+  }
+}
+
 bool mount_plan_is_bind(const struct mount_plan *plan)
 {
   return (plan->flags & MS_BIND) != 0;

@@ -25,6 +25,11 @@ void mount_plan_release(struct mount_plan *plan);
 
 bool mount_plan_is_bind(const struct mount_plan *plan);
 
+/* The plan's per-mount flags (ro, nosuid, nodev, noexec, nodiratime,
+ * nosymfollow, the access-time mode) and the ones it clears ("rw", "suid",
+ * ...) as MOUNT_ATTR_* for mount_setattr. */
+void mount_plan_attrs(const struct mount_plan *plan, uint64_t *set, uint64_t *clr);
+
 /* The flags (nosuid, nodev, noexec, ro) the mount at path carries. The
  * kernel keeps them locked on a bind mount made in a user namespace and
  * refuses a remount that drops them, so a remount must repeat them. */

@@ -83,6 +83,56 @@ static int copy_up(const struct rootfs_ctx *ctx, int below, const char *dest, co
   return copy_tree(below, top, where, err);
 }
 
+static int fsconfig_string(int fs, const char *key, const char *value)
+{
+  if (value)
+    return (int) syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, value, 0);
+  return (int) syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, NULL, 0);
+}
+
+bool proc_mount_takes_pidns(void)
+{
+  cleanup_close int fs = (int) syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+  cleanup_close int ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  return fs >= 0 && ns >= 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) == 0;
+}
+
+/* proc for a pid namespace the mounting process is not in (it enters it
+ * only later, once it holds nothing of the host): the new mount API with
+ * the "pidns" option. */
+static int proc_mount_for(const struct mount_plan *plan, int pidns_fd, int target, const char *what,
+                          struct hutch_error **err)
+{
+  cleanup_close int fs = (int) syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return hutch_fail_errno(err, "%s: fsopen proc", what);
+  cleanup_free char *data = plan->data ? xstrdup(plan->data) : NULL;
+  for (char *opt, *rest = data; data && (opt = strsep(&rest, ","));) {
+    if (!*opt)
+      continue;
+    char *value = strchr(opt, '=');
+    if (value)
+      *value++ = '\0';
+    if (fsconfig_string(fs, opt, value) < 0)
+      return hutch_fail_errno(err, "%s: proc option %s", what, opt);
+  }
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, pidns_fd) < 0)
+    return hutch_fail_errno(err, "%s: proc for the container's pid namespace", what);
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return hutch_fail_errno(err, "%s: create proc", what);
+  unsigned attrs = 0;
+  attrs |= (plan->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
+  attrs |= (plan->flags & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0;
+  attrs |= (plan->flags & MS_NODEV) ? MOUNT_ATTR_NODEV : 0;
+  attrs |= (plan->flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0;
+  cleanup_close int mnt = (int) syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0)
+    return hutch_fail_errno(err, "%s: fsmount proc", what);
+  if (syscall(SYS_move_mount, mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hutch_fail_errno(err, "%s: move proc into place", what);
+  return 0;
+}
+
 static int fs_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_plan *plan,
                     const char *dest, const char *what, struct hutch_error **err)
 {
@@ -101,6 +151,8 @@ static int fs_mount(const struct rootfs_ctx *ctx, const struct oci_mount *m, con
     data = xasprintf("%s%scontext=\"%s\"", plan->data ? plan->data : "", plan->data ? "," : "", label);
   /* tmpcopyup: the directory under the mount point stays reachable
    * through this fd once the tmpfs covers it. */
+  if (ctx->proc_pidns_fd >= 0 && strcmp(type, "proc") == 0)
+    return proc_mount_for(plan, ctx->proc_pidns_fd, target, what, err);
   cleanup_close int below = plan->tmpcopyup ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (plan->tmpcopyup && below < 0)
     return hutch_fail_errno(err, "%s: tmpcopyup: open %s", what, dest);
@@ -184,13 +236,24 @@ static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *p
   return 0;
 }
 
-/* The runtime mapped the tree already; only its place is left to set. */
-static int idmapped_mount(const struct rootfs_ctx *ctx, const char *dest, size_t index,
-                          const char *what, struct hutch_error **err)
+int bind_tree_open(const char *source, bool rbind, uint64_t attr_set, uint64_t attr_clr, struct hutch_error **err)
 {
-  int tree = ctx->idmapped_trees ? ctx->idmapped_trees[index] : -1;
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rbind ? AT_RECURSIVE : 0);
+  cleanup_close int tree = (int) syscall(SYS_open_tree, AT_FDCWD, source, flags);
   if (tree < 0)
-    return hutch_fail(err, 0, "%s: the ID-mapped mount was not prepared", what);
+    return hutch_fail_errno(err, "source %s", source);
+  /* As a bind followed by a remount: the options apply to its top. */
+  struct mount_attr attr = { .attr_set = attr_set, .attr_clr = attr_clr };
+  if ((attr_set || attr_clr) && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return hutch_fail_errno(err, "set the options of %s", source);
+  return steal_fd(&tree);
+}
+
+/* The runtime made the tree already; only its place is left to set. */
+static int prepared_mount(const struct rootfs_ctx *ctx, const char *dest, size_t index, const char *what,
+                          struct hutch_error **err)
+{
+  int tree = ctx->mount_trees[index];
   struct stat st;
   if (fstat(tree, &st) < 0)
     return hutch_fail_errno(err, "%s: stat the mapped tree", what);
@@ -211,8 +274,10 @@ int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t 
   /* Relative destinations are relative to "/" (deprecated since 1.2.0). */
   const char *dest = m->destination;
   int r;
-  if (plan.idmap || m->uid_mappings.len || m->gid_mappings.len)
-    r = idmapped_mount(ctx, dest, index, what, err);
+  if (ctx->mount_trees && ctx->mount_trees[index] >= 0)
+    r = prepared_mount(ctx, dest, index, what, err);
+  else if (plan.idmap || m->uid_mappings.len || m->gid_mappings.len)
+    r = hutch_fail(err, 0, "%s: the ID-mapped mount was not prepared", what);
   else if (plan.tmpcopyup && (!m->type || strcmp(m->type, "tmpfs") != 0 || mount_plan_is_bind(&plan)))
     r = hutch_fail(err, 0, "%s.options: tmpcopyup applies to tmpfs mounts only", what);
   else if (mount_plan_is_bind(&plan))

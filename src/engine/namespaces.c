@@ -91,13 +91,21 @@ void ns_plan_release(struct ns_plan *plan)
   plan->n_joins = 0;
 }
 
-int ns_join_all(const struct ns_plan *plan, struct hutch_error **err)
+int ns_join_fd(const struct ns_plan *plan, int type)
+{
+  for (size_t i = 0; i < plan->n_joins; i++)
+    if (plan->joins[i].type == type)
+      return plan->joins[i].fd;
+  return -1;
+}
+
+int ns_join_all(const struct ns_plan *plan, int except_type, struct hutch_error **err)
 {
   /* The user namespace first: it decides what the others may be joined with. */
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < plan->n_joins; i++) {
       const struct ns_join *j = &plan->joins[i];
-      if ((pass == 0) != (j->type == OCI_NS_USER))
+      if ((pass == 0) != (j->type == OCI_NS_USER) || j->type == except_type)
         continue;
       if (setns(j->fd, ns_clone_flag(j->type)) < 0)
         return hutch_fail_errno(err, "join the %s namespace", oci_enum_name(&oci_enum_namespace_type, j->type));

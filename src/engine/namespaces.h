@@ -26,8 +26,11 @@ struct ns_plan {
 int ns_plan_build(const struct oci_config *cfg, struct ns_plan *out, struct hutch_error **err);
 void ns_plan_release(struct ns_plan *plan);
 
-/* setns into the joined namespaces, the user namespace first. */
-int ns_join_all(const struct ns_plan *plan, struct hutch_error **err);
+/* setns into the joined namespaces, the user namespace first, all but the
+ * one of except_type (-1: none). */
+int ns_join_all(const struct ns_plan *plan, int except_type, struct hutch_error **err);
+/* The opened fd of the namespace of that type to join, or -1. */
+int ns_join_fd(const struct ns_plan *plan, int type);
 
 /* Writes uid_map and gid_map of pid (the parent does this for its child). */
 int ns_write_id_maps(pid_t pid, const struct oci_linux *l, struct hutch_error **err);

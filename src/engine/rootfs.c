@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -128,22 +129,40 @@ static int write_sysctl(const struct oci_kv *kv, struct hutch_error **err)
   return 0;
 }
 
+/* These run after pivot_root, where /proc may be a proc in which the
+ * process doing the work has no pid (see rootfs_ctx.proc_pidns_fd): no
+ * /proc/self paths, only fds and the mount API. */
+
+/* A copy of the mount at what, on top of target. */
+static int move_onto(int tree, int target)
+{
+  return (int) syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
 static int make_readonly(const char *path, size_t i, struct hutch_error **err)
 {
   cleanup_close int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.readonlyPaths[%zu]: %s", i, path);
-  char p[32];
-  fd_path(fd, p);
-  if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+  cleanup_close int tree = (int) syscall(SYS_open_tree, fd, "",
+                                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  if (tree < 0)
     return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: bind %s", i, path);
-  cleanup_close int mounted = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-  if (mounted < 0)
-    return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: reopen %s", i, path);
-  fd_path(mounted, p);
-  if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (mount_locked_flags(p) & ~MS_RDONLY), NULL) < 0)
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
     return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: make %s read-only", i, path);
+  if (move_onto(tree, fd) < 0)
+    return hutch_fail_errno(err, "linux.readonlyPaths[%zu]: mount %s read-only", i, path);
   return 0;
+}
+
+static int empty_readonly_tmpfs(void)
+{
+  cleanup_close int fs = (int) syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+      syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  return (int) syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
 }
 
 static int mask(const char *path, size_t i, struct hutch_error **err)
@@ -154,11 +173,10 @@ static int mask(const char *path, size_t i, struct hutch_error **err)
   struct stat st;
   if (fstat(fd, &st) < 0)
     return hutch_fail_errno(err, "linux.maskedPaths[%zu]: stat %s", i, path);
-  char p[32];
-  fd_path(fd, p);
-  int r = S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0")
-                              : mount("/dev/null", p, NULL, MS_BIND, NULL);
-  if (r < 0)
+  cleanup_close int cover = S_ISDIR(st.st_mode)
+                              ? empty_readonly_tmpfs()
+                              : (int) syscall(SYS_open_tree, AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (cover < 0 || move_onto(cover, fd) < 0)
     return hutch_fail_errno(err, "linux.maskedPaths[%zu]: mask %s", i, path);
   return 0;
 }

@@ -6,6 +6,7 @@
  * root (rootfs_finish). Every path inside the root is resolved against an fd
  * of it, so the image cannot redirect a mount to the host. */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "engine/cgroup.h"
 #include "spec/model.h"
@@ -24,19 +25,33 @@ struct rootfs_ctx {
    * that move can take milliseconds, which mounts can overlap. */
   int (*cgroup_barrier)(void *opaque, struct hutch_error **err);
   void *barrier_opaque;
-  /* Per entry of `mounts`: a detached, ID-mapped tree the runtime prepared
-   * (see idmap.h), or -1. */
-  const int *idmapped_trees;
+  /* Per entry of `mounts`: a detached tree the runtime prepared (ID-mapped,
+   * see idmap.h, or a bind source opened on the host side), or -1. NULL
+   * when there is none. */
+  const int *mount_trees;
   /* No mount namespace of its own: the mounts go into the runtime's, below
    * a private bind of the root, and the process chroots instead of
    * pivot_root (which would move the host's root). */
   bool host_mounts;
+  /* The pid namespace the container's process will enter after the set-up
+   * (see native_init): proc is mounted for it. -1 when the set-up runs in
+   * the container's own pid namespace already. */
+  int proc_pidns_fd;
   int root_fd; /* set by rootfs_prepare */
 };
 
 int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err);
 int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err);
 int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err);
+
+/* Whether this kernel's proc takes the "pidns" option (Linux 6.15 on), so
+ * that a process outside a pid namespace can mount proc for it. */
+bool proc_mount_takes_pidns(void);
+
+/* A detached copy of a bind source (recursive for rbind) with the options
+ * applied to its top, for the runtime to open while it can still reach the
+ * source (see rootfs_ctx.mount_trees). */
+int bind_tree_open(const char *source, bool rbind, uint64_t attr_set, uint64_t attr_clr, struct hutch_error **err);
 
 /* One entry of `mounts`, already inside the new mount namespace. */
 int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err);

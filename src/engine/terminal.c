@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -43,21 +45,35 @@ int pty_bind_console(int slave, struct hutch_error **err)
     return hutch_fail_errno(err, "create /dev/console");
   if (fd >= 0)
     close(fd);
-  char path[32];
-  snprintf(path, sizeof path, "/proc/self/fd/%d", slave);
-  if (mount(path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+  /* By fd, not /proc/self/fd: /proc may not show us (rootfs.c says why). */
+  cleanup_close int console = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int tree = (int) syscall(SYS_open_tree, slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (console < 0 || tree < 0 ||
+      syscall(SYS_move_mount, tree, "", console, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return hutch_fail_errno(err, "bind the pty to /dev/console");
+  return 0;
+}
+
+int pty_take_stdio(int slave, struct hutch_error **err)
+{
+  for (int fd = 0; fd < 3; fd++)
+    if (dup2(slave, fd) < 0)
+      return hutch_fail_errno(err, "dup the pty to fd %d", fd);
+  return 0;
+}
+
+int pty_become_controlling(struct hutch_error **err)
+{
+  if (setsid() < 0)
+    return hutch_fail_errno(err, "setsid");
+  if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+    return hutch_fail_errno(err, "make the pty the controlling terminal");
   return 0;
 }
 
 int pty_make_controlling(int slave, struct hutch_error **err)
 {
-  if (setsid() < 0)
-    return hutch_fail_errno(err, "setsid");
-  if (ioctl(slave, TIOCSCTTY, 0) < 0)
-    return hutch_fail_errno(err, "make the pty the controlling terminal");
-  for (int fd = 0; fd < 3; fd++)
-    if (dup2(slave, fd) < 0)
-      return hutch_fail_errno(err, "dup the pty to fd %d", fd);
-  return 0;
+  if (pty_take_stdio(slave, err) < 0)
+    return -1;
+  return pty_become_controlling(err);
 }

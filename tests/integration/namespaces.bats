@@ -295,3 +295,37 @@ host_mounts_under() { awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5
   [ -z "$(host_mounts_under "$b/rootfs")" ] || fail "left: $(host_mounts_under "$b/rootfs")"
   assert_clean "$ROOT" "$c"
 }
+
+@test "user namespace: a bind mount whose source lies under a 0700 root-owned directory works (opened on the host side)" {
+  mkdir -p "$TMP/private/vol/sub"
+  echo volume-content >"$TMP/private/vol/file"
+  chmod 700 "$TMP/private"
+  chmod 755 "$TMP/private/vol"
+  new_id c
+  userns_bundle b sh -c 'cat /vol/file; ls /vol; if echo x >/vol/new; then echo wrote; else echo read-only; fi'
+  V=$TMP/private/vol cfg "$b" 'c["mounts"].append({"destination": "/vol", "type": "bind", "source": E["V"], "options": ["rbind", "ro"]})'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  [ "${lines[0]}" = volume-content ]
+  [ "$(echo "${lines[1]}" "${lines[2]}")" = "file sub" ] || fail "$output"
+  [ "${lines[3]}" = read-only ]
+  # the host directory stays as it was
+  [ "$(stat -c %a "$TMP/private")" = 700 ]
+  [ ! -e "$TMP/private/vol/new" ]
+  assert_clean "$ROOT" "$c"
+}
+
+@test "user namespace: a bind mount through a symlink in the image still lands inside the root" {
+  mkdir -p "$TMP/src" "$TMP/outside"
+  echo in-volume >"$TMP/src/f"
+  new_id c
+  userns_bundle b sh -c 'cat /link/f; cat /etc/f'
+  ln -s /etc "$b/rootfs/link"
+  S=$TMP/src cfg "$b" 'c["mounts"].append({"destination": "/link", "type": "bind", "source": E["S"], "options": ["bind"]})'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  # the link led to the image's /etc, not the host's
+  [ "$(echo $output)" = "in-volume in-volume" ] || fail "$output"
+  [ ! -e /etc/f ]
+  assert_clean "$ROOT" "$c"
+}

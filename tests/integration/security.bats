@@ -474,3 +474,30 @@ ptrace_scanner_bundle() {
   readlink "/proc/$pid/fd/$(echo "$fds" | tail -n1)" | grep -q '^socket:' || fail "$(ls -l "/proc/$pid/fd")"
   delete_clean "$c" -f
 }
+
+@test "security: create into a ptracing container's pid namespace: the init is seen only once it holds nothing of the host" {
+  # a pod whose pid namespace is shared, and a debugging container in it
+  ptrace_scanner_bundle ba
+  set_args "$ba" sh /fd_scan.sh
+  M=$MARKER S=$SECRET cfg "$ba" 'c["process"]["env"] += ["MARKER=" + E["M"], "SECRET=" + E["S"]]'
+  new_id a
+  hrun -o "$TMP/a.out" run -d --bundle "$ba" "$a"
+  [ "$status" -eq 0 ]
+  wait_for grep -q scanning "$TMP/a.out"
+  apid=$(state_pid "$a")
+  for i in 1 2 3; do
+    new_id c
+    new_bundle b sh -c 'echo started; sleep 1000'
+    APID=$apid cfg "$b" 'c["linux"]["namespaces"] = [n if n["type"] != "pid" else {"type": "pid", "path": "/proc/%s/ns/pid" % E["APID"]} for n in c["linux"]["namespaces"]]'
+    # a slow createRuntime hook holds the set-up open for the scanner
+    cfg "$b" 'c["hooks"] = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "0.3"]}]}'
+    "$HUTCH" --root "$ROOT" --log "$TMP/hutch.log" create --bundle "$b" "$c" </dev/null >"$TMP/c.out" 2>&1 \
+      7<"$TMP/hostdir" 3>&- || fail "create: $(cat "$TMP/c.out")"
+    h start "$c"
+    wait_for grep -q started "$TMP/c.out"
+    h delete -f "$c"
+  done
+  sleep 0.3
+  ! grep -q FOUND "$TMP/a.out" || fail "the container reached the host: $(grep FOUND "$TMP/a.out")"
+  delete_clean "$a" -f
+}

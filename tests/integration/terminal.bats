@@ -211,3 +211,38 @@ sized" ]
   tr -d '\r' <"$TMP/out" | grep -qx 5x || fail "output: $(cat "$TMP/out")"
   assert_clean "$ROOT" "$c"
 }
+
+@test "terminal: a container joining a pid namespace gets the pty as stdio and controlling tty, leading its own session" {
+  new_id a
+  new_bundle ba sleep 1000
+  hrun -o "$TMP/a.out" run -d --bundle "$ba" "$a"
+  [ "$status" -eq 0 ]
+  apid=$(state_pid "$a")
+  new_id c
+  new_bundle b sh -c 'tty; for f in 0 1 2; do readlink /proc/self/fd/$f; done
+    set -- $(cut -d" " -f1,6,7 /proc/$$/stat)
+    [ "$1" = "$2" ] && echo session-leader
+    [ "$3" != 0 ] && echo has-ctty
+    echo done'
+  cfg "$b" 'c["process"]["terminal"] = True'
+  APID=$apid cfg "$b" 'c["linux"]["namespaces"] = [n if n["type"] != "pid" else {"type": "pid", "path": "/proc/%s/ns/pid" % E["APID"]} for n in c["linux"]["namespaces"]]'
+  start_receiver con
+  hcreate "$c" "$b" --console-socket "$TMP/con.sock"
+  [ "$status" -eq 0 ] || fail "create: $(cat "$TMP/$c.out.err")"
+  # the pid hutch reports is the process in A's pid namespace
+  pid=$(state_pid "$c")
+  [ "$(readlink "/proc/$pid/ns/pid")" = "$(readlink "/proc/$apid/ns/pid")" ]
+  h start "$c"
+  receiver_done con
+  expected="/dev/pts/0
+/dev/pts/0
+/dev/pts/0
+/dev/pts/0
+session-leader
+has-ctty
+done"
+  [ "$TTY_OUT" = "$expected" ] || fail "pty output: $TTY_OUT"
+  wait_for has_status "$c" stopped
+  delete_clean "$c"
+  delete_clean "$a" -f
+}

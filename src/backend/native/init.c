@@ -134,6 +134,9 @@ static int setup_terminal(struct init_state *s, struct hutch_error **err)
   /* The runtime hands it to --console-socket, or proxies it for run. */
   if (sync_send(s->sync_fd, SYNC_PTY, 0, NULL, master, err) < 0)
     return -1;
+  /* The session's leader must be the container's process, born later. */
+  if (s->a->split_pidns_fd >= 0)
+    return pty_take_stdio(slave, err);
   /* Now, not at start: the stdio `create` was given must not stay open in
    * the parked init, or a caller waiting for EOF on it (containerd's shim
    * reads create's output to the end) never sees create return. */
@@ -152,9 +155,10 @@ static int prepare_root(struct init_state *s, struct hutch_error **err)
     .cgroup_layout = a->cgroup_layout,
     .cgroup_set = a->cgroups,
     .cgroup_barrier = enter_cgroup,
-    .idmapped_trees = a->idmapped_trees,
+    .mount_trees = a->mount_trees,
     .barrier_opaque = s,
     .host_mounts = a->host_mounts,
+    .proc_pidns_fd = a->split_pidns_fd,
     .root_fd = -1,
   };
   if (rootfs_prepare(&ctx, err) < 0 || enter_cgroup(s, err) < 0)
@@ -203,8 +207,31 @@ static int drop_host_fds(struct init_state *s, struct hutch_error **err)
   if (move_above(&s->sync_fd, first, err) < 0 || move_above(&s->start_listen_fd, first, err) < 0)
     return -1;
   log_silence();
-  int keep[] = { s->sync_fd, s->start_listen_fd };
-  return fds_close_except(first, keep, 2, err);
+  int keep[] = { s->sync_fd, s->start_listen_fd, s->a->split_pidns_fd };
+  return fds_close_except(first, keep, 3, err);
+}
+
+/* The set-up ran outside the joined pid namespace, where no process of the
+ * container could watch it work with host paths. Now that it holds nothing
+ * of the host, the process that becomes the container's is born inside; this
+ * one tells the runtime its pid and leaves. */
+static int enter_pid_namespace(struct init_state *s, struct hutch_error **err)
+{
+  int ns = s->a->split_pidns_fd;
+  if (setns(ns, CLONE_NEWPID) < 0)
+    return hutch_fail_errno(err, "join the pid namespace");
+  close(ns);
+  pid_t pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    return hutch_fail_errno(err, "start the container process in its pid namespace");
+  if (pid > 0) {
+    sync_send(s->sync_fd, SYNC_PID, pid, NULL, -1, NULL);
+    _exit(0);
+  }
+  const struct oci_process *p = s->a->cfg->process;
+  if (p && p->terminal.value)
+    return pty_become_controlling(err);
+  return 0;
 }
 
 /* Blocks until `start` (or run) says go; afterwards answers go to
@@ -296,8 +323,8 @@ void native_init(const struct init_args *a)
   if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0 ||
       process_check_program(a->cfg->process, &err) < 0)
     fail_out(&s, err);
-  if (drop_host_fds(&s, &err) < 0 || sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 ||
-      wait_for_start(&s, &err) < 0)
+  if (drop_host_fds(&s, &err) < 0 || (a->split_pidns_fd >= 0 && enter_pid_namespace(&s, &err) < 0) ||
+      sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || wait_for_start(&s, &err) < 0)
     fail_out(&s, err);
   if (run_container_hooks(a, OCI_HOOK_START_CONTAINER, "startContainer", OCI_STATUS_CREATED, &err) < 0)
     fail_out(&s, err);

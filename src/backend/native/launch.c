@@ -13,6 +13,7 @@
 #include "engine/netdev.h"
 #include "engine/process_info.h"
 #include "engine/resctrl.h"
+#include "engine/rootfs.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "spec/config.h"
@@ -254,25 +255,15 @@ static int listen_for_start(struct launch *l, struct hutch_error **err)
   return 0;
 }
 
-static unsigned long long mount_attrs_of(const struct mount_plan *plan)
-{
-  unsigned long long attrs = 0;
-  if (plan->flags & MS_RDONLY)
-    attrs |= MOUNT_ATTR_RDONLY;
-  if (plan->flags & MS_NOSUID)
-    attrs |= MOUNT_ATTR_NOSUID;
-  if (plan->flags & MS_NODEV)
-    attrs |= MOUNT_ATTR_NODEV;
-  if (plan->flags & MS_NOEXEC)
-    attrs |= MOUNT_ATTR_NOEXEC;
-  return attrs;
-}
-
-/* ID-mapped mounts are mapped here, in the host's user namespace: the
- * kernel wants CAP_SYS_ADMIN over the filesystem's, which the init lacks. */
-static int prepare_idmapped_mounts(struct launch *l, struct hutch_error **err)
+/* The detached trees the init moves into place (mounts.c): made here, in
+ * the host's user namespace. An ID-mapped mount needs CAP_SYS_ADMIN over the
+ * filesystem's, which the init lacks; and a bind source must be opened
+ * before the user namespace takes the host's permissions away (a volume
+ * under a 0700 root-owned directory is out of reach from inside). */
+static int prepare_mount_trees(struct launch *l, struct hutch_error **err)
 {
   const oci_mounts *mounts = &l->cfg->mounts;
+  bool userns = l->ns.new_user || l->ns.join_user;
   for (size_t i = 0; i < mounts->len; i++) {
     const struct oci_mount *m = &mounts->items[i];
     struct mount_plan plan;
@@ -280,29 +271,36 @@ static int prepare_idmapped_mounts(struct launch *l, struct hutch_error **err)
     bool mapped = plan.idmap || m->uid_mappings.len || m->gid_mappings.len;
     bool bind = mount_plan_is_bind(&plan);
     bool rbind = (plan.flags & MS_REC) != 0;
-    unsigned long long attrs = mount_attrs_of(&plan);
+    uint64_t set, clr;
+    mount_plan_attrs(&plan, &set, &clr);
     bool ridmap = plan.ridmap;
     mount_plan_release(&plan);
-    if (!mapped)
+    if (!mapped && !(bind && userns))
       continue;
     if (!bind)
       return hutch_fail(err, 0, "mounts[%zu].options: ID-mapped mounts need \"bind\" or \"rbind\"", i);
-    if (!l->idmapped_trees) {
-      l->idmapped_trees = xcalloc(mounts->len, sizeof *l->idmapped_trees);
+    if (!l->mount_trees) {
+      l->mount_trees = xcalloc(mounts->len, sizeof *l->mount_trees);
       for (size_t k = 0; k < mounts->len; k++)
-        l->idmapped_trees[k] = -1;
+        l->mount_trees[k] = -1;
+    }
+    cleanup_free char *source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", l->bundle, m->source);
+    if (!mapped) {
+      l->mount_trees[i] = bind_tree_open(source, rbind, set, clr, err);
+      if (l->mount_trees[i] < 0)
+        return hutch_error_prefix(err, "mounts[%zu]: ", i);
+      continue;
     }
     /* Without mappings of its own the mount takes the container's (the
      * spec allows it; the validator made sure there is a user namespace). */
     bool own = m->uid_mappings.len && m->gid_mappings.len;
     const struct oci_linux *lx = l->cfg->linux_;
-    cleanup_close int userns = idmap_userns_fd(own ? &m->uid_mappings : &lx->uid_mappings,
+    cleanup_close int map_ns = idmap_userns_fd(own ? &m->uid_mappings : &lx->uid_mappings,
                                                own ? &m->gid_mappings : &lx->gid_mappings, err);
-    if (userns < 0)
+    if (map_ns < 0)
       return hutch_error_prefix(err, "mounts[%zu]: ", i);
-    cleanup_free char *source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", l->bundle, m->source);
-    l->idmapped_trees[i] = idmap_open_tree(source, rbind, ridmap, userns, attrs, err);
-    if (l->idmapped_trees[i] < 0)
+    l->mount_trees[i] = idmap_open_tree(source, rbind, ridmap, map_ns, set, err);
+    if (l->mount_trees[i] < 0)
       return hutch_error_prefix(err, "mounts[%zu]: ", i);
   }
   return 0;
@@ -360,7 +358,7 @@ static void __attribute__((noreturn)) helper_main(struct launch *l, struct init_
   /* The runtime's end: the init must not inherit it (see native_init). */
   close(args->runtime_sync_fd);
   args->runtime_sync_fd = -1;
-  if (ns_join_all(&l->ns, &err) < 0)
+  if (ns_join_all(&l->ns, l->split_pidns ? OCI_NS_PID : -1, &err) < 0)
     goto fail;
   if (l->ns.new_user) {
     if (unshare(CLONE_NEWUSER) < 0) {
@@ -463,9 +461,24 @@ static int plan_host_mounts(struct launch *l, struct hutch_error **err)
   return mount_ids_at("/proc/self/mountinfo", l->rootfs, &l->mounts_before, err);
 }
 
+/* Split set-up (init_args.split_pidns_fd): the process we have been
+ * talking to hands over to the container's process, born in the joined pid
+ * namespace, and exits. */
+static int take_split_pid(struct launch *l, pid_t pid, struct hutch_error **err)
+{
+  if (!l->split_pidns || !process_is_own_child(pid) || pid == l->pid)
+    return hutch_fail(err, EPROTO, "a pid that is not the container's process");
+  pid_t setup = l->pid;
+  l->pid = pid;
+  l->split_pidns = false; /* only once */
+  waitpid(setup, NULL, 0);
+  return 0;
+}
+
 /* The conversation with the init until it is ready. */
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
+  bool ready = false;
   if (l->systemd && start_systemd_unit(l, err) < 0)
     return -1;
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
@@ -508,8 +521,17 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
         l->pty_master = fd;
       }
       break;
+    case SYNC_PID:
+      if (take_split_pid(l, msg.value, err) < 0)
+        return -1;
+      if (ready)
+        return 0;
+      break;
     case SYNC_READY:
-      return 0;
+      if (!l->split_pidns)
+        return 0;
+      ready = true; /* the new pid is still on its way */
+      break;
     case SYNC_ERROR:
       return hutch_fail(err, 0, "%s", msg.text);
     default:
@@ -537,6 +559,10 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (plan_host_mounts(l, err) < 0)
     return -1;
+  /* A joined pid namespace is entered only after the set-up; a new user
+   * namespace would lose the right to enter it, and an old kernel cannot
+   * mount proc for it from outside: then it is entered first, as runc does. */
+  l->split_pidns = ns_join_fd(&l->ns, OCI_NS_PID) >= 0 && !l->ns.new_user && proc_mount_takes_pidns();
   if (container_dir_create(l->rt->root, o->id, &l->dir, err) < 0)
     return -1;
   l->dir_created = true;
@@ -548,7 +574,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
     return -1;
-  if (prepare_idmapped_mounts(l, err) < 0)
+  if (prepare_mount_trees(l, err) < 0)
     return -1;
   if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
     return hutch_error_prefix(err, "--console-socket: ");
@@ -603,9 +629,10 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     .extra_env = extra_env,
     .n_extra_env = n_extra,
     .close_fds = { l->dir.fd, l->dir.root_fd },
-    .idmapped_trees = l->idmapped_trees,
+    .mount_trees = l->mount_trees,
     .seccomp = l->seccomp.len ? &l->seccomp : NULL,
     .host_mounts = l->host_mounts,
+    .split_pidns_fd = l->split_pidns ? ns_join_fd(&l->ns, OCI_NS_PID) : -1,
   };
   int r = spawn(l, &args, err);
   close(sv[1]);
@@ -684,10 +711,10 @@ void launch_release(struct launch *l)
     close(l->pty_master);
   if (l->pidfd_sock >= 0)
     close(l->pidfd_sock);
-  for (size_t i = 0; l->idmapped_trees && l->cfg && i < l->cfg->mounts.len; i++)
-    if (l->idmapped_trees[i] >= 0)
-      close(l->idmapped_trees[i]);
-  free(l->idmapped_trees);
+  for (size_t i = 0; l->mount_trees && l->cfg && i < l->cfg->mounts.len; i++)
+    if (l->mount_trees[i] >= 0)
+      close(l->mount_trees[i]);
+  free(l->mount_trees);
   seccomp_program_release(&l->seccomp);
   mount_ids_release(&l->mounts_before);
   container_dir_close(&l->dir);

@@ -28,12 +28,16 @@ struct init_args {
   int sync_fd;          /* the child's end */
   int runtime_sync_fd;  /* the runtime's end: closed at once, or the init would never see EOF */
   int start_listen_fd;  /* create: start.sock, where `start` connects; -1 for run */
+  /* A joined pid namespace that the set-up runs outside of: once it holds
+   * nothing of the host, the init forks the container's process into it
+   * and exits (native_init). -1 otherwise. */
+  int split_pidns_fd;
   bool wait_userns_map; /* the runtime writes our uid/gid maps */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds; /* fds 3 .. 3+preserve_fds-1 are handed over */
   int close_fds[2];  /* the runtime's state directory fds: their lock must not outlive create */
-  const int *idmapped_trees; /* per mounts[] entry, or -1 */
+  const int *mount_trees; /* per mounts[] entry, or -1 */
   const struct seccomp_program *seccomp; /* compiled by the runtime; NULL without linux.seccomp */
   bool host_mounts; /* no mount namespace of its own (see host_mounts.h) */
   char **extra_env; /* LISTEN_FDS etc. */
@@ -64,11 +68,12 @@ struct launch {
   int console_fd;
   int start_listen_fd;
   int pty_master; /* run in the foreground with a terminal */
-  int *idmapped_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
+  int *mount_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
   int pidfd_sock; /* --pidfd-socket, connected */
   struct seccomp_program seccomp; /* len 0 without linux.seccomp */
   bool host_mounts;               /* no mount namespace of its own */
   struct mount_ids mounts_before; /* then: the mounts at the root before ours */
+  bool split_pidns;               /* see init_args.split_pidns_fd */
   pid_t pid;
   bool dir_created, cgroups_created;
 };
