@@ -1,6 +1,7 @@
 /* hutch list: the containers under --root, as a table or JSON. */
 #include "backend/backend.h"
 #include "cli/cli.h"
+#include "engine/state_check.h"
 #include "engine/state_store.h"
 #include "spec/names.h"
 #include "spec/state.h"
@@ -61,7 +62,13 @@ static size_t collect(int root_fd, struct arena *arena, struct entry **out)
       continue;
     struct container_record *rec;
     struct hutch_error *err = NULL;
-    if (record_read(fd, arena, &rec, &err) == 0) {
+    /* As runc: a container whose state cannot be read is named, not hidden
+     * (delete -f can still clean it up); one without any is a create that
+     * died before its first record. */
+    if (record_read(fd, arena, &rec, &err) < 0 || record_check(fd, rec, e->d_name, &err) < 0) {
+      if (err && err->code != ENOENT)
+        fprintf(stderr, "hutch list: %s: %s\n", e->d_name, err->msg);
+    } else {
       if (n == cap) {
         cap = cap ? cap * 2 : 16;
         *out = realloc(*out, cap * sizeof **out);
@@ -69,7 +76,7 @@ static size_t collect(int root_fd, struct arena *arena, struct entry **out)
           abort();
       }
       (*out)[n].rec = rec;
-      (*out)[n].status = container_status(fd, rec);
+      (*out)[n].status = container_status(fd, rec, !container_dir_busy(fd));
       owner_of(fd, (*out)[n].owner, sizeof (*out)[n].owner);
       n++;
     }

@@ -23,8 +23,11 @@
 #define PROCS_FILE_MAX (64u << 20)
 /* How long cgroup_remove waits for the kernel to release a cgroup whose last
  * process just exited (1 ms, doubling: about 1 s in all). */
+/* A killed process leaves its cgroup only once reaped, and the reaper (a
+ * shim, conmon) may be slow under load: the wait is bounded, but not short. */
 #define REMOVE_FIRST_WAIT_US 1000L
-#define REMOVE_MAX_WAIT_US 1000000L
+#define REMOVE_STEP_MAX_US 100000L
+#define REMOVE_MAX_WAIT_US 10000000L
 /* Rounds of "read the pids, signal the new ones": a process may fork while
  * its siblings are being signalled, so one pass can miss its child. */
 #define SIGNAL_ROUNDS 5
@@ -575,6 +578,32 @@ static int make_dirs(const char *dir, char **outermost, struct hutch_error **err
   return 0;
 }
 
+void cgroup_plan_created(struct cgroup_set *set, bool adopt_existing)
+{
+  for (size_t i = 0; i < set->n; i++) {
+    struct stat st;
+    if (stat(set->dirs[i], &st) == 0) {
+      if (adopt_existing && !set->created[i])
+        set->created[i] = xstrdup(set->dirs[i]);
+      continue;
+    }
+    /* The outermost missing directory is what mkdir -p will make first. */
+    cleanup_free char *path = xstrdup(set->dirs[i]);
+    char *outermost = NULL;
+    for (char *slash; (slash = strrchr(path, '/')) && slash != path;) {
+      free(outermost);
+      outermost = xstrdup(path);
+      *slash = '\0';
+      if (stat(path, &st) == 0)
+        break;
+    }
+    if (!set->created[i])
+      set->created[i] = outermost;
+    else
+      free(outermost);
+  }
+}
+
 /* On failure, created[] already names what was made, so cgroup_remove on the
  * same set cleans up. */
 int cgroup_create(struct cgroup_set *set, struct hutch_error **err)
@@ -812,7 +841,8 @@ static int remove_cgroup(const char *path, long *waited_us, struct hutch_error *
     long step = wait_us < REMOVE_MAX_WAIT_US - *waited_us ? wait_us : REMOVE_MAX_WAIT_US - *waited_us;
     sleep_us(step);
     *waited_us += step;
-    wait_us *= 2;
+    if (wait_us < REMOVE_STEP_MAX_US)
+      wait_us *= 2;
   }
 }
 

@@ -60,6 +60,12 @@ int cgroup_set_compute(const struct cgroup_layout *layout, const char *cgroups_p
 /* The caller's own cgroup in every hierarchy (nothing created). */
 void cgroup_set_own(const struct cgroup_layout *layout, struct cgroup_set *out);
 
+/* Fills created[] with what cgroup_create will make (the outermost missing
+ * directory of each), before anything is made, so that a record of it can
+ * be written first. With adopt_existing, a directory there already counts
+ * as made by us (the names are hutch's own). */
+void cgroup_plan_created(struct cgroup_set *set, bool adopt_existing);
+
 /* mkdir -p of every directory, recording in created[] the outermost one it
  * made, so that cgroup_remove takes away exactly what create added. */
 int cgroup_create(struct cgroup_set *set, struct hutch_error **err);

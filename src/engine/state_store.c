@@ -1,6 +1,7 @@
 #include "engine/state_store.h"
 #include "engine/cgroup_freezer.h"
 #include "engine/process_info.h"
+#include "engine/sd_notify.h"
 #include "spec/codec.h"
 #include "spec/schema_macros.h"
 #include "util/cleanup.h"
@@ -125,8 +126,81 @@ int container_dir_create(const char *root, const char *id, struct container_dir 
     unlinkat(root_fd, id, AT_REMOVEDIR);
     return hutch_fail(err, saved, "open %s/%s", root, id);
   }
+  /* Locked before the marker exists: nobody takes it for a stray directory
+   * (an empty one is removed by whoever finds it unlocked). */
+  if (lock_dir(fd, out->path ? out->path : id, err) < 0) {
+    close(fd);
+    unlinkat(root_fd, id, AT_REMOVEDIR);
+    return -1;
+  }
+  int marker = openat(fd, OWNER_MARKER, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (marker < 0) {
+    int saved = errno;
+    close(fd);
+    unlinkat(root_fd, id, AT_REMOVEDIR);
+    return hutch_fail(err, saved, "mark %s/%s as hutch's", root, id);
+  }
+  close(marker);
   fill_dir(out, root, id, steal_fd(&root_fd), fd);
-  return lock_dir(fd, out->path, err);
+  return 0;
+}
+
+/* The files hutch puts in a container directory. */
+static const char *const own_files[] = { STATE_FILE, CONFIG_SNAPSHOT, START_SOCKET, OWNER_MARKER };
+
+static bool is_own_file(const char *name)
+{
+  for (size_t i = 0; i < sizeof own_files / sizeof *own_files; i++)
+    if (strcmp(name, own_files[i]) == 0)
+      return true;
+  return false;
+}
+
+/* ".<name>.<pid>.tmp", what write_file_atomic_at leaves when interrupted. */
+static bool is_own_temp(const char *entry)
+{
+  for (size_t i = 0; i < sizeof own_files / sizeof *own_files; i++) {
+    size_t n = strlen(own_files[i]);
+    if (entry[0] != '.' || strncmp(entry + 1, own_files[i], n) != 0 || entry[1 + n] != '.')
+      continue;
+    const char *p = entry + 2 + n;
+    if (!*p || *p == '.')
+      continue;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (strcmp(p, ".tmp") == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Whether the directory is hutch's: it carries the marker, or holds nothing
+ * at all (a create that died before marking it), or - from a hutch before the
+ * marker - a state.json of hutch's. */
+static bool dir_is_own(int fd)
+{
+  struct stat st;
+  if (fstatat(fd, OWNER_MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return S_ISREG(st.st_mode);
+  int dup_fd = dup(fd);
+  DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+  if (!d) {
+    if (dup_fd >= 0)
+      close(dup_fd);
+    return false;
+  }
+  bool empty = true;
+  for (struct dirent *e; empty && (e = readdir(d));)
+    empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+  closedir(d);
+  if (empty)
+    return true;
+  struct arena arena;
+  arena_init(&arena);
+  struct container_record *rec;
+  bool legacy = record_read(fd, &arena, &rec, NULL) == 0 && rec->backend;
+  arena_release(&arena);
+  return legacy;
 }
 
 int container_dir_open(const char *root, const char *id, struct container_dir *out, struct hutch_error **err)
@@ -150,27 +224,62 @@ int container_dir_open(const char *root, const char *id, struct container_dir *o
     return hutch_fail(err, saved, "open %s/%s", root, id);
   }
   fill_dir(out, root, id, root_fd, fd);
-  return lock_dir(fd, out->path, err);
+  if (lock_dir(fd, out->path, err) < 0) {
+    container_dir_close(out);
+    return -1;
+  }
+  /* A delete that held the lock before us has removed it meanwhile. */
+  struct stat st;
+  if (fstat(fd, &st) == 0 && st.st_nlink == 0) {
+    container_dir_close(out);
+    return hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
+  }
+  if (!dir_is_own(fd)) {
+    hutch_fail_as(err, EPERM, "%s was not made by hutch (no %s in it): left untouched", out->path, OWNER_MARKER);
+    container_dir_close(out);
+    return -1;
+  }
+  return 0;
 }
 
 int container_dir_remove(struct container_dir *dir, struct hutch_error **err)
 {
-  static const char *const files[] = { STATE_FILE, CONFIG_SNAPSHOT, START_SOCKET };
-  for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-    if (unlinkat(dir->fd, files[i], 0) < 0 && errno != ENOENT)
-      return hutch_fail_errno(err, "remove %s/%s", dir->path, files[i]);
-  /* Whatever else a crash left (temporary files of atomic writes). */
   int dup_fd = dup(dir->fd);
   DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-  if (d) {
-    rewinddir(d);
-    for (struct dirent *e; (e = readdir(d));)
-      if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-        unlinkat(dir->fd, e->d_name, 0);
-    closedir(d);
-  } else if (dup_fd >= 0) {
-    close(dup_fd);
+  if (!d) {
+    if (dup_fd >= 0)
+      close(dup_fd);
+    return hutch_fail_errno(err, "read %s", dir->path);
   }
+  cleanup_free char *foreign = NULL;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || strcmp(e->d_name, OWNER_MARKER) == 0)
+      continue;
+    if (strcmp(e->d_name, NOTIFY_DIR) == 0) {
+      /* sd_notify's directory: its socket, and nothing else of anyone's. */
+      unlinkat(dir->fd, NOTIFY_DIR "/" NOTIFY_SOCKET_NAME, 0);
+      if (unlinkat(dir->fd, NOTIFY_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT && !foreign)
+        foreign = xstrdup(NOTIFY_DIR "/...");
+      continue;
+    }
+    if (!is_own_file(e->d_name) && !is_own_temp(e->d_name)) {
+      if (!foreign)
+        foreign = xstrdup(e->d_name);
+      continue;
+    }
+    if (unlinkat(dir->fd, e->d_name, 0) < 0 && errno != ENOENT) {
+      int saved = errno;
+      closedir(d);
+      return hutch_fail(err, saved, "remove %s/%s", dir->path, e->d_name);
+    }
+  }
+  closedir(d);
+  if (foreign)
+    return hutch_fail(err, ENOTEMPTY, "remove %s: it holds %s, which hutch did not make: left in place", dir->path,
+                      foreign);
+  /* The marker last: until the directory goes, it is known as hutch's. */
+  if (unlinkat(dir->fd, OWNER_MARKER, 0) < 0 && errno != ENOENT)
+    return hutch_fail_errno(err, "remove %s/%s", dir->path, OWNER_MARKER);
   if (unlinkat(dir->root_fd, dir->id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hutch_fail_errno(err, "remove %s", dir->path);
   return 0;
@@ -200,14 +309,18 @@ int record_read(int dir_fd, struct arena *arena, struct container_record **out, 
 {
   cleanup_free char *text = NULL;
   size_t len;
-  if (read_regular_file_at(dir_fd, STATE_FILE, 1 << 20, REGULAR_NOFOLLOW, &text, &len, err) < 0)
+  if (read_regular_file_at(dir_fd, STATE_FILE, 1 << 20, REGULAR_NOFOLLOW, &text, &len, err) < 0) {
+    /* Only a missing file is a missing state; anything else is a bad one. */
+    if (err && *err && (*err)->code != ENOENT)
+      (*err)->code = EBADMSG;
     return -1;
+  }
   struct diag_list diags = DIAG_LIST_INIT;
   struct container_record *rec = oci_decode_document(arena, &container_record_type, text, len, STATE_FILE, &diags);
   const struct diag *bad = diag_first_error(&diags);
   if (!rec || bad) {
-    hutch_fail(err, 0, "corrupt %s: %s%s%s", STATE_FILE, bad ? bad->path : "", bad && bad->path[0] ? ": " : "",
-               bad ? bad->message : "unreadable");
+    hutch_fail_as(err, EBADMSG, "corrupt %s: %s%s%s", STATE_FILE, bad ? bad->path : "", bad && bad->path[0] ? ": " : "",
+                  bad ? bad->message : "unreadable");
     diag_list_release(&diags);
     return -1;
   }
@@ -216,14 +329,23 @@ int record_read(int dir_fd, struct arena *arena, struct container_record **out, 
   return 0;
 }
 
-enum oci_status container_status(int dir_fd, const struct container_record *rec)
+bool container_dir_busy(int dir_fd)
 {
-  if (!rec->pid.set)
-    return strcmp(rec->phase, "creating") == 0 ? OCI_STATUS_CREATING : OCI_STATUS_STOPPED;
-  if (!process_is_alive((pid_t) rec->pid.value, rec->start_time.value))
+  int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool busy = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+  close(fd);
+  return busy;
+}
+
+enum oci_status container_status(int dir_fd, const struct container_record *rec, bool creator_gone)
+{
+  bool creating = strcmp(rec->phase, "creating") == 0;
+  if (creating)
+    return creator_gone ? OCI_STATUS_STOPPED : OCI_STATUS_CREATING;
+  if (!rec->pid.set || !process_is_alive((pid_t) rec->pid.value, rec->start_time.value))
     return OCI_STATUS_STOPPED;
-  if (strcmp(rec->phase, "creating") == 0)
-    return OCI_STATUS_CREATING;
   if (!rec->started.value && faccessat(dir_fd, START_SOCKET, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return OCI_STATUS_CREATED;
   if (cgroup_freezer_frozen(rec->cgroup_dirs.items, rec->cgroup_dirs.len))

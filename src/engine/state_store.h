@@ -15,6 +15,9 @@
 #define STATE_FILE "state.json"
 #define CONFIG_SNAPSHOT "config.json"
 #define START_SOCKET "start.sock"
+/* Made first in every container directory: hutch removes only directories
+ * that carry it (or hold nothing), and in them only the files it makes. */
+#define OWNER_MARKER "hutch.owner"
 
 /* runc's rule: [A-Za-z0-9_+.-], not empty, not "." or "..". */
 bool container_id_valid(const char *id);
@@ -27,15 +30,19 @@ struct container_dir {
   int fd; /* the container directory, locked */
 };
 
-/* Creates <root>/<id> (and root, mode 0700, if missing) and locks it.
- * EEXIST becomes "container with given ID already exists". */
+/* Creates <root>/<id> (and root, mode 0700, if missing), marks it as
+ * hutch's and locks it. EEXIST becomes "container with given ID already
+ * exists". */
 int container_dir_create(const char *root, const char *id, struct container_dir *out, struct hutch_error **err);
 
-/* Opens and locks an existing container directory; "container does not
- * exist" when it is not there. */
+/* Opens and locks an existing container directory. "container does not
+ * exist" (code ENOENT) when it is not there, or was removed while we waited
+ * for the lock; a directory hutch did not make (no marker, not empty, no
+ * state of hutch's) is refused with code EPERM and never touched. */
 int container_dir_open(const char *root, const char *id, struct container_dir *out, struct hutch_error **err);
 
-/* Removes the directory and everything hutch put in it. */
+/* Removes the files hutch makes there and the directory. Anything else
+ * found in it stays, and the directory with it (an error says what). */
 int container_dir_remove(struct container_dir *dir, struct hutch_error **err);
 void container_dir_close(struct container_dir *dir);
 
@@ -67,11 +74,19 @@ struct container_record {
 extern const struct oci_type container_record_type;
 
 int record_write(int dir_fd, const struct container_record *rec, struct hutch_error **err);
-/* Reads state.json into rec (allocated in arena). */
+/* Reads state.json into rec (allocated in arena): a regular file, never
+ * followed through a symbolic link. A missing file fails with code ENOENT,
+ * one that does not decode with code EBADMSG. */
 int record_read(int dir_fd, struct arena *arena, struct container_record **out, struct hutch_error **err);
 
-/* The status now: creating, created, running or stopped. */
-enum oci_status container_status(int dir_fd, const struct container_record *rec);
+/* The status now: creating, created, running or stopped. creator_gone:
+ * the caller knows no create is at work on it (it holds the directory's
+ * lock, which create keeps to the end), so "creating" means a create that
+ * died: the container is stopped. */
+enum oci_status container_status(int dir_fd, const struct container_record *rec, bool creator_gone);
+
+/* Whether another command holds the directory's lock now. */
+bool container_dir_busy(int dir_fd);
 
 /* The OCI state of a record (what `state` prints and hooks receive). */
 void record_to_state(const struct container_record *rec, enum oci_status status, struct oci_state *out);

@@ -72,3 +72,16 @@ bool oci_version_supported(const struct semver *v)
     return false;
   return v->minor >= lo.minor && v->minor <= hi.minor;
 }
+
+bool oci_version_before(const char *version, unsigned long major, unsigned long minor)
+{
+  struct semver v;
+  if (!version || !semver_parse(version, &v))
+    return false;
+  return v.major < major || (v.major == major && v.minor < minor);
+}
+
+long long oci_pids_limit_effective(const char *version, long long limit)
+{
+  return limit == 0 && oci_version_before(version, 1, 3) ? -1 : limit;
+}

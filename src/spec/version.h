@@ -19,3 +19,12 @@ bool semver_parse(const char *s, struct semver *out);
 
 /* Whether a config of this ociVersion is accepted (major.minor in range). */
 bool oci_version_supported(const struct semver *v);
+
+/* Whether version (a config's ociVersion) is below major.minor; false for
+ * one that does not parse. */
+bool oci_version_before(const char *version, unsigned long major, unsigned long minor);
+
+/* linux.resources.pids.limit 0: a real limit since 1.3.0 ("no new process
+ * at all"); before, runc and crun took it for "not set", and configs written
+ * for them mean unlimited. The value to apply for a config of this version. */
+long long oci_pids_limit_effective(const char *version, long long limit);

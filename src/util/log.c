@@ -39,6 +39,11 @@ void log_close(void)
   log_state.fd = STDERR_FILENO;
 }
 
+int log_fd(void)
+{
+  return log_state.fd;
+}
+
 void log_silence(void)
 {
   log_state.fd = -1;

@@ -24,6 +24,8 @@ void log_close(void);
 /* Drops every later message: for a process that has closed the log file
  * because a container can see it (it reports over its sync socket). */
 void log_silence(void);
+/* The fd lines go to (2 for stderr, -1 when silenced). */
+int log_fd(void);
 bool log_to_stderr(void);
 bool log_debug_enabled(void);
 

@@ -137,3 +137,70 @@ load helpers
   "$HUTCH" --root "$ROOT" --systemd-cgroup --cgroup-manager cgroupfs list >"$TMP/out" 2>"$TMP/err" || status=$?
   [ "$status" -eq 1 ] && grep -q "contradicts" "$TMP/err"
 }
+
+# notify_image BUNDLE: the image gets notify_send (tests/integration/tools).
+notify_image() {
+  mkdir -p "$1/rootfs/usr/bin"
+  cc -static -O2 -o "$1/rootfs/usr/bin/notify_send" "$REPO/tests/integration/tools/notify_send.c" ||
+    fail "cannot build notify_send"
+}
+
+# start_notify_listener N: the caller's NOTIFY_SOCKET at $TMP/host.sock,
+# logging N messages to $TMP/notify.log.
+start_notify_listener() {
+  "$PY" "$BATS_TEST_DIRNAME/notify_listen.py" "$TMP/host.sock" "$TMP/notify.log" "$1" \
+    </dev/null >"$TMP/listen.out" 2>&1 3>&- &
+  echo $! >>"$TMP/bgpids"
+  wait_for test -e "$TMP/host.sock.ready"
+}
+
+@test "compat: NOTIFY_SOCKET is proxied as runc does: create + start waits for READY=1 and passes it on with MAINPID" {
+  start_notify_listener 2
+  new_id c
+  new_bundle b sh -c 'echo "env: $NOTIFY_SOCKET"; sleep 0.3; notify_send "STATUS=warming up"; notify_send READY=1; sleep 1000'
+  notify_image "$b"
+  NOTIFY_SOCKET=$TMP/host.sock hcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $(cat "$TMP/$c.out.err")"
+  pid=$(state_pid "$c")
+  NOTIFY_SOCKET=$TMP/host.sock h start "$c"
+  # start returned only once READY=1 had been passed on, and acknowledged
+  [ "$(head -n1 "$TMP/notify.log")" = "READY=1|MAINPID=$pid|" ] || fail "notify log: $(cat "$TMP/notify.log" 2>&1)"
+  [ "$(sed -n 2p "$TMP/notify.log")" = "BARRIER=1" ] || fail "notify log: $(cat "$TMP/notify.log")"
+  grep -q "env: /run/notify/notify.sock" "$TMP/$c.out"
+  delete_clean "$c" -f
+  [ ! -e "$ROOT/$c" ]
+}
+
+@test "compat: NOTIFY_SOCKET with run -d, and a container that exits without READY=1 sends nothing" {
+  start_notify_listener 2
+  new_id c
+  new_bundle b sh -c 'notify_send READY=1; sleep 1000'
+  notify_image "$b"
+  NOTIFY_SOCKET=$TMP/host.sock hrun -o "$TMP/c.out" run -d --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run -d: $stderr"
+  [ "$(head -n1 "$TMP/notify.log")" = "READY=1|MAINPID=$(state_pid "$c")|" ] || fail "$(cat "$TMP/notify.log")"
+  delete_clean "$c" -f
+  new_id c2
+  set_args "$b" true
+  : >"$TMP/notify.log"
+  NOTIFY_SOCKET=$TMP/host.sock hrun -o "$TMP/c2.out" run -d --bundle "$b" "$c2"
+  [ "$status" -eq 0 ]
+  [ ! -s "$TMP/notify.log" ]
+  delete_clean "$c2" -f
+}
+
+@test "compat: NOTIFY_SOCKET through a foreground run, in a user namespace" {
+  start_notify_listener 2
+  new_id c
+  new_bundle b sh -c 'notify_send READY=1; echo sent'
+  notify_image "$b"
+  chown -R 100000:100000 "$b/rootfs"
+  cfg "$b" 'c["linux"]["namespaces"].append({"type": "user"})' \
+    'c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]' \
+    'c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  NOTIFY_SOCKET=$TMP/host.sock hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  [ "$output" = sent ]
+  wait_for grep -q "^READY=1|MAINPID=" "$TMP/notify.log"
+  assert_clean "$ROOT" "$c"
+}

@@ -9,6 +9,7 @@
 #include "engine/resctrl.h"
 #include "engine/process_setup.h"
 #include "engine/seccomp.h"
+#include "engine/state_check.h"
 #include "spec/codec.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
@@ -19,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +41,34 @@ char *record_state_json(const struct container_record *rec, enum oci_status stat
   return strbuf_detach(&out);
 }
 
+int container_open(const struct hutch_runtime *rt, const char *id, struct container_dir *dir, struct arena *arena,
+                   struct container_record **rec, struct hutch_error **err)
+{
+  if (container_dir_open(rt->root, id, dir, err) < 0)
+    return -1;
+  arena_init(arena);
+  if (record_read(dir->fd, arena, rec, err) < 0 || record_check(dir->fd, *rec, id, err) < 0) {
+    /* A directory without state: a create that died before its first
+     * record, so nothing was made yet. */
+    if ((*err)->code == ENOENT) {
+      hutch_error_free(*err);
+      *err = NULL;
+      hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
+    } else {
+      hutch_error_prefix(err, "%s: ", id);
+    }
+    arena_release(arena);
+    container_dir_close(dir);
+    return -1;
+  }
+  return 0;
+}
+
+struct cgroup_set record_cgroups(const struct container_record *rec)
+{
+  return (struct cgroup_set) { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+}
+
 struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err)
 {
   struct oci_config *cfg = NULL;
@@ -53,26 +83,37 @@ struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err)
   return cfg;
 }
 
+int container_pidfd(const struct container_record *rec)
+{
+  if (!rec->pid.set || rec->pid.value <= 0)
+    return -1;
+  pid_t pid = (pid_t) rec->pid.value;
+  int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return -1;
+  /* Checked after the pidfd pins it: the pid is not reused meanwhile. */
+  struct cgroup_set set = record_cgroups(rec);
+  if (!process_is_alive(pid, rec->start_time.value) || !process_in_cgroups(pid, &set)) {
+    close(pidfd);
+    return -1;
+  }
+  return pidfd;
+}
+
 void kill_and_wait(const struct container_record *rec)
 {
-  if (!rec->pid.set)
+  cleanup_close int pidfd = container_pidfd(rec);
+  if (pidfd < 0)
     return;
-  pid_t pid = (pid_t) rec->pid.value;
-  if (!process_is_alive(pid, rec->start_time.value))
-    return;
-  int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
-  /* The start time was checked just above: the pidfd names our process. */
-  if (pidfd >= 0 && process_is_alive(pid, rec->start_time.value))
-    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
   /* A frozen process only dies once thawed. */
   if (cgroup_freezer_frozen(rec->cgroup_dirs.items, rec->cgroup_dirs.len))
     cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, false, NULL);
-  for (int i = 0; i < 10000 && process_is_alive(pid, rec->start_time.value); i++) {
-    struct timespec ts = { 0, i < 100 ? 100000 : 1000000 };
-    nanosleep(&ts, NULL);
-  }
-  if (pidfd >= 0)
-    close(pidfd);
+  /* Readable once it has exited; bounded, as a process stuck in the kernel
+   * (uninterruptible I/O) may take its time. */
+  struct pollfd p = { pidfd, POLLIN, 0 };
+  while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+    ;
 }
 
 /* The unit goes before the directories hutch made beside it. systemd out
@@ -92,12 +133,16 @@ int container_destroy(struct container_dir *dir, const struct container_record *
                       struct hutch_error **err)
 {
   kill_and_wait(rec);
-  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
-  /* Without a pid namespace of its own, processes outlive the init. */
-  if (set.n && !rec->own_pid_namespace.value) {
+  struct cgroup_set set = record_cgroups(rec);
+  /* Whatever the record says of the init, everything in the container's
+   * cgroups goes: processes outlive an init without a pid namespace of its
+   * own, and a create that died may have left one behind unrecorded. */
+  if (set.n) {
     struct hutch_error *ignored = NULL;
     cgroup_signal_all(&set, SIGKILL, &ignored);
     hutch_error_free(ignored);
+    if (cgroup_freezer_frozen(set.dirs, set.n))
+      cgroup_freezer_set(set.dirs, set.n, false, NULL);
   }
   if (rec->systemd_unit)
     stop_systemd_unit(rec->systemd_unit);

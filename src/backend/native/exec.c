@@ -52,6 +52,7 @@ struct exec_ctx {
   int console_fd;
   int pidfd_sock; /* --pidfd-socket, connected */
   int pty_master;
+  int notify_fd; /* the process's seccomp listener, until its pid is known */
   pid_t pid;
 };
 
@@ -194,55 +195,6 @@ static int namespaces_to_join(pid_t pid, bool *userns)
   return flags;
 }
 
-static void __attribute__((noreturn)) exec_child(struct exec_ctx *x, int sync_fd)
-{
-  struct hutch_error *err = NULL;
-  const struct oci_process *p = x->process;
-  char *path = NULL;
-  char **env = NULL;
-  if (p->terminal.value) {
-    int master, slave;
-    if (pty_open(&master, &slave, &err) < 0)
-      goto fail;
-    if (p->console_size && pty_set_size(master, (unsigned) p->console_size->height, (unsigned) p->console_size->width,
-                                        &err) < 0)
-      goto fail;
-    /* The runtime hands it on to --console-socket or keeps it. */
-    int r = sync_send(sync_fd, SYNC_PTY, 0, NULL, master, &err);
-    close(master);
-    if (r < 0 || pty_make_controlling(slave, &err) < 0)
-      goto fail;
-    close(slave);
-  }
-  /* execCPUAffinity.final: once in the container's cgroup (spec 1.2.1). */
-  if (p->exec_cpu_affinity && p->exec_cpu_affinity->final && p->exec_cpu_affinity->final[0] &&
-      process_set_cpu_affinity(p->exec_cpu_affinity->final, "process.execCPUAffinity.final", &err) < 0)
-    goto fail;
-  if (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
-      process_apply_attrs(p, x->linux_, &err) < 0 ||
-      process_prepare_fds(3 + x->opts->preserve_fds, &err) < 0)
-    goto fail;
-  int notify_fd = -1;
-  if (process_enter_cwd(p->cwd, &err) < 0 || process_finalize(p, x->seccomp ? &x->seccomp_prog : NULL, !x->userns, &notify_fd, &err) < 0)
-    goto fail;
-  /* The runtime knows our host pid and reaches the listener: it sends. */
-  if (notify_fd >= 0 && (sync_send(sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd, &err) < 0 || close(notify_fd) < 0))
-    goto fail;
-  env = process_environment(p, NULL, 0);
-  if (!(path = process_find_executable(p->args.items[0], env, &err)))
-    goto fail;
-  char **argv = xcalloc(p->args.len + 1, sizeof *argv);
-  memcpy(argv, p->args.items, p->args.len * sizeof *argv);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  execve(path, argv, env);
-  hutch_fail_errno(&err, "exec %s", path);
-fail:
-  sync_send(sync_fd, SYNC_ERROR, 0, err ? err->msg : "exec failed", -1, NULL);
-  _exit(255);
-}
-
 /* Closes every fd but stdio, the handed-over ones (below first) and the
  * sync socket, which moves above them if it sits among them. Nothing may be
  * logged afterwards: the log file is gone too. */
@@ -268,6 +220,93 @@ static int enter_init_root(pid_t init, struct hutch_error **err)
   return 0;
 }
 
+/* The process itself: born with everything set that a process keeps across
+ * fork, it waits to be in all of the container's cgroups, then only takes
+ * its terminal and the final CPU affinity and execs. */
+static void __attribute__((noreturn)) exec_child(const struct exec_ctx *x, int sync_fd, bool cwd_deferred)
+{
+  struct hutch_error *err = NULL;
+  struct sync_msg msg;
+  const struct oci_process *p = x->process;
+  if (sync_expect(sync_fd, SYNC_CGROUP_DONE, &msg, NULL, &err) < 0)
+    goto fail;
+  /* What names the process itself (/proc/self/...) resolves only here. */
+  if (cwd_deferred && process_enter_cwd(p->cwd, &err) < 0)
+    goto fail;
+  char **env = process_environment(p, NULL, 0);
+  char *path = process_find_executable(p->args.items[0], env, &err);
+  if (!path)
+    goto fail;
+  char **argv = xcalloc(p->args.len + 1, sizeof *argv);
+  memcpy(argv, p->args.items, p->args.len * sizeof *argv);
+  /* execCPUAffinity.final: once in the container's cgroup (spec 1.2.1). */
+  if (p->exec_cpu_affinity && p->exec_cpu_affinity->final && p->exec_cpu_affinity->final[0] &&
+      process_set_cpu_affinity(p->exec_cpu_affinity->final, "process.execCPUAffinity.final", &err) < 0)
+    goto fail;
+  if (p->terminal.value && pty_become_controlling(&err) < 0)
+    goto fail;
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execve(path, argv, env);
+  hutch_fail_errno(&err, "exec %s", path);
+fail:
+  sync_send(sync_fd, SYNC_ERROR, 0, err ? err->msg : "exec failed", -1, NULL);
+  _exit(255);
+}
+
+/* In the container's namespaces, before the process exists: its terminal
+ * and every attribute a child inherits, down to its identity, capabilities
+ * and seccomp filter. What is born into the container's pid namespace then
+ * has no more privilege than the program it becomes, so a container process
+ * that may ptrace gains nothing by seizing it. */
+static int prepare_process(struct exec_ctx *x, int *sync_fd, bool *cwd_deferred, struct hutch_error **err)
+{
+  const struct oci_process *p = x->process;
+  if (p->terminal.value) {
+    cleanup_close int master = -1;
+    cleanup_close int slave = -1;
+    if (pty_open(&master, &slave, err) < 0)
+      return -1;
+    if (p->console_size &&
+        pty_set_size(master, (unsigned) p->console_size->height, (unsigned) p->console_size->width, err) < 0)
+      return -1;
+    /* The runtime hands it on to --console-socket or keeps it. */
+    if (sync_send(*sync_fd, SYNC_PTY, 0, NULL, master, err) < 0 || pty_take_stdio(slave, err) < 0)
+      return -1;
+  }
+  if (process_set_rlimits(p, err) < 0 || process_set_oom_score_adj(p, err) < 0 ||
+      process_apply_attrs(p, x->linux_, err) < 0)
+    return -1;
+  /* Before the filter, which may not know close_range. */
+  if (drop_host_fds(sync_fd, 3 + x->opts->preserve_fds, err) < 0 ||
+      process_prepare_fds(3 + x->opts->preserve_fds, err) < 0)
+    return -1;
+  /* Before the filter, which may deny getcwd (the check needs it). A path
+   * through /proc/self names a process: not this one, which is outside the
+   * container's pid namespace; the process itself goes there. */
+  *cwd_deferred = false;
+  if (process_enter_cwd(p->cwd, err) < 0) {
+    if ((*err)->code != ENOENT || strncmp(p->cwd, "/proc/", 6) != 0)
+      return -1;
+    hutch_error_free(*err);
+    *err = NULL;
+    *cwd_deferred = true;
+  }
+  int notify_fd = -1;
+  if (process_finalize(p, x->seccomp ? &x->seccomp_prog : NULL, !x->userns, &notify_fd, err) < 0)
+    return -1;
+  /* The runtime reaches the agent; the process must not hold the listener
+   * of its own filter, or it could answer for itself. */
+  if (notify_fd >= 0) {
+    int r = sync_send(*sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd, err);
+    close(notify_fd);
+    if (r < 0)
+      return -1;
+  }
+  return 0;
+}
+
 static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_fd, int flags)
 {
   struct hutch_error *err = NULL;
@@ -290,15 +329,12 @@ static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_f
     goto fail;
   }
   close(pidfd);
-  /* The process about to be born is seen in the container's pid namespace,
-   * and whoever there holds CAP_SYS_PTRACE can stop it and read through its
-   * fds: it gets none of ours but the sync socket (its root and cwd are the
-   * container's since the setns above). */
-  if (drop_host_fds(&sync_fd, 3 + x->opts->preserve_fds, &err) < 0)
+  bool cwd_deferred;
+  if (prepare_process(x, &sync_fd, &cwd_deferred, &err) < 0)
     goto fail;
   pid_t pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid == 0)
-    exec_child(x, sync_fd);
+    exec_child(x, sync_fd, cwd_deferred);
   if (pid < 0) {
     hutch_fail_errno(&err, "start the process");
     goto fail;
@@ -310,8 +346,26 @@ fail:
   _exit(255);
 }
 
+/* Once the process exists: into the cgroups it could not be born in, then
+ * let it go. */
+static int release_child(struct exec_ctx *x, const struct cgroup_set *late, struct hutch_error **err)
+{
+  if (late->n && cgroup_enter(late, x->pid, err) < 0)
+    return x->cgroup_dirs ? hutch_error_prefix(err, "--cgroup: ") : -1;
+  if (sync_send(x->sync_fd, SYNC_CGROUP_DONE, 0, NULL, -1, err) < 0)
+    return -1;
+  if (x->notify_fd >= 0) {
+    int r = seccomp_forward(x->seccomp, x->rec, x->pid, OCI_STATUS_RUNNING, x->notify_fd, err);
+    close(x->notify_fd);
+    x->notify_fd = -1;
+    if (r < 0)
+      return -1;
+  }
+  return 0;
+}
+
 /* Messages until the process has exec'd (the socket closes) or failed. */
-static int supervise(struct exec_ctx *x, struct hutch_error **err)
+static int supervise(struct exec_ctx *x, const struct cgroup_set *late, struct hutch_error **err)
 {
   for (;;) {
     struct sync_msg msg;
@@ -331,6 +385,8 @@ static int supervise(struct exec_ctx *x, struct hutch_error **err)
       if (x->pid > 0 || !process_is_own_child(msg.value))
         return hutch_fail(err, EPROTO, "exec: a pid that is not the process started");
       x->pid = msg.value;
+      if (release_child(x, late, err) < 0)
+        return -1;
       break;
     case SYNC_PTY:
       if (x->console_fd >= 0) {
@@ -338,20 +394,26 @@ static int supervise(struct exec_ctx *x, struct hutch_error **err)
         close(fd);
         if (r < 0)
           return hutch_error_prefix(err, "--console-socket: ");
-      } else {
+      } else if (x->pty_master < 0) {
         x->pty_master = fd;
+      } else {
+        close(fd);
       }
       break;
-    case SYNC_SECCOMP_FD: {
-      int r = seccomp_forward(x->seccomp, x->rec, x->pid, OCI_STATUS_RUNNING, fd, err);
-      close(fd);
-      if (r < 0)
-        return -1;
+    case SYNC_SECCOMP_FD:
+      /* Forwarded once the process's pid is known, for the agent's state. */
+      if (x->notify_fd >= 0 || x->pid > 0) {
+        if (fd >= 0)
+          close(fd);
+        return hutch_fail(err, EPROTO, "exec: an unexpected seccomp fd");
+      }
+      x->notify_fd = fd;
       break;
-    }
     case SYNC_ERROR:
       return hutch_fail(err, 0, "%s", msg.text);
     default:
+      if (fd >= 0)
+        close(fd);
       return hutch_fail(err, EPROTO, "exec: unexpected message %u", msg.type);
     }
   }
@@ -371,49 +433,92 @@ static int choose_cgroups(struct exec_ctx *x, const struct container_record *rec
   return r;
 }
 
+/* The helper goes into every cgroup of the container but the pids one, so
+ * that the process is born under the container's devices, memory and other
+ * limits, and only one task (the process) ever counts against pids.max, as
+ * with runc and crun; the runtime moves the process into the pids cgroup
+ * before it may run. On a host where pids is a controller of the one v2
+ * hierarchy, both are moved in with it. */
+static void split_cgroups(const struct cgroup_set *all, const struct cgroup_layout *layout, struct cgroup_set *early,
+                          struct cgroup_set *late)
+{
+  early->dirs = xcalloc(all->n ? all->n : 1, sizeof *early->dirs);
+  late->dirs = xcalloc(1, sizeof *late->dirs);
+  early->n = late->n = 0;
+  early->created = late->created = NULL;
+  for (size_t i = 0; i < all->n; i++) {
+    const struct cgroup_hierarchy *h = i < layout->n ? &layout->items[i] : NULL;
+    bool pids_v1 = false;
+    if (h && h->version == CGROUP_V1) {
+      cleanup_free char *list = xstrdup(h->controllers);
+      for (char *c, *rest = list; !pids_v1 && (c = strsep(&rest, ","));)
+        pids_v1 = strcmp(c, "pids") == 0;
+    }
+    if (pids_v1 && !late->n)
+      late->dirs[late->n++] = all->dirs[i];
+    else
+      early->dirs[early->n++] = all->dirs[i];
+  }
+}
+
 static int launch(struct exec_ctx *x, const struct container_record *rec, struct hutch_error **err)
 {
   int flags = namespaces_to_join(x->init_pid, &x->userns);
   if (exe_guard_protect(err) < 0)
     return -1;
+  struct cgroup_set all = { x->cgroup_dirs ? x->cgroup_dirs : rec->cgroup_dirs.items, NULL, rec->cgroup_dirs.len };
+  struct cgroup_layout layout = { 0 };
+  if (all.n && cgroup_layout_for_dirs(all.dirs, all.n, &layout, err) < 0)
+    return -1;
+  struct cgroup_set early, late;
+  split_cgroups(&all, &layout, &early, &late);
+  cgroup_layout_release(&layout);
+  int r = -1;
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return hutch_fail_errno(err, "socketpair");
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    hutch_fail_errno(err, "socketpair");
+    goto out;
+  }
   x->sync_fd = sv[0];
   pid_t helper = fork();
   if (helper < 0) {
     close(sv[1]);
-    return hutch_fail_errno(err, "fork");
+    hutch_fail_errno(err, "fork");
+    goto out;
   }
   if (helper == 0) {
     close(sv[0]);
     helper_main(x, sv[1], flags);
   }
   close(sv[1]);
-  /* Into the container's cgroup before the helper starts the process. */
-  struct cgroup_set set = { x->cgroup_dirs ? x->cgroup_dirs : rec->cgroup_dirs.items, NULL, rec->cgroup_dirs.len };
-  int r = set.n ? cgroup_enter(&set, helper, err) : 0;
+  r = early.n ? cgroup_enter(&early, helper, err) : 0;
   if (r < 0 && x->cgroup_dirs)
     hutch_error_prefix(err, "--cgroup: ");
   if (r == 0)
     r = sync_send(x->sync_fd, SYNC_CGROUP_DONE, 0, NULL, -1, err);
   if (r == 0)
-    r = supervise(x, err);
+    r = supervise(x, &late, err);
   /* A helper still waiting for CGROUP_DONE would wait forever. */
   if (r < 0)
     kill(helper, SIGKILL);
   waitpid(helper, NULL, 0);
   if (r < 0 && x->pid > 0) {
+    kill(x->pid, SIGKILL);
     waitpid(x->pid, NULL, 0);
     x->pid = 0;
   }
+out:
+  free(early.dirs);
+  free(late.dirs);
   return r;
 }
 
 int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
                 struct hutch_error **err)
 {
-  struct exec_ctx x = { .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1, .pidfd_sock = -1 };
+  struct exec_ctx x = {
+    .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1, .pidfd_sock = -1, .notify_fd = -1,
+  };
   struct container_dir dir;
   struct arena arena;
   arena_init(&arena);
@@ -427,13 +532,13 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
     arena_release(&arena);
     return -1;
   }
-  if (container_dir_open(rt->root, opts->id, &dir, err) < 0) {
-    arena_release(&arena);
-    return -1;
-  }
-  if (record_read(dir.fd, &arena, &rec, err) < 0)
+  if (container_open(rt, opts->id, &dir, &arena, &rec, err) < 0) {
+    arena_init(&arena);
+    memset(&dir, 0, sizeof dir);
+    dir.fd = dir.root_fd = -1;
     goto out;
-  enum oci_status status = container_status(dir.fd, rec);
+  }
+  enum oci_status status = container_status(dir.fd, rec, true);
   if (status == OCI_STATUS_PAUSED && !opts->ignore_paused) {
     hutch_fail(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
     goto out;
@@ -507,6 +612,8 @@ out:
     close(x.console_fd);
   if (x.pty_master >= 0)
     close(x.pty_master);
+  if (x.notify_fd >= 0)
+    close(x.notify_fd);
   seccomp_program_release(&x.seccomp_prog);
   cgroup_sub_release(x.cgroup_dirs, rec ? rec->cgroup_dirs.len : 0);
   oci_config_free(cfg);

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -228,6 +229,7 @@ static int enter_pid_namespace(struct init_state *s, struct hutch_error **err)
     sync_send(s->sync_fd, SYNC_PID, pid, NULL, -1, NULL);
     _exit(0);
   }
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   const struct oci_process *p = s->a->cfg->process;
   if (p && p->terminal.value)
     return pty_become_controlling(err);
@@ -310,8 +312,10 @@ void native_init(const struct init_args *a)
   for (size_t i = 0; i < 2; i++)
     if (a->close_fds[i] >= 0)
       close(a->close_fds[i]);
-  /* A runtime that dies must be seen to: its end of the socket in our hands
-   * would keep every read here waiting forever. */
+  /* A runtime that dies before the container is created takes us with it
+   * (nothing would ever clean up after us); and its end of the socket must
+   * not be ours too, or a read here would wait forever. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (a->runtime_sync_fd >= 0)
     close(a->runtime_sync_fd);
 
@@ -324,7 +328,11 @@ void native_init(const struct init_args *a)
       process_check_program(a->cfg->process, &err) < 0)
     fail_out(&s, err);
   if (drop_host_fds(&s, &err) < 0 || (a->split_pidns_fd >= 0 && enter_pid_namespace(&s, &err) < 0) ||
-      sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || wait_for_start(&s, &err) < 0)
+      sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 ||
+      sync_expect(s.sync_fd, SYNC_CREATED, &msg, NULL, &err) < 0)
+    fail_out(&s, err);
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (wait_for_start(&s, &err) < 0)
     fail_out(&s, err);
   if (run_container_hooks(a, OCI_HOOK_START_CONTAINER, "startContainer", OCI_STATUS_CREATED, &err) < 0)
     fail_out(&s, err);

@@ -14,6 +14,7 @@
 #include "engine/process_info.h"
 #include "engine/resctrl.h"
 #include "engine/rootfs.h"
+#include "engine/sd_notify.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "spec/config.h"
@@ -70,6 +71,9 @@ static int load_config(struct launch *l, struct hutch_error **err)
   }
   if (native_check_support(l->cfg, err) < 0)
     return -1;
+  struct oci_resources *res = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+  if (res && res->pids && res->pids->limit.set)
+    res->pids->limit.value = oci_pids_limit_effective(l->cfg->oci_version, res->pids->limit.value);
   const char *root = l->cfg->root->path;
   l->rootfs = root[0] == '/' ? realpath(root, NULL) : NULL;
   if (root[0] != '/') {
@@ -207,7 +211,10 @@ static int check_no_cgroups(const struct launch *l, struct hutch_error **err)
   return 0;
 }
 
-static int setup_cgroups(struct launch *l, struct hutch_error **err)
+/* Where the cgroups go and which of them create will make, decided (and
+ * recorded by the caller) before any is made: a create killed midway leaves
+ * a state that names them, so delete -f finds and removes them. */
+static int plan_cgroups(struct launch *l, struct hutch_error **err)
 {
   if (l->rt->no_cgroups) {
     if (check_no_cgroups(l, err) < 0 ||
@@ -225,9 +232,19 @@ static int setup_cgroups(struct launch *l, struct hutch_error **err)
   const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
   if (cgroup_set_compute(&l->layout, path, l->opts->id, &l->cgroups, err) < 0)
     return hutch_error_prefix(err, "linux.cgroupsPath: ");
+  /* hutch-<id> is hutch's own name: one there already was left by a create
+   * that died before it could record it, and is taken over. */
+  cgroup_plan_created(&l->cgroups, !path || !*path);
+  return 0;
+}
+
+static int make_cgroups(struct launch *l, struct hutch_error **err)
+{
+  if (l->rt->no_cgroups || l->rt->systemd_cgroup)
+    return 0;
+  l->cgroups_created = true;
   if (cgroup_create(&l->cgroups, err) < 0)
     return -1;
-  l->cgroups_created = true;
   const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
   if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
     return -1;
@@ -303,6 +320,37 @@ static int prepare_mount_trees(struct launch *l, struct hutch_error **err)
     if (l->mount_trees[i] < 0)
       return hutch_error_prefix(err, "mounts[%zu]: ", i);
   }
+  return 0;
+}
+
+/* sd_notify (sd_notify.h): the directory of hutch's socket bound where the
+ * process will look, and NOTIFY_SOCKET in its environment, as runc does. The
+ * config snapshot keeps the config as given. */
+static int setup_notify(struct launch *l, struct hutch_error **err)
+{
+  if (!notify_host_socket() || !l->cfg->process)
+    return 0;
+  if (mkdirat(l->dir.fd, NOTIFY_DIR, 0755) < 0 || fchmodat(l->dir.fd, NOTIFY_DIR, 0755, 0) < 0)
+    return hutch_fail_errno(err, "NOTIFY_SOCKET: create %s/%s", l->dir.path, NOTIFY_DIR);
+  struct arena *a = &l->cfg->arena;
+  oci_mounts *mounts = &l->cfg->mounts;
+  struct oci_mount *items = arena_calloc(a, mounts->len + 1, sizeof *items);
+  if (mounts->len)
+    memcpy(items, mounts->items, mounts->len * sizeof *items);
+  static const char *const options[] = { "bind", "nosuid", "noexec", "nodev", "ro" };
+  struct oci_mount *m = &items[mounts->len];
+  m->destination = (char *) NOTIFY_DIR_IN_CONTAINER;
+  m->source = arena_alloc(a, strlen(l->dir.path) + sizeof "/" NOTIFY_DIR);
+  sprintf(m->source, "%s/%s", l->dir.path, NOTIFY_DIR);
+  m->type = (char *) "bind";
+  m->options = (oci_strings) { (char **) options, sizeof options / sizeof *options, true };
+  *mounts = (oci_mounts) { items, mounts->len + 1, true };
+  oci_strings *env = &l->cfg->process->env;
+  char **vars = arena_calloc(a, env->len + 1, sizeof *vars);
+  if (env->len)
+    memcpy(vars, env->items, env->len * sizeof *vars);
+  vars[env->len] = (char *) "NOTIFY_SOCKET=" NOTIFY_SOCKET_IN_CONTAINER;
+  *env = (oci_strings) { vars, env->len + 1, true };
   return 0;
 }
 
@@ -567,12 +615,14 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   l->dir_created = true;
   if (write_file_atomic_at(l->dir.fd, CONFIG_SNAPSHOT, l->config_text, l->config_len, 0600, ATOMIC_REPLACE, err) < 0 ||
-      setup_cgroups(l, err) < 0)
+      plan_cgroups(l, err) < 0)
     return -1;
   record_init(l);
-  if (record_write(l->dir.fd, &l->rec, err) < 0)
+  if (record_write(l->dir.fd, &l->rec, err) < 0 || make_cgroups(l, err) < 0)
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
+    return -1;
+  if (setup_notify(l, err) < 0)
     return -1;
   if (prepare_mount_trees(l, err) < 0)
     return -1;
@@ -656,7 +706,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (l->pidfd_sock >= 0 && pidfd_send(l->pidfd_sock, l->pid, err) < 0)
     return -1;
-  return 0;
+  /* Until this the init dies with us; from here on the state tells who it is. */
+  return send_to_init(l, SYNC_CREATED, err);
 }
 
 void launch_abort(struct launch *l)

@@ -3,6 +3,8 @@
 #include "engine/cgroup_freezer.h"
 #include "engine/cgroup_stats.h"
 #include "engine/process_info.h"
+#include "engine/state_check.h"
+#include "util/log.h"
 #include "spec/config.h"
 #include "spec/names.h"
 #include "util/cleanup.h"
@@ -16,36 +18,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Opens, locks and reads a container; on success the caller releases. */
-static int open_container(const struct hutch_runtime *rt, const char *id, struct container_dir *dir,
-                          struct arena *arena, struct container_record **rec, struct hutch_error **err)
-{
-  if (container_dir_open(rt->root, id, dir, err) < 0)
-    return -1;
-  arena_init(arena);
-  if (record_read(dir->fd, arena, rec, err) < 0) {
-    /* A directory without state: a create that crashed. Nothing runs there. */
-    if ((*err)->code == ENOENT) {
-      hutch_error_free(*err);
-      *err = NULL;
-      hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
-    }
-    arena_release(arena);
-    container_dir_close(dir);
-    return -1;
-  }
-  return 0;
-}
-
 int native_state(const struct hutch_runtime *rt, const char *id, struct strbuf *json, struct hutch_error **err)
 {
   struct container_dir dir;
   struct arena arena;
   struct container_record *rec;
-  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
     return -1;
   struct oci_state st;
-  record_to_state(rec, container_status(dir.fd, rec), &st);
+  record_to_state(rec, container_status(dir.fd, rec, true), &st);
   oci_state_write(json, &st, "  ");
   arena_release(&arena);
   container_dir_close(&dir);
@@ -54,10 +35,8 @@ int native_state(const struct hutch_runtime *rt, const char *id, struct strbuf *
 
 static int signal_init(const struct container_record *rec, int sig, struct hutch_error **err)
 {
-  pid_t pid = (pid_t) rec->pid.value;
-  cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
-  /* The pidfd pins the process; the start time proves it is ours. */
-  if (pidfd < 0 || !process_is_alive(pid, rec->start_time.value))
+  cleanup_close int pidfd = container_pidfd(rec);
+  if (pidfd < 0)
     return hutch_fail_as(err, ESRCH, "container not running");
   if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
     return hutch_fail_errno(err, "kill");
@@ -69,17 +48,19 @@ int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool al
   struct container_dir dir;
   struct arena arena;
   struct container_record *rec;
-  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
     return -1;
   int r = 0;
-  enum oci_status status = container_status(dir.fd, rec);
-  if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED) {
+  enum oci_status status = container_status(dir.fd, rec, true);
+  struct cgroup_set set = record_cgroups(rec);
+  if (all && set.n) {
+    /* Whatever the state says: processes outlive an init without a pid
+     * namespace, and a create that died leaves no pid to go by. */
+    r = cgroup_signal_all(&set, sig, err);
+  } else if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED) {
     /* runc keeps --all only for this: "not running" is then no error. */
     if (!all)
       r = hutch_fail(err, 0, "container not running");
-  } else if (all) {
-    struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
-    r = cgroup_signal_all(&set, sig, err);
   } else {
     r = signal_init(rec, sig, err);
   }
@@ -89,6 +70,56 @@ int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool al
   arena_release(&arena);
   container_dir_close(&dir);
   return r;
+}
+
+/* The cgroups a container of this id would have, from its config snapshot
+ * (or the default place) rather than from a state that cannot be trusted:
+ * each one is named for the container by construction. */
+static int derived_cgroups(const struct hutch_runtime *rt, int dir_fd, const char *id, struct cgroup_layout *layout,
+                           struct cgroup_set *set, struct hutch_error **err)
+{
+  struct hutch_error *ignored = NULL;
+  struct oci_config *cfg = snapshot_read(dir_fd, &ignored);
+  hutch_error_free(ignored);
+  const char *path = cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+  int r = cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", layout, err);
+  if (r == 0 && rt->systemd_cgroup) {
+    struct systemd_unit unit = { 0 };
+    r = systemd_unit_from_config(path, id, &unit, err);
+    if (r == 0)
+      systemd_cgroup_set(layout, &unit, set);
+    systemd_unit_release(&unit);
+  } else if (r == 0) {
+    r = cgroup_set_compute(layout, path, id, set, err);
+  }
+  oci_config_free(cfg);
+  if (r < 0)
+    return -1;
+  /* Only the leaves: whatever was made above them is not known. */
+  for (size_t i = 0; i < set->n; i++)
+    set->created[i] = xstrdup(set->dirs[i]);
+  return 0;
+}
+
+/* delete -f of a container whose state cannot be believed: everything in
+ * the cgroups derived from its id is killed, those cgroups go, and the files
+ * hutch made with them. */
+static int destroy_unknown(const struct hutch_runtime *rt, struct container_dir *dir, struct hutch_error **err)
+{
+  struct cgroup_layout layout = { 0 };
+  struct cgroup_set set = { 0 };
+  int r = derived_cgroups(rt, dir->fd, dir->id, &layout, &set, err);
+  if (r == 0) {
+    struct hutch_error *ignored = NULL;
+    cgroup_signal_all(&set, SIGKILL, &ignored);
+    hutch_error_free(ignored);
+    if (cgroup_freezer_frozen(set.dirs, set.n))
+      cgroup_freezer_set(set.dirs, set.n, false, NULL);
+    r = cgroup_remove(&set, err);
+  }
+  cgroup_set_release(&set);
+  cgroup_layout_release(&layout);
+  return r < 0 ? -1 : container_dir_remove(dir, err);
 }
 
 int native_delete(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err)
@@ -107,30 +138,33 @@ int native_delete(const struct hutch_runtime *rt, const char *id, bool force, st
   arena_init(&arena);
   struct container_record *rec = NULL;
   int r = -1;
-  if (record_read(dir.fd, &arena, &rec, err) < 0) {
-    /* No readable state: a crash before it was written, so nothing runs.
-     * The directory goes either way; without --force, as runc, say so. */
-    bool missing = (*err)->code == ENOENT;
-    hutch_error_free(*err);
-    *err = NULL;
-    r = container_dir_remove(&dir, err);
-    if (r == 0 && !force) {
-      r = -1;
-      if (missing)
-        hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
-      else
-        hutch_fail(err, 0, "%s: the state was unreadable; the directory was removed", id);
+  if (record_read(dir.fd, &arena, &rec, err) < 0 || record_check(dir.fd, rec, id, err) < 0) {
+    if ((*err)->code == ENOENT) {
+      /* No state: a create that died before its first record had made
+       * nothing yet. The directory goes; without --force, as runc, say so. */
+      hutch_error_free(*err);
+      *err = NULL;
+      r = container_dir_remove(&dir, err);
+      if (r == 0 && !force)
+        r = hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
+    } else if (force) {
+      log_warning("delete: %s: %s; killing what runs in the cgroups named for it", id, (*err)->msg);
+      hutch_error_free(*err);
+      *err = NULL;
+      r = destroy_unknown(rt, &dir, err);
+    } else {
+      struct hutch_error *cause = *err;
+      *err = NULL;
+      hutch_fail(err, 0, "%s: %s (delete -f kills what runs in the container's cgroups and removes it)", id,
+                 cause->msg);
+      hutch_error_free(cause);
     }
     goto out;
   }
-  enum oci_status status = container_status(dir.fd, rec);
+  enum oci_status status = container_status(dir.fd, rec, true);
   if ((status == OCI_STATUS_RUNNING || status == OCI_STATUS_PAUSED) && !force) {
     hutch_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
                oci_enum_name(&oci_enum_status, status));
-    goto out;
-  }
-  if (status == OCI_STATUS_CREATING && !force) {
-    hutch_fail(err, 0, "cannot delete container %s while it is being created", id);
     goto out;
   }
   struct hutch_error *cfg_err = NULL;
@@ -149,9 +183,9 @@ static int set_paused(const struct hutch_runtime *rt, const char *id, bool pause
   struct container_dir dir;
   struct arena arena;
   struct container_record *rec;
-  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
     return -1;
-  enum oci_status status = container_status(dir.fd, rec);
+  enum oci_status status = container_status(dir.fd, rec, true);
   int r;
   if (pause && status != OCI_STATUS_RUNNING)
     r = hutch_fail(err, 0, status == OCI_STATUS_PAUSED ? "container already paused" : "container not running");
@@ -179,11 +213,11 @@ int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size
   struct container_dir dir;
   struct arena arena;
   struct container_record *rec;
-  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
     return -1;
-  struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
+  struct cgroup_set set = record_cgroups(rec);
   int r;
-  if (container_status(dir.fd, rec) == OCI_STATUS_STOPPED && !set.n)
+  if (container_status(dir.fd, rec, true) == OCI_STATUS_STOPPED && !set.n)
     r = hutch_fail(err, 0, "container not running");
   else
     r = cgroup_pids(&set, pids, n, err);
@@ -198,11 +232,11 @@ int native_stats(const struct hutch_runtime *rt, const char *id, struct json_wri
   struct container_dir dir;
   struct arena arena;
   struct container_record *rec;
-  if (open_container(rt, id, &dir, &arena, &rec, err) < 0)
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
     return -1;
   int r;
   *oom_kills = 0;
-  if (container_status(dir.fd, rec) == OCI_STATUS_STOPPED) {
+  if (container_status(dir.fd, rec, true) == OCI_STATUS_STOPPED) {
     /* The OOM killer may be why it stopped: its count stays readable until delete. */
     *oom_kills = cgroup_oom_kills(rec->cgroup_dirs.items, rec->cgroup_dirs.len);
     r = hutch_fail_as(err, ESRCH, "container not running");

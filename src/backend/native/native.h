@@ -92,10 +92,26 @@ char *record_state_json(const struct container_record *rec, enum oci_status stat
 int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
                       struct hutch_error **err);
 
+/* Opens and locks a container and reads its state, checked (state_check.h)
+ * before anything in it is believed. Fails with code ENOENT "container does
+ * not exist", EBADMSG for a state that is unreadable or not hutch's to have
+ * written, EPERM for a directory hutch did not make. On success the caller
+ * releases dir and arena. */
+int container_open(const struct hutch_runtime *rt, const char *id, struct container_dir *dir, struct arena *arena,
+                   struct container_record **rec, struct hutch_error **err);
+
+/* The container's cgroups as recorded. */
+struct cgroup_set record_cgroups(const struct container_record *rec);
+
 /* Reads the config.json snapshot taken at create. */
 struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err);
 
-/* Sends SIGKILL and waits (up to about 10 s) until the process is gone. */
+/* A pidfd of the recorded container process, or -1 when it is gone or the
+ * record's pid names another process (not of the start time, not in the
+ * container's cgroups). */
+int container_pidfd(const struct container_record *rec);
+
+/* Sends SIGKILL and waits (up to 10 s) until the process is gone. */
 void kill_and_wait(const struct container_record *rec);
 
 /* Waits for a child in the foreground: forwards signals, proxies the pty,

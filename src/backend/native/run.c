@@ -4,14 +4,17 @@
 #include "backend/native/native.h"
 #include "engine/hooks.h"
 #include "engine/process_info.h"
+#include "engine/sd_notify.h"
 #include "engine/sync.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/log.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Tells the init to go and waits until it has exec'd (the sync socket then
@@ -55,6 +58,31 @@ static int poststart(struct launch *l, struct hutch_error **err)
   return hooks_run(&h->kinds[OCI_HOOK_POSTSTART], "poststart", state, err);
 }
 
+/* READY=1 from the container to the caller's NOTIFY_SOCKET. Detached, run
+ * returns once it has passed on (as runc); in the foreground a child of
+ * ours waits for it, so that signals and the terminal are served
+ * meanwhile. */
+static int forward_ready(struct launch *l, int sock, bool in_background, struct hutch_error **err)
+{
+  cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, l->pid, 0);
+  if (pidfd < 0)
+    return hutch_fail_errno(err, "NOTIFY_SOCKET: pidfd_open");
+  if (!in_background)
+    return notify_forward_ready(sock, pidfd, notify_host_socket(), l->pid, err);
+  pid_t child = fork();
+  if (child < 0)
+    return hutch_fail_errno(err, "NOTIFY_SOCKET: fork");
+  if (child == 0) {
+    /* Not the lock on the state directory, nor the terminal: only these. */
+    int keep[] = { sock, pidfd, log_fd() };
+    struct hutch_error *e = NULL;
+    if (fds_close_except(3, keep, 3, &e) < 0 || notify_forward_ready(sock, pidfd, notify_host_socket(), l->pid, &e) < 0)
+      log_warning("%s", e->msg);
+    _exit(0);
+  }
+  return 0;
+}
+
 int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
                struct hutch_error **err)
 {
@@ -68,6 +96,9 @@ int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *o
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &previous);
   int r = launch_container(&l, true, err);
+  cleanup_close int notify_sock = -1;
+  if (r == 0 && notify_host_socket() && l.cfg->process && (notify_sock = notify_socket_bind(l.dir.fd, err)) < 0)
+    r = -1;
   if (r == 0)
     r = release_init(&l, err);
   if (r == 0) {
@@ -77,6 +108,12 @@ int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *o
   if (r == 0)
     r = poststart(&l, err);
   if (r < 0) {
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+    launch_abort(&l);
+    launch_release(&l);
+    return -1;
+  }
+  if (notify_sock >= 0 && forward_ready(&l, notify_sock, !opts->detach, err) < 0) {
     sigprocmask(SIG_SETMASK, &previous, NULL);
     launch_abort(&l);
     launch_release(&l);

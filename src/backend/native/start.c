@@ -2,6 +2,7 @@
 #include "backend/native/native.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
+#include "engine/sd_notify.h"
 #include "engine/sync.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* After a failed startContainer or poststart hook: stop and destroy (the
@@ -65,16 +67,14 @@ static int release_init(const struct container_dir *dir, const struct container_
 int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
 {
   struct container_dir dir;
-  if (container_dir_open(rt->root, id, &dir, err) < 0)
-    return -1;
   struct arena arena;
-  arena_init(&arena);
   struct container_record *rec = NULL;
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
   struct oci_config *cfg = NULL;
+  cleanup_close int notify_sock = -1;
   int r = -1;
-  if (record_read(dir.fd, &arena, &rec, err) < 0)
-    goto out;
-  switch (container_status(dir.fd, rec)) {
+  switch (container_status(dir.fd, rec, true)) {
   case OCI_STATUS_CREATED:
     break;
   case OCI_STATUS_STOPPED:
@@ -95,14 +95,21 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
     hutch_fail(err, 0, "process: required to start the container (config.json has none)");
     goto out;
   }
+  /* Recorded first: a state that cannot be written (a full disk) must fail
+   * start before the process runs, not after, so the answer is the truth. */
+  rec->started = (oci_opt_bool) { true, true };
+  if (record_write(dir.fd, rec, err) < 0)
+    goto out;
+  /* sd_notify: bound before the process runs, so no early READY is lost. */
+  struct stat nd;
+  if (notify_host_socket() && fstatat(dir.fd, NOTIFY_DIR, &nd, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(nd.st_mode) &&
+      (notify_sock = notify_socket_bind(dir.fd, err)) < 0)
+    goto out;
   if (release_init(&dir, rec, cfg, err) < 0) {
     destroy_after_failure(&dir, rec, cfg);
     goto out;
   }
   unlinkat(dir.fd, START_SOCKET, 0);
-  rec->started = (oci_opt_bool) { true, true };
-  if (record_write(dir.fd, rec, err) < 0)
-    goto out;
   if (cfg->hooks && cfg->hooks->kinds[OCI_HOOK_POSTSTART].len) {
     cleanup_free char *state = record_state_json(rec, OCI_STATUS_RUNNING, 0);
     /* Since 1.3.0 a failing poststart hook stops the container. */
@@ -110,6 +117,12 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
       destroy_after_failure(&dir, rec, cfg);
       goto out;
     }
+  }
+  /* As runc: start returns once the container has said it is ready. */
+  if (notify_sock >= 0) {
+    cleanup_close int pidfd = container_pidfd(rec);
+    if (pidfd >= 0 && notify_forward_ready(notify_sock, pidfd, notify_host_socket(), (pid_t) rec->pid.value, err) < 0)
+      goto out;
   }
   r = 0;
 out:

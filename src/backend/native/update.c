@@ -5,6 +5,7 @@
 #include "spec/codec.h"
 #include "spec/config.h"
 #include "spec/schema.h"
+#include "spec/version.h"
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/strbuf.h"
@@ -28,17 +29,14 @@ int native_update(const struct hutch_runtime *rt, const char *id, const struct o
                   struct hutch_error **err)
 {
   struct container_dir dir;
-  if (container_dir_open(rt->root, id, &dir, err) < 0)
-    return -1;
   struct arena arena;
-  arena_init(&arena);
   struct container_record *rec = NULL;
+  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
+    return -1;
   struct oci_config *cfg = NULL;
   struct cgroup_layout layout = { 0 };
   int rc = -1;
-  if (record_read(dir.fd, &arena, &rec, err) < 0)
-    goto out;
-  enum oci_status status = container_status(dir.fd, rec);
+  enum oci_status status = container_status(dir.fd, rec, true);
   if (status == OCI_STATUS_STOPPED) {
     hutch_fail(err, 0, "container not running");
     goto out;
@@ -48,6 +46,12 @@ int native_update(const struct hutch_runtime *rt, const char *id, const struct o
   /* The device list is set at create and never changed by update (runc). */
   struct oci_resources limits = *r;
   limits.devices = (oci_device_cgroups) { NULL, 0, false };
+  struct oci_pids pids;
+  if (limits.pids && limits.pids->limit.set) {
+    pids = *limits.pids;
+    pids.limit.value = oci_pids_limit_effective(cfg->oci_version, pids.limit.value);
+    limits.pids = &pids;
+  }
   struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
   if (cgroup_layout_for_dirs(set.dirs, set.n, &layout, err) < 0)
     goto out;
