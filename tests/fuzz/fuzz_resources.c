@@ -1,0 +1,20 @@
+/* libFuzzer target for `update --resources`: a linux.resources document
+ * decoded, validated as update does, and round-tripped. */
+#include "fuzz_doc.h"
+#include "spec/config.h"
+#include "spec/schema.h"
+
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void validate(const void *obj, struct diag_list *diags)
+{
+  oci_resources_validate(obj, diags);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  fuzz_document(&oci_type_resources, (const char *) data, size, validate);
+  return 0;
+}
