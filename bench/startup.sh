@@ -44,46 +44,19 @@ if [ "${1:-}" = __cycles ]; then
   exit 0
 fi
 
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 if [ -z "${HUTCH_BENCH_IN_NS:-}" ]; then
   # Setup happens once, outside the namespace.
-  if [ "${HUTCH_BENCH_NO_DEPS:-}" != 1 ]; then
-    "$top/scripts/deps.sh"
-    missing=()
-    for p in crun runc time util-linux; do
-      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-    "$top/scripts/build.sh" release
-  fi
+  bench_deps
   if [ $# -eq 0 ]; then
     set -- /usr/bin/crun /usr/sbin/runc "$top/build/src/hutch"
   fi
-  hybrid=no
-  if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
-    hybrid=yes
-  fi
-  HUTCH_BENCH_IN_NS=1 HUTCH_BENCH_HYBRID=$hybrid exec unshare -m --propagation private "$0" "$@"
+  bench_enter_namespace "$0" "$@"
 fi
 
 # ---- inside a private mount namespace from here on
-if [ "${HUTCH_BENCH_HYBRID:-no}" = yes ]; then
-  saved=$(mktemp -d /tmp/hutch-bench-cg.XXXXXX)
-  mount --rbind /sys/fs/cgroup "$saved"
-  umount -l /sys/fs/cgroup
-  mount -t tmpfs -o mode=755 cgroup-v1-view /sys/fs/cgroup
-  for d in "$saved"/*; do
-    [ "$(stat -f -c %T "$d")" = cgroupfs ] || continue
-    mkdir "/sys/fs/cgroup/${d##*/}"
-    mount --bind "$d" "/sys/fs/cgroup/${d##*/}"
-  done
-  umount -l "$saved"
-  rmdir "$saved"
-  view="v1-only view of this hybrid host (private mount namespace)"
-else
-  view="host layout as is"
-fi
+view=$(bench_cgroup_view)
 
 work=$(mktemp -d /tmp/hutch-bench.XXXXXX)
 bundle=$work/bundle
@@ -103,15 +76,12 @@ runtimes=("$@")
 trap cleanup EXIT
 
 # The bundle: busybox-static, config from the first runtime's `spec`.
-"$top/scripts/make-bundle.sh" "${runtimes[-1]}" "$bundle" /bin/true >/dev/null
-(cd "$bundle" && rm -f config.json && "${runtimes[0]}" spec)
+bench_bundle "$bundle" /bin/true
 /usr/bin/python3 - "$bundle/config.json" <<'PY'
 import glob, json, os, re, sys
 path = sys.argv[1]
 with open(path) as f:
     c = json.load(f)
-c["process"]["args"] = ["/bin/true"]
-c["process"]["terminal"] = False
 if os.environ.get("SECCOMP") == "1":
     names = set()
     for header in glob.glob("/usr/include/*/asm/unistd_64.h"):

@@ -8,6 +8,7 @@
 
 enum sync_type {
   SYNC_USERNS_MAPPED = 1, /* runtime -> init: uid/gid maps are written */
+  SYNC_ALIVE,             /* init -> runtime: has its own copy of its memory; may join the cgroup */
   SYNC_CGROUP_DONE,       /* runtime -> init: init is in its cgroup */
   SYNC_PRESTART,          /* init -> runtime: mounts done, run prestart/createRuntime */
   SYNC_HOOKS_DONE,        /* runtime -> init: go on */

@@ -23,9 +23,11 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -303,6 +305,58 @@ static int apply_process(struct init_state *s, char **path, char ***env, struct 
   return *path ? 0 : -1;
 }
 
+extern char __data_start[], _end[];
+
+static void populate_write(uintptr_t start, uintptr_t end)
+{
+  uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+  start &= ~(page - 1);
+  end = (end + page - 1) & ~(page - 1);
+  if (end > start)
+    madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+}
+
+/* Where the heap began (field 47 of /proc/self/stat). */
+static uintptr_t heap_start(void)
+{
+  char buf[1024];
+  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  char *p = strrchr(buf, ')'); /* past the command name, which may hold spaces */
+  unsigned long long value = 0;
+  for (int field = 2; p && field < 47; field++)
+    p = strchr(p + 1, ' ');
+  if (p)
+    value = strtoull(p + 1, NULL, 10);
+  return (uintptr_t) value;
+}
+
+/* Touches the stack the set-up will use, so its pages are ours already. */
+static void __attribute__((noinline)) populate_stack(void)
+{
+  volatile char depth[48 << 10];
+  for (size_t i = 0; i < sizeof depth; i += 1024)
+    depth[i] = 0;
+}
+
+/* Every page the init writes is a copy of one of the runtime's. Copied now,
+ * before it joins the container's cgroup, they are charged where the
+ * runtime's memory is: the container's memory limit then has to hold only
+ * what its own process needs (runc and crun charge their set-up to it). */
+static void populate_private_memory(void)
+{
+  populate_write((uintptr_t) __data_start, (uintptr_t) _end);
+  uintptr_t brk_start = heap_start();
+  if (brk_start)
+    populate_write(brk_start, (uintptr_t) sbrk(0));
+  populate_stack();
+}
+
 void native_init(const struct init_args *a)
 {
   struct init_state s = { .a = a, .sync_fd = a->sync_fd, .start_listen_fd = a->start_listen_fd, .reply_fd = -1 };
@@ -318,6 +372,9 @@ void native_init(const struct init_args *a)
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (a->runtime_sync_fd >= 0)
     close(a->runtime_sync_fd);
+  populate_private_memory();
+  if (sync_send(s.sync_fd, SYNC_ALIVE, 0, NULL, -1, &err) < 0)
+    fail_out(&s, err);
 
   if (a->wait_userns_map && (sync_expect(s.sync_fd, SYNC_USERNS_MAPPED, &msg, NULL, &err) < 0 ||
                              become_root_in_userns(&err) < 0))

@@ -474,8 +474,14 @@ static int spawn(struct launch *l, struct init_args *args, struct hutch_error **
     if (r == 0)
       r = sync_send(l->sync_fd, SYNC_USERNS_MAPPED, 0, NULL, -1, err);
   }
-  if (r == 0)
-    r = sync_expect(l->sync_fd, SYNC_PID, &msg, NULL, err);
+  /* The init, born of the helper, may say it is alive before the helper
+   * has reported its pid. */
+  while (r == 0 && (r = sync_recv(l->sync_fd, &msg, NULL, err)) == 0 && msg.type == SYNC_ALIVE)
+    l->init_alive = true;
+  if (r == 0 && msg.type == SYNC_ERROR)
+    r = hutch_fail(err, 0, "%s", msg.text);
+  else if (r == 0 && msg.type != SYNC_PID)
+    r = hutch_fail(err, EPROTO, "unexpected message %u from the namespace helper", msg.type);
   waitpid(helper, NULL, 0);
   if (r < 0)
     return -1;
@@ -527,6 +533,11 @@ static int take_split_pid(struct launch *l, pid_t pid, struct hutch_error **err)
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
   bool ready = false;
+  /* Into the cgroup only once the init has its own copy of its memory (see
+   * populate_private_memory in init.c). */
+  struct sync_msg alive;
+  if (!l->init_alive && sync_expect(l->sync_fd, SYNC_ALIVE, &alive, NULL, err) < 0)
+    return -1;
   if (l->systemd && start_systemd_unit(l, err) < 0)
     return -1;
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)

@@ -74,6 +74,7 @@ struct launch {
   bool host_mounts;               /* no mount namespace of its own */
   struct mount_ids mounts_before; /* then: the mounts at the root before ours */
   bool split_pidns;               /* see init_args.split_pidns_fd */
+  bool init_alive;                /* SYNC_ALIVE came already */
   pid_t pid;
   bool dir_created, cgroups_created;
 };
