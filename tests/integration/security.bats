@@ -501,3 +501,28 @@ ptrace_scanner_bundle() {
   ! grep -q FOUND "$TMP/a.out" || fail "the container reached the host: $(grep FOUND "$TMP/a.out")"
   delete_clean "$a" -f
 }
+
+@test "security: a parked init has already become the container's process: its user, capabilities and filter, nothing more" {
+  # A process of the container that may ptrace can seize whatever it sees in
+  # its pid namespace; the parked init must not be worth seizing.
+  new_id c
+  new_bundle b sh -c 'sleep 1000'
+  cfg "$b" 'c["process"]["user"] = {"uid": 1000, "gid": 1000}' \
+    'c["process"]["capabilities"] = {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}' \
+    'c["process"]["noNewPrivileges"] = False' \
+    'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}'
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $(cat "$TMP/$c.out.err")"
+  pid=$(state_pid "$c")
+  st=/proc/$pid/status
+  [ "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "$st")" = 1000100010001000 ] || fail "$(grep -E '^(Uid|Gid)' "$st")"
+  [ "$(awk '/^Gid:/ { print $2 }' "$st")" = 1000 ]
+  [ "$(awk '/^CapEff:/ { print $2 }' "$st")" = "$(cap_hex 5)" ] || fail "CapEff $(awk '/^CapEff:/ { print $2 }' "$st")"
+  [ "$(awk '/^CapPrm:/ { print $2 }' "$st")" = "$(cap_hex 5)" ]
+  [ "$(awk '/^CapBnd:/ { print $2 }' "$st")" = "$(cap_hex 0 5)" ]
+  [ "$(awk '/^Seccomp:/ { print $2 }' "$st")" = 2 ]
+  # and it still starts as it should
+  h start "$c"
+  [ "$(state_status "$c")" = running ]
+  delete_clean "$c" -f
+}

@@ -42,6 +42,7 @@ struct init_state {
   int sync_fd;         /* a->sync_fd, or where it moved */
   int start_listen_fd; /* a->start_listen_fd, or where it moved */
   int reply_fd;        /* start's connection once accepted, else -1 */
+  bool setgroups_ok;   /* read while /proc is still the host's */
   bool in_cgroup;
 };
 
@@ -210,20 +211,28 @@ static int drop_host_fds(struct init_state *s, struct hutch_error **err)
   if (move_above(&s->sync_fd, first, err) < 0 || move_above(&s->start_listen_fd, first, err) < 0)
     return -1;
   log_silence();
+  /* The pid namespace to join: closed once joined, before the container's
+   * process is born (enter_pid_namespace). */
   int keep[] = { s->sync_fd, s->start_listen_fd, s->a->split_pidns_fd };
   return fds_close_except(first, keep, 3, err);
 }
 
 /* The set-up ran outside the joined pid namespace, where no process of the
- * container could watch it work with host paths. Now that it holds nothing
- * of the host, the process that becomes the container's is born inside; this
- * one tells the runtime its pid and leaves. */
-static int enter_pid_namespace(struct init_state *s, struct hutch_error **err)
+ * container could watch it work with host paths. Once it holds nothing of
+ * the host and no more privilege than the container's process, that
+ * process is born inside; this one tells the runtime its pid and leaves.
+ * The join (for children) needs CAP_SYS_ADMIN, so it comes first. */
+static int join_pid_namespace(struct init_state *s, struct hutch_error **err)
 {
   int ns = s->a->split_pidns_fd;
   if (setns(ns, CLONE_NEWPID) < 0)
     return hutch_fail_errno(err, "join the pid namespace");
   close(ns);
+  return 0;
+}
+
+static int enter_pid_namespace(struct init_state *s, struct hutch_error **err)
+{
   pid_t pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0)
     return hutch_fail_errno(err, "start the container process in its pid namespace");
@@ -272,34 +281,59 @@ static bool setgroups_allowed(void)
   return n <= 0 || strncmp(buf, "deny", 4) != 0;
 }
 
-static int apply_process(struct init_state *s, char **path, char ***env, struct hutch_error **err)
+/* Sends a seccomp notify fd to the runtime (at create the runtime that
+ * made us, at start `start` or run), which passes it to the agent: the
+ * process must not keep the listener of its own filter. */
+static int send_notify_fd(struct init_state *s, int notify_fd, struct hutch_error **err)
+{
+  if (notify_fd < 0)
+    return 0;
+  int r = sync_send(reply_fd(s), SYNC_SECCOMP_FD, 0, NULL, notify_fd, err);
+  close(notify_fd);
+  return r;
+}
+
+/* Everything of the process a fork or a wait keeps, down to its identity
+ * and capabilities (and its seccomp filter, without noNewPrivileges, while
+ * that still needs CAP_SYS_ADMIN): done before the init can be seen by the
+ * container's processes, as runc's is, so that one that may ptrace gains
+ * nothing by seizing it. */
+static int become_process(struct init_state *s, struct hutch_error **err)
 {
   const struct init_args *a = s->a;
   const struct oci_process *p = a->cfg->process;
   if (!p)
-    return hutch_fail(err, 0, "process: required to start the container");
+    return 0; /* `start` will say it cannot start without one */
   if (process_set_rlimits(p, err) < 0 || process_set_oom_score_adj(p, err) < 0 ||
       process_apply_attrs(p, a->cfg->linux_, err) < 0)
     return -1;
   /* A keyring of its own, so the container cannot read the caller's keys. */
   if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 && errno != ENOSYS)
     return hutch_fail_errno(err, "create a session keyring");
-  /* Before the seccomp filter, which may not know close_range. */
-  if (process_prepare_fds(3 + a->preserve_fds, err) < 0)
-    return -1;
   /* Before the filter, which may deny getcwd (the check needs it). */
   if (process_enter_cwd(p->cwd, err) < 0)
     return -1;
-  int notify_fd = -1;
-  if (process_finalize(p, a->seccomp, setgroups_allowed(), &notify_fd, err) < 0)
+  if (a->split_pidns_fd >= 0 && join_pid_namespace(s, err) < 0)
     return -1;
-  /* The runtime (`start`, or run) passes it to the seccomp agent. */
-  if (notify_fd >= 0) {
-    int r = sync_send(reply_fd(s), SYNC_SECCOMP_FD, 0, NULL, notify_fd, err);
-    close(notify_fd);
-    if (r < 0)
-      return -1;
-  }
+  bool nnp = p->no_new_privileges.value;
+  int notify_fd = -1;
+  if (process_finalize(p, nnp ? NULL : a->seccomp, s->setgroups_ok, &notify_fd, err) < 0)
+    return -1;
+  return send_notify_fd(s, notify_fd, err);
+}
+
+/* After start: with noNewPrivileges the filter goes in as late as can be
+ * (as runc does), then the program is found in the environment it gets. */
+static int finish_process(struct init_state *s, char **path, char ***env, struct hutch_error **err)
+{
+  const struct init_args *a = s->a;
+  const struct oci_process *p = a->cfg->process;
+  if (!p)
+    return hutch_fail(err, 0, "process: required to start the container");
+  int notify_fd = -1;
+  if (a->seccomp && p->no_new_privileges.value &&
+      (seccomp_load_program(a->seccomp, &notify_fd, err) < 0 || send_notify_fd(s, notify_fd, err) < 0))
+    return -1;
   *env = process_environment(p, a->extra_env, a->n_extra_env);
   *path = process_find_executable(p->args.items[0], *env, err);
   return *path ? 0 : -1;
@@ -381,22 +415,29 @@ void native_init(const struct init_args *a)
     fail_out(&s, err);
   if ((a->ns->new_flags & CLONE_NEWNET) && loopback_up(&err) < 0)
     fail_out(&s, err);
+  s.setgroups_ok = setgroups_allowed();
   if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0 ||
       process_check_program(a->cfg->process, &err) < 0)
     fail_out(&s, err);
-  if (drop_host_fds(&s, &err) < 0 || (a->split_pidns_fd >= 0 && enter_pid_namespace(&s, &err) < 0) ||
-      sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 ||
+  /* Before the filter, which may not know close_range. */
+  if (drop_host_fds(&s, &err) < 0 || process_prepare_fds(3 + a->preserve_fds, &err) < 0 ||
+      become_process(&s, &err) < 0 || (a->split_pidns_fd >= 0 && enter_pid_namespace(&s, &err) < 0))
+    fail_out(&s, err);
+  /* A change of credentials clears the parent-death signal: again. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 ||
       sync_expect(s.sync_fd, SYNC_CREATED, &msg, NULL, &err) < 0)
     fail_out(&s, err);
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (wait_for_start(&s, &err) < 0)
     fail_out(&s, err);
+  /* In the container, as the container's process: as runc runs them. */
   if (run_container_hooks(a, OCI_HOOK_START_CONTAINER, "startContainer", OCI_STATUS_CREATED, &err) < 0)
     fail_out(&s, err);
 
   char *path = NULL;
   char **env = NULL;
-  if (apply_process(&s, &path, &env, &err) < 0)
+  if (finish_process(&s, &path, &env, &err) < 0)
     fail_out(&s, err);
   sigset_t none;
   sigemptyset(&none);

@@ -570,6 +570,14 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
       if (send_to_init(l, SYNC_HOOKS_DONE, err) < 0)
         return -1;
       break;
+    case SYNC_SECCOMP_FD:
+      /* Passed to the agent once the pid is final (end of launch_container). */
+      if (l->notify_fd >= 0) {
+        close(fd);
+        return hutch_fail(err, EPROTO, "a second seccomp fd from the container process");
+      }
+      l->notify_fd = fd;
+      break;
     case SYNC_PTY:
       if (l->console_fd >= 0) {
         int r = fd_send(l->console_fd, fd, "/dev/ptmx", err);
@@ -604,7 +612,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
   const struct hutch_create_opts *o = l->opts;
-  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->pidfd_sock = -1;
+  l->sync_fd = l->console_fd = l->start_listen_fd = l->pty_master = l->pidfd_sock = l->notify_fd = -1;
   l->dir.fd = l->dir.root_fd = -1;
   /* Before anything is made: the re-exec starts this command afresh. */
   if (exe_guard_ensure_sealed(l->rt->argv, err) < 0)
@@ -717,6 +725,15 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   if (l->pidfd_sock >= 0 && pidfd_send(l->pidfd_sock, l->pid, err) < 0)
     return -1;
+  /* As runc's, the agent hears of the filter while the container is being
+   * created. */
+  if (l->notify_fd >= 0) {
+    int forwarded = seccomp_forward(sc, &l->rec, l->pid, OCI_STATUS_CREATING, l->notify_fd, err);
+    close(l->notify_fd);
+    l->notify_fd = -1;
+    if (forwarded < 0)
+      return -1;
+  }
   /* Until this the init dies with us; from here on the state tells who it is. */
   return send_to_init(l, SYNC_CREATED, err);
 }
@@ -773,6 +790,8 @@ void launch_release(struct launch *l)
     close(l->pty_master);
   if (l->pidfd_sock >= 0)
     close(l->pidfd_sock);
+  if (l->notify_fd >= 0)
+    close(l->notify_fd);
   for (size_t i = 0; l->mount_trees && l->cfg && i < l->cfg->mounts.len; i++)
     if (l->mount_trees[i] >= 0)
       close(l->mount_trees[i]);

@@ -70,6 +70,7 @@ struct launch {
   int pty_master; /* run in the foreground with a terminal */
   int *mount_trees; /* per mounts[] entry: prepared ID-mapped tree or -1 */
   int pidfd_sock; /* --pidfd-socket, connected */
+  int notify_fd;  /* the init's seccomp listener, for the agent */
   struct seccomp_program seccomp; /* len 0 without linux.seccomp */
   bool host_mounts;               /* no mount namespace of its own */
   struct mount_ids mounts_before; /* then: the mounts at the root before ours */
