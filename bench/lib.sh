@@ -1,5 +1,13 @@
 # Shared by the bench/ scripts (sourced): the set-up every comparison needs.
 
+# bench_require_root NAME: namespaces and cgroups need it.
+bench_require_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$1: needs root (namespaces, cgroups)" >&2
+    exit 1
+  fi
+}
+
 # bench_enter_namespace SCRIPT ARGS...: re-executes SCRIPT in a private mount
 # namespace (once). crun 1.8 refuses a hybrid cgroup host whose cgroup2
 # mount holds controllers (this machine's layout): inside, /sys/fs/cgroup

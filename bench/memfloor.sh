@@ -16,12 +16,9 @@ TRIES=${TRIES:-3}
 LOW_KIB=${LOW_KIB:-64}
 HIGH_KIB=${HIGH_KIB:-16384}
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "memfloor.sh: needs root (namespaces, cgroups)" >&2
-  exit 1
-fi
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+bench_require_root memfloor.sh
 if [ -z "${HUTCH_BENCH_IN_NS:-}" ]; then
   bench_deps
   if [ $# -eq 0 ]; then

@@ -27,10 +27,10 @@ ROUNDS=${ROUNDS:-3}
 PAR=${PAR:-10}
 SEQ=${SEQ:-10}
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "startup.sh: needs root (namespaces, cgroups)" >&2
-  exit 1
-fi
+
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_require_root startup.sh
 
 # ---- one cycle batch, run by the parent in its own process (re-invoked)
 if [ "${1:-}" = __cycles ]; then
@@ -44,8 +44,6 @@ if [ "${1:-}" = __cycles ]; then
   exit 0
 fi
 
-# shellcheck source=bench/lib.sh
-. "$here/lib.sh"
 if [ -z "${HUTCH_BENCH_IN_NS:-}" ]; then
   # Setup happens once, outside the namespace.
   bench_deps

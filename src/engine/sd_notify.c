@@ -1,4 +1,5 @@
 #include "engine/sd_notify.h"
+#include "engine/fdpass.h"
 #include "util/cleanup.h"
 
 #include <errno.h>
@@ -64,23 +65,9 @@ static void barrier(int host)
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0)
     return;
-  char text[] = "BARRIER=1";
-  struct iovec iov = { text, sizeof text - 1 };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  memset(&control, 0, sizeof control);
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                       .msg_controllen = sizeof control.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &p[1], sizeof(int));
-  ssize_t sent = sendmsg(host, &mh, MSG_NOSIGNAL);
+  int sent = fd_send(host, p[1], "BARRIER=1", NULL);
   close(p[1]);
-  if (sent >= 0) {
+  if (sent == 0) {
     /* A receiver that knows no barrier keeps the fd: do not wait forever. */
     struct pollfd w = { p[0], POLLIN, 0 };
     while (poll(&w, 1, BARRIER_TIMEOUT_MS) < 0 && errno == EINTR)
