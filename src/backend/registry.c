@@ -30,7 +30,7 @@ const struct hutch_backend *hutch_backend_of(const struct hutch_runtime *rt, con
     return hutch_fail(err, 0, "invalid container ID format: \"%s\"", id), NULL;
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", rt->root, id);
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return hutch_fail_as(err, ENOENT, "container does not exist: %s", id), NULL;
   struct arena arena;

@@ -2,19 +2,14 @@
  * that waits for `start`. Each step records what it made, so a failure at
  * any point is undone by launch_abort and leaves nothing behind. */
 #include "backend/native/native.h"
-#include "engine/cgroup_devices.h"
-#include "engine/cgroup_resources.h"
 #include "engine/exe_guard.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
-#include "engine/idmap.h"
-#include "engine/mount_options.h"
 #include "engine/namespaces.h"
 #include "engine/netdev.h"
 #include "engine/process_info.h"
 #include "engine/resctrl.h"
 #include "engine/rootfs.h"
-#include "engine/sd_notify.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"
 #include "spec/config.h"
@@ -26,14 +21,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/mount.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -110,14 +102,6 @@ static int check_preserved_fds(int n, struct hutch_error **err)
   return 0;
 }
 
-static void record_cgroups_created(struct launch *l)
-{
-  char **created = arena_calloc(&l->cfg->arena, l->cgroups.n ? l->cgroups.n : 1, sizeof *created);
-  for (size_t i = 0; i < l->cgroups.n; i++)
-    created[i] = l->cgroups.created[i] ? l->cgroups.created[i] : (char *) "";
-  l->rec.cgroup_created = (oci_strings) { created, l->cgroups.n, true };
-}
-
 static void record_init(struct launch *l)
 {
   struct container_record *r = &l->rec;
@@ -135,122 +119,7 @@ static void record_init(struct launch *l)
   r->annotations = l->cfg->annotations;
   r->own_pid_namespace = (oci_opt_bool) { l->ns.new_pid, true };
   r->cgroup_dirs = (oci_strings) { l->cgroups.dirs, l->cgroups.n, true };
-  record_cgroups_created(l);
-}
-
-/* --systemd-cgroup, up to the spawn: the unit's name and directories, and
- * the connection, so that a systemd out of reach fails before any process
- * exists. The unit itself needs the init's pid (start_systemd_unit). */
-static int setup_systemd_cgroups(struct launch *l, struct hutch_error **err)
-{
-  /* A user's systemd instance and its delegated subtree are another
-   * driver (runc's systemdUser); hutch does not have it. */
-  if (geteuid() != 0)
-    return hutch_fail(err, 0, "--systemd-cgroup: rootless containers (a systemd user instance) are not supported");
-  const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
-  if (systemd_unit_from_config(path, l->opts->id, &l->unit, err) < 0)
-    return -1;
-  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
-    return -1;
-  systemd_cgroup_set(&l->layout, &l->unit, &l->cgroups);
-  return systemd_connect(&l->systemd, err);
-}
-
-/* systemd makes the unit with the init in it (as runc does, so that the
- * process never runs outside its unit's accounting), and the unit's
- * directories in the hierarchies it manages. hutch makes the others, as
- * runc's v1 driver does, then writes every limit to the files. */
-static int start_systemd_unit(struct launch *l, struct hutch_error **err)
-{
-  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
-  int rc = systemd_start_unit(l->systemd, &l->unit, l->opts->id, l->pid, l->layout.kind == CGROUP_LAYOUT_V2, r,
-                              &l->unit_started, err);
-  if (rc < 0)
-    return -1;
-  /* Recorded only now: a unit of that name that was there before is not
-   * this container's to stop. */
-  l->rec.systemd_unit = l->unit.name;
-  /* created[] says exactly what cgroup_create made, also on failure. */
-  l->cgroups_created = true;
-  if (cgroup_create(&l->cgroups, err) < 0)
-    return -1;
-  record_cgroups_created(l);
-  if (record_write(l->dir.fd, &l->rec, err) < 0)
-    return -1;
-  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
-    return -1;
-  r = systemd_resources_for_files(r, &l->cfg->arena);
-  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
-    return -1;
-  return 0;
-}
-
-/* --cgroup-manager disabled: nothing to hold a limit, so a config that asks
- * for one is refused by its path rather than run without it. The device
- * list every engine sends is only warned about: without the devices cgroup
- * the nodes in /dev are what the container can reach. */
-static int check_no_cgroups(const struct launch *l, struct hutch_error **err)
-{
-  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
-  if (!r)
-    return 0;
-  static const char why[] = "cannot be honoured with --cgroup-manager disabled (no cgroups)";
-  const char *field = r->memory            ? "memory"
-                      : r->cpu             ? "cpu"
-                      : r->block_io        ? "blockIO"
-                      : r->hugepage_limits.len ? "hugepageLimits"
-                      : r->network         ? "network"
-                      : r->pids            ? "pids"
-                      : r->rdma.len        ? "rdma"
-                      : r->unified.len     ? "unified"
-                                           : NULL;
-  if (field)
-    return hutch_fail(err, 0, "linux.resources.%s: %s", field, why);
-  if (r->devices.len)
-    log_warning("linux.resources.devices: not enforced with --cgroup-manager disabled (no devices cgroup)");
-  return 0;
-}
-
-/* Where the cgroups go and which of them create will make, decided (and
- * recorded by the caller) before any is made: a create killed midway leaves
- * a state that names them, so delete -f finds and removes them. */
-static int plan_cgroups(struct launch *l, struct hutch_error **err)
-{
-  if (l->rt->no_cgroups) {
-    if (check_no_cgroups(l, err) < 0 ||
-        cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
-      return -1;
-    /* A cgroup mount in the container shows the caller's cgroups; the
-     * container records none, so no later command signals or removes them. */
-    cgroup_set_own(&l->layout, &l->cgroup_view);
-    return 0;
-  }
-  if (l->rt->systemd_cgroup)
-    return setup_systemd_cgroups(l, err);
-  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &l->layout, err) < 0)
-    return -1;
-  const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
-  if (cgroup_set_compute(&l->layout, path, l->opts->id, &l->cgroups, err) < 0)
-    return hutch_error_prefix(err, "linux.cgroupsPath: ");
-  /* hutch-<id> is hutch's own name: one there already was left by a create
-   * that died before it could record it, and is taken over. */
-  cgroup_plan_created(&l->cgroups, !path || !*path);
-  return 0;
-}
-
-static int make_cgroups(struct launch *l, struct hutch_error **err)
-{
-  if (l->rt->no_cgroups || l->rt->systemd_cgroup)
-    return 0;
-  l->cgroups_created = true;
-  if (cgroup_create(&l->cgroups, err) < 0)
-    return -1;
-  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
-  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
-    return -1;
-  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
-    return -1;
-  return 0;
+  launch_record_cgroups(l);
 }
 
 /* start.sock: the init accepts on it; `start` connects. Bound through the
@@ -269,88 +138,6 @@ static int listen_for_start(struct launch *l, struct hutch_error **err)
   if (listen(sock, 1) < 0)
     return hutch_fail_errno(err, "listen on %s/%s", l->dir.path, START_SOCKET);
   l->start_listen_fd = steal_fd(&sock);
-  return 0;
-}
-
-/* The detached trees the init moves into place (mounts.c): made here, in
- * the host's user namespace. An ID-mapped mount needs CAP_SYS_ADMIN over the
- * filesystem's, which the init lacks; and a bind source must be opened
- * before the user namespace takes the host's permissions away (a volume
- * under a 0700 root-owned directory is out of reach from inside). */
-static int prepare_mount_trees(struct launch *l, struct hutch_error **err)
-{
-  const oci_mounts *mounts = &l->cfg->mounts;
-  bool userns = l->ns.new_user || l->ns.join_user;
-  for (size_t i = 0; i < mounts->len; i++) {
-    const struct oci_mount *m = &mounts->items[i];
-    struct mount_plan plan;
-    mount_plan_build(&m->options, &plan);
-    bool mapped = plan.idmap || m->uid_mappings.len || m->gid_mappings.len;
-    bool bind = mount_plan_is_bind(&plan);
-    bool rbind = (plan.flags & MS_REC) != 0;
-    uint64_t set, clr;
-    mount_plan_attrs(&plan, &set, &clr);
-    bool ridmap = plan.ridmap;
-    mount_plan_release(&plan);
-    if (!mapped && !(bind && userns))
-      continue;
-    if (!bind)
-      return hutch_fail(err, 0, "mounts[%zu].options: ID-mapped mounts need \"bind\" or \"rbind\"", i);
-    if (!l->mount_trees) {
-      l->mount_trees = xcalloc(mounts->len, sizeof *l->mount_trees);
-      for (size_t k = 0; k < mounts->len; k++)
-        l->mount_trees[k] = -1;
-    }
-    cleanup_free char *source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", l->bundle, m->source);
-    if (!mapped) {
-      l->mount_trees[i] = bind_tree_open(source, rbind, set, clr, err);
-      if (l->mount_trees[i] < 0)
-        return hutch_error_prefix(err, "mounts[%zu]: ", i);
-      continue;
-    }
-    /* Without mappings of its own the mount takes the container's (the
-     * spec allows it; the validator made sure there is a user namespace). */
-    bool own = m->uid_mappings.len && m->gid_mappings.len;
-    const struct oci_linux *lx = l->cfg->linux_;
-    cleanup_close int map_ns = idmap_userns_fd(own ? &m->uid_mappings : &lx->uid_mappings,
-                                               own ? &m->gid_mappings : &lx->gid_mappings, err);
-    if (map_ns < 0)
-      return hutch_error_prefix(err, "mounts[%zu]: ", i);
-    l->mount_trees[i] = idmap_open_tree(source, rbind, ridmap, map_ns, set, err);
-    if (l->mount_trees[i] < 0)
-      return hutch_error_prefix(err, "mounts[%zu]: ", i);
-  }
-  return 0;
-}
-
-/* sd_notify (sd_notify.h): the directory of hutch's socket bound where the
- * process will look, and NOTIFY_SOCKET in its environment, as runc does. The
- * config snapshot keeps the config as given. */
-static int setup_notify(struct launch *l, struct hutch_error **err)
-{
-  if (!notify_host_socket() || !l->cfg->process)
-    return 0;
-  if (mkdirat(l->dir.fd, NOTIFY_DIR, 0755) < 0 || fchmodat(l->dir.fd, NOTIFY_DIR, 0755, 0) < 0)
-    return hutch_fail_errno(err, "NOTIFY_SOCKET: create %s/%s", l->dir.path, NOTIFY_DIR);
-  struct arena *a = &l->cfg->arena;
-  oci_mounts *mounts = &l->cfg->mounts;
-  struct oci_mount *items = arena_calloc(a, mounts->len + 1, sizeof *items);
-  if (mounts->len)
-    memcpy(items, mounts->items, mounts->len * sizeof *items);
-  static const char *const options[] = { "bind", "nosuid", "noexec", "nodev", "ro" };
-  struct oci_mount *m = &items[mounts->len];
-  m->destination = (char *) NOTIFY_DIR_IN_CONTAINER;
-  m->source = arena_alloc(a, strlen(l->dir.path) + sizeof "/" NOTIFY_DIR);
-  sprintf(m->source, "%s/%s", l->dir.path, NOTIFY_DIR);
-  m->type = (char *) "bind";
-  m->options = (oci_strings) { (char **) options, sizeof options / sizeof *options, true };
-  *mounts = (oci_mounts) { items, mounts->len + 1, true };
-  oci_strings *env = &l->cfg->process->env;
-  char **vars = arena_calloc(a, env->len + 1, sizeof *vars);
-  if (env->len)
-    memcpy(vars, env->items, env->len * sizeof *vars);
-  vars[env->len] = (char *) "NOTIFY_SOCKET=" NOTIFY_SOCKET_IN_CONTAINER;
-  *env = (oci_strings) { vars, env->len + 1, true };
   return 0;
 }
 
@@ -538,7 +325,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
   struct sync_msg alive;
   if (!l->init_alive && sync_expect(l->sync_fd, SYNC_ALIVE, &alive, NULL, err) < 0)
     return -1;
-  if (l->systemd && start_systemd_unit(l, err) < 0)
+  if (l->systemd && launch_start_systemd_unit(l, err) < 0)
     return -1;
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
     return -1;
@@ -634,16 +421,16 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     return -1;
   l->dir_created = true;
   if (write_file_atomic_at(l->dir.fd, CONFIG_SNAPSHOT, l->config_text, l->config_len, 0600, ATOMIC_REPLACE, err) < 0 ||
-      plan_cgroups(l, err) < 0)
+      launch_plan_cgroups(l, err) < 0)
     return -1;
   record_init(l);
-  if (record_write(l->dir.fd, &l->rec, err) < 0 || make_cgroups(l, err) < 0)
+  if (record_write(l->dir.fd, &l->rec, err) < 0 || launch_make_cgroups(l, err) < 0)
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
     return -1;
-  if (setup_notify(l, err) < 0)
+  if (launch_setup_notify(l, err) < 0)
     return -1;
-  if (prepare_mount_trees(l, err) < 0)
+  if (launch_prepare_mount_trees(l, err) < 0)
     return -1;
   if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
     return hutch_error_prefix(err, "--console-socket: ");

@@ -80,6 +80,19 @@ struct launch {
   bool dir_created, cgroups_created;
 };
 
+/* launch_cgroups.c: where the cgroups go and which create will make, before
+ * anything is made; then making them with their limits; under
+ * --systemd-cgroup the unit, once the init exists. */
+int launch_plan_cgroups(struct launch *l, struct hutch_error **err);
+int launch_make_cgroups(struct launch *l, struct hutch_error **err);
+int launch_start_systemd_unit(struct launch *l, struct hutch_error **err);
+/* The record's cgroupCreated from the set. */
+void launch_record_cgroups(struct launch *l);
+
+/* launch_host.c: made on the host side before the init exists. */
+int launch_prepare_mount_trees(struct launch *l, struct hutch_error **err);
+int launch_setup_notify(struct launch *l, struct hutch_error **err);
+
 /* create's work up to a parked init: on failure everything made is undone. */
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err);
 /* Undoes a launch that failed or that `run` finished. */
