@@ -19,7 +19,8 @@ enum sync_type {
   SYNC_PID,               /* helper -> runtime: the pid of the process it started */
   SYNC_SECCOMP_FD,        /* container process -> runtime: the seccomp notify fd (fd) for the listener */
   SYNC_STARTED,           /* init -> `start`: about to exec the process */
-  SYNC_CREATED,           /* runtime -> init: the state says "created"; from now on it outlives us */
+  SYNC_CREATED,           /* runtime -> init: the state says "created"; from now on it outlives us.
+                           * init -> runtime: understood (it no longer dies with its parent) */
 };
 
 struct sync_msg {

@@ -343,3 +343,39 @@ PY
   [[ "$stderr" == *"no longer exists (was the root filesystem removed?)"* ]] || fail "exec: $stderr"
   delete_clean "$c" -f
 }
+
+@test "recovery: a created container outlives the create that made it, every time (its init stops dying with its parent first)" {
+  # The init dies with its runtime until create has recorded it; create
+  # exits only once the init has said it no longer would. A large seccomp
+  # filter slows the init down, as the conformance suite's configs do.
+  new_bundle b sleep 1000
+  "$PY" - "$b/config.json" <<'PY'
+import glob, json, re, sys
+p = sys.argv[1]
+c = json.load(open(p))
+names = set()
+for h in glob.glob("/usr/include/*/asm/unistd_64.h"):
+    names |= set(re.findall(r"#define __NR_(\w+)\s+\d+", open(h).read()))
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]}
+json.dump(c, open(p, "w"))
+PY
+  # The static release build exits fastest: the race shows there.
+  [ -n "${HUTCH_STATIC:-}" ] || fail "set HUTCH_STATIC to a static build of hutch (scripts/build.sh release)"
+  # Creates side by side make the race with the exit likely.
+  for build in "$HUTCH" "$HUTCH_STATIC"; do
+    for round in 1 2 3; do
+      ids=()
+      for i in 1 2 3 4 5 6; do
+        new_id c
+        ids+=("$c")
+        "$build" --root "$ROOT" create --bundle "$b" "$c" </dev/null >"$TMP/$c.out" 2>&1 3>&- &
+      done
+      wait
+      sleep 0.1
+      for c in "${ids[@]}"; do
+        [ "$(state_status "$c")" = created ] ||
+          fail "round $round ($build): $c is $(state_status "$c") once create returned: $(cat "$TMP/$c.out")"
+      done
+    done
+  done
+}

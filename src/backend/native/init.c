@@ -428,7 +428,11 @@ void native_init(const struct init_args *a)
   if (sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 ||
       sync_expect(s.sync_fd, SYNC_CREATED, &msg, NULL, &err) < 0)
     fail_out(&s, err);
+  /* The runtime waits for this answer before it exits, or its exit could
+   * still kill us. */
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (sync_send(s.sync_fd, SYNC_CREATED, 0, NULL, -1, &err) < 0)
+    fail_out(&s, err);
   if (wait_for_start(&s, &err) < 0)
     fail_out(&s, err);
   /* In the container, as the container's process: as runc runs them. */

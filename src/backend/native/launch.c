@@ -521,8 +521,12 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
     if (forwarded < 0)
       return -1;
   }
-  /* Until this the init dies with us; from here on the state tells who it is. */
-  return send_to_init(l, SYNC_CREATED, err);
+  /* Until this the init dies with us; from here on the state tells who it
+   * is. Its answer says it no longer would: only then may we exit. */
+  struct sync_msg ack;
+  if (send_to_init(l, SYNC_CREATED, err) < 0 || sync_expect(l->sync_fd, SYNC_CREATED, &ack, NULL, err) < 0)
+    return -1;
+  return 0;
 }
 
 void launch_abort(struct launch *l)
