@@ -5,11 +5,12 @@
 set -euo pipefail
 
 packages=(
-  # build
-  gcc meson ninja-build pkg-config git
+  # build (libc6-dev's libc.a also builds the tests' static helpers)
+  gcc libc6-dev meson ninja-build pkg-config git
   libseccomp-dev libcap-dev
-  # tests: sanitizers and the fuzzer (clang's runtime), integration, schemas
-  clang libclang-rt-14-dev bats python3 python3-jsonschema
+  # tests: sanitizers and the fuzzer (clang's runtime), integration, schemas;
+  # file tells the static build from the dynamic one
+  clang libclang-rt-14-dev bats python3 python3-jsonschema file
   # systemd.bats: a private bus and a stand-in for systemd's manager on it
   dbus-daemon dbus-bin python3-dbus python3-gi
   # network device tests: links made in a namespace of their own
