@@ -110,6 +110,12 @@ const struct hutch_backend *hutch_backend_of(const struct hutch_runtime *rt, con
 /* "native, lxc, proxmox", for messages. */
 const char *hutch_backend_names(void);
 
+/* Refuses, naming the field, what b's features document does not claim
+ * (every "not honoured" of oci_config_check_support), an LSM label the host
+ * cannot apply, and a config without root. */
+struct oci_config;
+int hutch_check_support(const struct hutch_backend *b, const struct oci_config *cfg, struct hutch_error **err);
+
 /* The part of every features document that does not depend on the backend:
  * version range and annotations naming hutch. Allocates in arena. */
 struct oci_features *hutch_features_base(struct arena *arena, const char *backend);

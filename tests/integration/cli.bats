@@ -221,11 +221,11 @@ JSON
  "hooks": {"prestart": [{"path": "/bin/true"}]},
  "linux": {"resources": {"memory": {"kernel": 1048576}}}}
 JSON
-  run "$HUTCH" validate --bundle "$TMP/bundle" --backend lxc
+  run "$HUTCH" validate --bundle "$TMP/bundle" --backend proxmox
   [ "$status" -eq 0 ]
   [[ "$output" == *"warning: hooks.prestart: deprecated"* ]]
   [[ "$output" == *"warning: linux.resources.memory.kernel: deprecated"* ]]
-  [[ "$output" == *"warning: backend lxc is not implemented yet"* ]]
+  [[ "$output" == *"warning: backend proxmox is not implemented yet"* ]]
 }
 
 @test "validate refuses other platforms by name" {

@@ -91,8 +91,8 @@ static void test_fake_backend(void)
 
 static void test_unimplemented_backends(void)
 {
-  static const char *const names[] = { "lxc", "proxmox" };
-  for (size_t i = 0; i < 2; i++) {
+  static const char *const names[] = { "proxmox" };
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     const struct hutch_backend *b = hutch_backend_lookup(names[i]);
     tap_ok(b != NULL && strcmp(b->name, names[i]) == 0, "backend %s is registered", names[i]);
     if (!b)
@@ -165,10 +165,54 @@ static void test_native(void)
   arena_release(&a);
 }
 
+/* The lxc backend claims what the native engine does, less what liblxc's
+ * mount entries and cgroup drivers cannot take. */
+static void test_lxc(void)
+{
+  const struct hutch_backend *b = hutch_backend_lookup("lxc");
+  struct arena a;
+  arena_init(&a);
+  struct oci_support s;
+  b->describe(&s, &a);
+  const struct oci_features *f = s.features;
+  const struct oci_features_linux *l = f->linux_;
+  tap_ok(s.implemented && b->create && b->start && b->run && b->state && b->kill && b->delete_ && b->exec &&
+             b->ps && b->pause && b->resume && b->update && b->stats,
+         "lxc runs containers: every lifecycle operation is there");
+  tap_ok(f->hooks.len == 6 && l->namespaces.len == 8, "lxc: all six hook kinds, all eight namespace types");
+  tap_ok(oci_strings_contain(&f->mount_options, "rbind") && oci_strings_contain(&f->mount_options, "nosuid") &&
+             !oci_strings_contain(&f->mount_options, "rro") && !oci_strings_contain(&f->mount_options, "idmap") &&
+             !oci_strings_contain(&f->mount_options, "tmpcopyup"),
+         "lxc: liblxc's mount options, not the recursive attributes, idmap or tmpcopyup");
+  tap_ok(l->cgroup->v1.value && l->cgroup->v2.value && !l->cgroup->systemd.value && !l->intel_rdt->enabled.value &&
+             !l->mount_extensions->idmap->enabled.value && l->seccomp->enabled.value,
+         "lxc: cgroup v1 and v2, seccomp; no systemd driver, RDT or ID-mapped mounts");
+  const struct annotation_check {
+    const char *json, *path;
+  } refused[] = {
+    { "{" BASE ",\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}}", "linux.intelRdt" },
+    { "{" BASE ",\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/tmp\","
+      "\"options\":[\"bind\"],\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+      "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}]}",
+      "mounts[0].uidMappings" },
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct oci_config *cfg = check_config(refused[i].json, &diags);
+    oci_config_check_support(cfg, &s, &diags);
+    tap_ok(find_diag(&diags, DIAG_WARNING, refused[i].path) != NULL, "lxc: %s is refused by its path",
+           refused[i].path);
+    oci_config_free(cfg);
+    diag_list_release(&diags);
+  }
+  arena_release(&a);
+}
+
 int main(void)
 {
   test_fake_backend();
   test_unimplemented_backends();
   test_native();
+  test_lxc();
   return tap_done();
 }

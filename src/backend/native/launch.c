@@ -61,7 +61,7 @@ static int load_config(struct launch *l, struct hutch_error **err)
     return hutch_fail(err, 0, "config.json: %s%s%s%s", bad->path, bad->path[0] ? ": " : "", bad->message,
                       n > 1 ? " (and more: see hutch validate)" : "");
   }
-  if (native_check_support(l->cfg, err) < 0)
+  if (hutch_check_support(l->driver ? l->driver->backend : &hutch_backend_native, l->cfg, err) < 0)
     return -1;
   struct oci_resources *res = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
   if (res && res->pids && res->pids->limit.set)
@@ -112,7 +112,7 @@ static void record_init(struct launch *l)
   r->phase = (char *) "creating";
   r->bundle = l->bundle;
   r->rootfs = l->rootfs;
-  r->backend = (char *) "native";
+  r->backend = (char *) (l->driver ? l->driver->backend->name : "native");
   char now[64];
   rfc3339_now(now, sizeof now);
   r->created = arena_strdup(a, now);
@@ -319,12 +319,12 @@ static int take_split_pid(struct launch *l, pid_t pid, struct hutch_error **err)
 /* The conversation with the init until it is ready. */
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
-  bool ready = false;
   /* Into the cgroup only once the init has its own copy of its memory (see
    * populate_private_memory in init.c). */
   struct sync_msg alive;
   if (!l->init_alive && sync_expect(l->sync_fd, SYNC_ALIVE, &alive, NULL, err) < 0)
     return -1;
+  l->init_alive = true;
   if (l->systemd && launch_start_systemd_unit(l, err) < 0)
     return -1;
   if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
@@ -345,6 +345,12 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
     return -1;
   if (send_to_init(l, SYNC_CGROUP_DONE, err) < 0)
     return -1;
+  return launch_supervise(l, err);
+}
+
+int launch_supervise(struct launch *l, struct hutch_error **err)
+{
+  bool ready = false;
   for (;;) {
     struct sync_msg msg;
     int fd = -1;
@@ -396,6 +402,9 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
   }
 }
 
+static int spawn_native(struct launch *l, struct hutch_error **err);
+static int launch_created(struct launch *l, struct hutch_error **err);
+
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
   const struct hutch_create_opts *o = l->opts;
@@ -407,16 +416,18 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   if (load_config(l, err) < 0 || check_terminal_options(l, for_run, err) < 0 ||
       check_preserved_fds(o->preserve_fds, err) < 0)
     return -1;
-  if (seccomp_prepare(l->rt, l->cfg, &l->seccomp, err) < 0)
+  /* Under another driver the container's first process compiles its
+   * filter, and its namespaces are not ours to enter. */
+  if (!l->driver && seccomp_prepare(l->rt, l->cfg, &l->seccomp, err) < 0)
     return -1;
   if (ns_plan_build(l->cfg, &l->ns, err) < 0)
     return -1;
-  if (plan_host_mounts(l, err) < 0)
+  if (!l->driver && plan_host_mounts(l, err) < 0)
     return -1;
   /* A joined pid namespace is entered only after the set-up; a new user
    * namespace would lose the right to enter it, and an old kernel cannot
    * mount proc for it from outside: then it is entered first, as runc does. */
-  l->split_pidns = ns_join_fd(&l->ns, OCI_NS_PID) >= 0 && !l->ns.new_user && proc_mount_takes_pidns();
+  l->split_pidns = !l->driver && ns_join_fd(&l->ns, OCI_NS_PID) >= 0 && !l->ns.new_user && proc_mount_takes_pidns();
   if (container_dir_create(l->rt->root, o->id, &l->dir, err) < 0)
     return -1;
   l->dir_created = true;
@@ -424,13 +435,11 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
       launch_plan_cgroups(l, err) < 0)
     return -1;
   record_init(l);
-  if (record_write(l->dir.fd, &l->rec, err) < 0 || launch_make_cgroups(l, err) < 0)
+  if (record_write(l->dir.fd, &l->rec, err) < 0 || (!l->driver && launch_make_cgroups(l, err) < 0))
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
     return -1;
-  if (launch_setup_notify(l, err) < 0)
-    return -1;
-  if (launch_prepare_mount_trees(l, err) < 0)
+  if (!l->driver && (launch_setup_notify(l, err) < 0 || launch_prepare_mount_trees(l, err) < 0))
     return -1;
   if (o->console_socket && (l->console_fd = unix_connect(o->console_socket, err)) < 0)
     return hutch_error_prefix(err, "--console-socket: ");
@@ -449,7 +458,20 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   }
   if (exe_guard_protect(err) < 0)
     return -1;
+  if (l->driver) {
+    if (l->driver->start(l, for_run, err) < 0)
+      return -1;
+  } else if (spawn_native(l, err) < 0) {
+    return -1;
+  }
+  return launch_created(l, err);
+}
 
+/* The native engine's init: cloned into its namespaces, followed up to
+ * SYNC_READY. */
+static int spawn_native(struct launch *l, struct hutch_error **err)
+{
+  const struct hutch_create_opts *o = l->opts;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return hutch_fail_errno(err, "socketpair");
@@ -494,8 +516,15 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   close(sv[1]);
   if (r < 0)
     return -1;
-  if (supervise_setup(l, err) < 0)
-    return -1;
+  return supervise_setup(l, err);
+}
+
+/* The parked process is there: its record, pid file and pidfd, then the
+ * last word with it. */
+static int launch_created(struct launch *l, struct hutch_error **err)
+{
+  const struct hutch_create_opts *o = l->opts;
+  const struct oci_seccomp *sc = l->cfg->linux_ ? l->cfg->linux_->seccomp : NULL;
   struct process_info info;
   if (!process_info_read(l->pid, &info))
     return hutch_fail(err, ESRCH, "the container process exited during create");
@@ -526,11 +555,15 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   struct sync_msg ack;
   if (send_to_init(l, SYNC_CREATED, err) < 0 || sync_expect(l->sync_fd, SYNC_CREATED, &ack, NULL, err) < 0)
     return -1;
+  if (l->driver && l->driver->created)
+    l->driver->created(l);
   return 0;
 }
 
 void launch_abort(struct launch *l)
 {
+  if (l->driver && l->driver->abort)
+    l->driver->abort(l);
   if (l->pid > 0) {
     kill(l->pid, SIGKILL);
     waitpid(l->pid, NULL, 0);

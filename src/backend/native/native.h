@@ -46,8 +46,25 @@ struct init_args {
 
 void __attribute__((noreturn)) native_init(const struct init_args *args);
 
+struct launch;
+/* A backend that builds the container another way (lxc) drives the same
+ * launch: the same config checks, state, cgroup plan, hooks and record, with
+ * its own way to the parked first process. */
+struct launch_driver {
+  const struct hutch_backend *backend;
+  /* From the prepared launch to a process waiting for `start`: sets l->pid
+   * and talks with it on l->sync_fd up to SYNC_READY; the cgroups it makes
+   * are recorded as l->cgroups. */
+  int (*start)(struct launch *l, bool for_run, struct hutch_error **err);
+  /* Called once the state says "created" and the process has answered. */
+  void (*created)(struct launch *l);
+  /* Undoes what start made beyond what launch_abort knows. */
+  void (*abort)(struct launch *l);
+};
+
 /* A container being launched, from create to "ready". */
 struct launch {
+  const struct launch_driver *driver; /* NULL: the native engine */
   const struct hutch_runtime *rt;
   const struct hutch_create_opts *opts;
   char *bundle; /* absolute */
@@ -93,8 +110,18 @@ void launch_record_cgroups(struct launch *l);
 int launch_prepare_mount_trees(struct launch *l, struct hutch_error **err);
 int launch_setup_notify(struct launch *l, struct hutch_error **err);
 
+/* The first process's conversation up to SYNC_READY, from its SYNC_ALIVE
+ * on: cgroup, prestart hooks, pty, seccomp fd. */
+int launch_supervise(struct launch *l, struct hutch_error **err);
+
 /* create's work up to a parked init: on failure everything made is undone. */
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err);
+/* create and run with the given driver (NULL: the native engine). */
+int launch_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts,
+                  const struct launch_driver *driver, struct hutch_error **err);
+int launch_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, const struct launch_driver *driver,
+               int *exit_status, struct hutch_error **err);
+
 /* Undoes a launch that failed or that `run` finished. */
 void launch_abort(struct launch *l);
 void launch_release(struct launch *l);

@@ -83,10 +83,10 @@ static int forward_ready(struct launch *l, int sock, bool in_background, struct 
   return 0;
 }
 
-int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
-               struct hutch_error **err)
+int launch_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, const struct launch_driver *driver,
+               int *exit_status, struct hutch_error **err)
 {
-  struct launch l = { .rt = rt, .opts = opts };
+  struct launch l = { .rt = rt, .opts = opts, .driver = driver };
   *exit_status = 0;
   /* Orphans of a container without a pid namespace come to us to be reaped. */
   if (!opts->detach && !opts->no_subreaper)
@@ -97,7 +97,7 @@ int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *o
   sigprocmask(SIG_BLOCK, &all, &previous);
   int r = launch_container(&l, true, err);
   cleanup_close int notify_sock = -1;
-  if (r == 0 && notify_host_socket() && l.cfg->process && (notify_sock = notify_socket_bind(l.dir.fd, err)) < 0)
+  if (r == 0 && !driver && notify_host_socket() && l.cfg->process && (notify_sock = notify_socket_bind(l.dir.fd, err)) < 0)
     r = -1;
   if (r == 0)
     r = release_init(&l, err);
@@ -145,4 +145,10 @@ int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *o
   l.pid = 0;
   launch_release(&l);
   return r;
+}
+
+int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
+               struct hutch_error **err)
+{
+  return launch_run(rt, opts, NULL, exit_status, err);
 }

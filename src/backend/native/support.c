@@ -2,10 +2,8 @@
  * the fields it refuses. One table, so `features`, `validate --backend
  * native` and create's refusals always agree. */
 #include "backend/native/native.h"
-#include "engine/lsm.h"
 #include "spec/names.h"
 #include "spec/support.h"
-#include "util/cleanup.h"
 #include "util/strbuf.h"
 
 #include <string.h>
@@ -83,24 +81,7 @@ void native_describe(struct oci_support *out, struct arena *a)
   out->n_unhonoured = 0;
 }
 
-/* Create turns every "not honoured" warning into a refusal. */
 int native_check_support(const struct oci_config *cfg, struct hutch_error **err)
 {
-  struct arena arena;
-  arena_init(&arena);
-  struct oci_support support;
-  native_describe(&support, &arena);
-  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
-  oci_config_check_support(cfg, &support, &diags);
-  arena_release(&arena);
-  for (size_t i = 0; i < diags.len; i++) {
-    const struct diag *d = &diags.items[i];
-    if (d->level == DIAG_WARNING && strstr(d->message, "not honoured"))
-      return hutch_fail(err, 0, "%s: %s", d->path, strstr(d->message, "set, but") ? "not implemented yet by the native backend" : d->message);
-  }
-  if (lsm_check(cfg->process, cfg->linux_, err) < 0)
-    return -1;
-  if (!cfg->root)
-    return hutch_fail(err, 0, "root: required");
-  return 0;
+  return hutch_check_support(&hutch_backend_native, cfg, err);
 }

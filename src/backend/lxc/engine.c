@@ -1,0 +1,397 @@
+/* hutch-lxc's part of the lxc backend: the container is built by liblxc.
+ * A monitor process of ours runs liblxc's start with hutch's shim as the
+ * container's first process; the launch (native.h) follows the shim as it
+ * follows the native init. Once the state says "created", the monitor is
+ * ended: the container's process then belongs to the caller (conmon or a
+ * containerd shim reap it as child subreapers, as with runc), and every later
+ * command works on hutch's record. */
+#include "backend/lxc/lxc.h"
+#include "backend/native/native.h"
+#include "engine/cgroup_devices.h"
+#include "engine/cgroup_resources.h"
+#include "engine/sync.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <lxc/lxccontainer.h>
+
+/* Where hutch-lxc-init is: next to this executable. Read before the
+ * re-execution from a sealed copy, which has no useful directory. */
+#define SHIM_DIR_ENV "_HUTCH_LXC_DIR"
+
+static void remember_own_dir(void)
+{
+  if (getenv(SHIM_DIR_ENV))
+    return;
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    return;
+  self[n] = 0;
+  char *slash = strrchr(self, '/');
+  if (slash) {
+    *slash = 0;
+    setenv(SHIM_DIR_ENV, self, 1);
+  }
+}
+
+static char *shim_path(struct hutch_error **err)
+{
+  const char *dir = getenv(SHIM_DIR_ENV);
+  char *path = xasprintf("%s/%s", dir ? dir : ".", LXC_SHIM_NAME);
+  if (access(path, X_OK) < 0) {
+    hutch_fail_errno(err, "lxc backend: %s", path);
+    free(path);
+    return NULL;
+  }
+  return path;
+}
+
+/* liblxc puts the container's cgroup at one path in every hierarchy: from
+ * each hierarchy's root (lxc.cgroup.relative = 0), or below the monitor's
+ * own cgroup there, which is ours (relative = 1). *relative says which
+ * gives the cgroups the launch planned. */
+static char *cgroup_tail(const struct launch *l, bool below_self, struct hutch_error **err)
+{
+  char *rel = NULL;
+  for (size_t i = 0; i < l->cgroups.n; i++) {
+    const struct cgroup_hierarchy *h = &l->layout.items[i];
+    cleanup_free char *base = below_self && strcmp(h->self_path, "/") != 0
+                                  ? xasprintf("%s%s", h->mountpoint, h->self_path)
+                                  : xstrdup(h->mountpoint);
+    const char *dir = l->cgroups.dirs[i];
+    size_t n = strlen(base);
+    if (strncmp(dir, base, n) != 0 || dir[n] != '/' || (rel && strcmp(rel, dir + n + 1) != 0)) {
+      free(rel);
+      return NULL;
+    }
+    if (!rel)
+      rel = xstrdup(dir + n + 1);
+  }
+  if (!rel)
+    hutch_fail(err, 0, "linux.cgroupsPath: no cgroup hierarchy is mounted");
+  return rel;
+}
+
+static char *cgroup_dir_of(const struct launch *l, bool *relative, struct hutch_error **err)
+{
+  struct hutch_error *none = NULL;
+  char *rel = cgroup_tail(l, false, &none);
+  *relative = false;
+  if (!rel && !none) {
+    rel = cgroup_tail(l, true, &none);
+    *relative = true;
+  }
+  if (!rel && !none)
+    hutch_fail(err, 0, "linux.cgroupsPath: the lxc backend needs the same cgroup path in every hierarchy");
+  else if (none)
+    *err = none;
+  return rel;
+}
+
+/* The last lines liblxc logged, for an error message. */
+static char *log_tail(int dir_fd)
+{
+  char *text = NULL;
+  size_t len = 0;
+  struct hutch_error *ignored = NULL;
+  if (read_regular_file_at(dir_fd, LXC_WORK_DIR "/lxc.log", 1 << 20, REGULAR_NOFOLLOW, &text, &len, &ignored) < 0) {
+    hutch_error_free(ignored);
+    return xstrdup("no log");
+  }
+  while (len && text[len - 1] == '\n')
+    text[--len] = 0;
+  /* The first ERROR line says why; later ones are the unwinding. */
+  char *first = strstr(text, " ERROR ");
+  char *line = first ? first + 7 : text;
+  char *end = strchr(line, '\n');
+  if (end)
+    *end = 0;
+  char *out = xstrdup(line);
+  free(text);
+  return out;
+}
+
+struct monitor_args {
+  const char *id;
+  const char *lxcpath;
+  const struct lxc_items *items;
+  const char *shim;
+  int sync_fd;
+  int listen_fd;
+  int preserve_fds;
+  bool no_new_keyring;
+  const char *bundle;
+};
+
+static void __attribute__((noreturn)) monitor_fail(int sync_fd, const char *what, const char *detail)
+{
+  char msg[1024];
+  snprintf(msg, sizeof msg, "%s: %s", what, detail);
+  sync_send(sync_fd, SYNC_ERROR, 0, msg, -1, NULL);
+  _exit(1);
+}
+
+/* The monitor: liblxc's start, which returns when the container's first
+ * process exits (or when we end it, once the container is created). */
+static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* The shim gets its two sockets right above the fds handed over; the
+   * rest of ours must not reach it. */
+  int first = 3 + a->preserve_fds;
+  int sync_fd = fcntl(a->sync_fd, F_DUPFD, first + 2);
+  int listen_fd = a->listen_fd >= 0 ? fcntl(a->listen_fd, F_DUPFD, first + 2) : -1;
+  if (sync_fd < 0 || (a->listen_fd >= 0 && listen_fd < 0) || dup2(sync_fd, first) < 0 ||
+      (listen_fd >= 0 && dup2(listen_fd, first + 1) < 0))
+    monitor_fail(a->sync_fd, "lxc backend: move fds", strerror(errno));
+  sync_fd = first;
+  listen_fd = listen_fd >= 0 ? first + 1 : -1;
+  if (syscall(SYS_close_range, (unsigned) (listen_fd >= 0 ? first + 2 : first + 1), ~0U, 0) < 0)
+    monitor_fail(sync_fd, "lxc backend: close_range", strerror(errno));
+  log_silence();
+  struct lxc_container *c = lxc_container_new(a->id, a->lxcpath);
+  if (!c)
+    monitor_fail(sync_fd, "liblxc: cannot make container", a->id);
+  c->clear_config(c);
+  for (size_t i = 0; i < a->items->n; i++) {
+    const struct lxc_item *it = &a->items->items[i];
+    if (!c->set_config_item(c, it->key, it->value)) {
+      char what[1024];
+      snprintf(what, sizeof what, "%s = %s", it->key, it->value);
+      monitor_fail(sync_fd, "liblxc refused", what);
+    }
+  }
+  c->want_daemonize(c, false);
+  c->want_close_all_fds(c, false);
+  char fd_arg[16], listen_arg[16], preserve_arg[16];
+  snprintf(fd_arg, sizeof fd_arg, "%d", sync_fd);
+  snprintf(listen_arg, sizeof listen_arg, "%d", listen_fd);
+  snprintf(preserve_arg, sizeof preserve_arg, "%d", a->preserve_fds);
+  char *argv[] = { (char *) "/" LXC_SHIM_MOUNT "/init", fd_arg,  listen_arg, preserve_arg,
+                   (char *) (a->no_new_keyring ? "1" : "0"), (char *) a->id, (char *) a->bundle, NULL };
+  bool ok = c->start(c, 0, argv);
+  /* The runtime reads liblxc's log when the shim never spoke. */
+  _exit(ok ? 0 : 1);
+}
+
+/* The host pid of the process behind a pidfd (its fdinfo, in our pid
+ * namespace). */
+static pid_t pidfd_pid(int pidfd)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+  char *text = NULL;
+  size_t len = 0;
+  struct hutch_error *ignored = NULL;
+  if (read_file_at(AT_FDCWD, path, 4096, &text, &len, &ignored) < 0) {
+    hutch_error_free(ignored);
+    return -1;
+  }
+  char *p = strstr(text, "\nPid:");
+  pid_t pid = p ? (pid_t) strtol(p + 5, NULL, 10) : -1;
+  free(text);
+  return pid;
+}
+
+static int config_memfd(const struct launch *l, struct hutch_error **err)
+{
+  int fd = memfd_create("config.json", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0)
+    return hutch_fail_errno(err, "memfd_create");
+  for (size_t done = 0; done < l->config_len;) {
+    ssize_t n = write(fd, l->config_text + done, l->config_len - done);
+    if (n <= 0) {
+      close(fd);
+      return hutch_fail_errno(err, "write the config for the shim");
+    }
+    done += (size_t) n;
+  }
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+    close(fd);
+    return hutch_fail_errno(err, "seal the config for the shim");
+  }
+  return fd;
+}
+
+static pid_t monitor_pid; /* one launch per process */
+
+static void remove_monitor_cgroups(const struct launch *l)
+{
+  for (size_t i = 0; i < l->cgroups.n; i++) {
+    cleanup_free char *dir = xasprintf("%s.monitor", l->cgroups.dirs[i]);
+    if (rmdir(dir) < 0 && errno != ENOENT)
+      log_debug("lxc backend: rmdir %s: %s", dir, strerror(errno));
+  }
+}
+
+static void end_monitor(const struct launch *l)
+{
+  if (monitor_pid > 0) {
+    kill(monitor_pid, SIGKILL);
+    waitpid(monitor_pid, NULL, 0);
+    monitor_pid = 0;
+  }
+  remove_monitor_cgroups(l);
+}
+
+static int remove_work_dir(const struct launch *l, struct hutch_error **err)
+{
+  return remove_tree_at(l->dir.fd, LXC_WORK_DIR, err);
+}
+
+static int lxc_start_container(struct launch *l, bool for_run, struct hutch_error **err)
+{
+  if (l->rt->systemd_cgroup)
+    return hutch_fail(err, 0, "--systemd-cgroup: not supported by the lxc backend");
+  if (l->rt->no_cgroups)
+    return hutch_fail(err, 0, "--cgroup-manager disabled: not supported by the lxc backend");
+  cleanup_free char *shim = shim_path(err);
+  if (!shim)
+    return -1;
+  bool relative = false;
+  cleanup_free char *cgroup_dir = cgroup_dir_of(l, &relative, err);
+  if (!cgroup_dir)
+    return -1;
+  if (mkdirat(l->dir.fd, LXC_WORK_DIR, 0700) < 0)
+    return hutch_fail_errno(err, "%s/%s", l->dir.path, LXC_WORK_DIR);
+  cleanup_free char *lxcpath = xasprintf("%s/%s", l->dir.path, LXC_WORK_DIR);
+  cleanup_free char *log_file = xasprintf("%s/lxc.log", lxcpath);
+  struct lxc_plan_in in = {
+    .cfg = l->cfg,
+    .bundle = l->bundle,
+    .rootfs = l->rootfs,
+    .shim = shim,
+    .cgroup_dir = cgroup_dir,
+    .cgroup_relative = relative,
+    .log_file = log_file,
+    .debug = l->rt->debug,
+  };
+  struct lxc_items items;
+  if (lxc_plan(&in, &items, err) < 0)
+    return -1;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    lxc_items_release(&items);
+    return hutch_fail_errno(err, "socketpair");
+  }
+  l->sync_fd = sv[0];
+  /* The container's process comes to us when the monitor ends. */
+  if (for_run && !l->opts->detach)
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  struct monitor_args args = {
+    .id = l->opts->id,
+    .lxcpath = lxcpath,
+    .items = &items,
+    .shim = shim,
+    .sync_fd = sv[1],
+    .listen_fd = l->start_listen_fd,
+    .preserve_fds = l->opts->preserve_fds,
+    .no_new_keyring = l->opts->no_new_keyring,
+    .bundle = l->bundle,
+  };
+  /* Recorded before liblxc makes them: a create that dies leaves a state
+   * naming them. */
+  l->cgroups_created = true;
+  pid_t pid = fork();
+  if (pid == 0)
+    monitor_main(&args);
+  int saved = errno;
+  close(sv[1]);
+  lxc_items_release(&items);
+  if (pid < 0)
+    return hutch_fail(err, saved, "fork the lxc monitor: %s", strerror(saved));
+  monitor_pid = pid;
+  struct sync_msg msg;
+  int pidfd = -1;
+  struct hutch_error *recv_err = NULL;
+  if (sync_recv(l->sync_fd, &msg, &pidfd, &recv_err) < 0 || msg.type != SYNC_ALIVE || pidfd < 0) {
+    if (pidfd >= 0)
+      close(pidfd);
+    hutch_error_free(recv_err);
+    if (msg.type == SYNC_ERROR && !recv_err)
+      return hutch_fail(err, 0, "%s", msg.text);
+    waitpid(monitor_pid, NULL, 0);
+    monitor_pid = 0;
+    cleanup_free char *why = log_tail(l->dir.fd);
+    return hutch_fail(err, 0, "liblxc could not start the container: %s", why);
+  }
+  l->pid = pidfd_pid(pidfd);
+  close(pidfd);
+  if (l->pid <= 0)
+    return hutch_fail(err, ESRCH, "the container's first process has no pid here");
+  l->init_alive = true;
+  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
+    return -1;
+  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
+    return -1;
+  cleanup_close int cfg_fd = config_memfd(l, err);
+  if (cfg_fd < 0 || sync_send(l->sync_fd, SYNC_CGROUP_DONE, l->pid, NULL, cfg_fd, err) < 0)
+    return -1;
+  return launch_supervise(l, err);
+}
+
+/* Created: the monitor goes, and what liblxc wrote with it. */
+static void lxc_created(struct launch *l)
+{
+  end_monitor(l);
+  struct hutch_error *e = NULL;
+  if (remove_work_dir(l, &e) < 0)
+    log_warning("%s", e->msg);
+  hutch_error_free(e);
+}
+
+static void lxc_abort(struct launch *l)
+{
+  if (l->pid > 0)
+    kill(l->pid, SIGKILL);
+  end_monitor(l);
+  struct hutch_error *e = NULL;
+  if (l->dir.fd >= 0 && remove_work_dir(l, &e) < 0)
+    log_warning("%s", e->msg);
+  hutch_error_free(e);
+}
+
+static const struct launch_driver lxc_driver = {
+  .backend = &hutch_backend_lxc,
+  .start = lxc_start_container,
+  .created = lxc_created,
+  .abort = lxc_abort,
+};
+
+static int lxc_engine_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts,
+                             struct hutch_error **err)
+{
+  remember_own_dir();
+  return launch_create(rt, opts, &lxc_driver, err);
+}
+
+static int lxc_engine_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
+                          struct hutch_error **err)
+{
+  remember_own_dir();
+  return launch_run(rt, opts, &lxc_driver, exit_status, err);
+}
+
+const struct lxc_engine hutch_lxc_engine = {
+  .create = lxc_engine_create,
+  .run = lxc_engine_run,
+};

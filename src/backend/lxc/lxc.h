@@ -1,0 +1,63 @@
+#pragma once
+/* Internal to the lxc backend. The container is built by liblxc (its
+ * namespaces, id maps, root filesystem and mounts); hutch's shim is its
+ * first process and applies the rest of process and linux the way the native
+ * init does, then waits for `start`. From "created" on the container is an
+ * ordinary hutch record (pid, cgroups), so the commands after create are the
+ * native backend's. liblxc is linked only into the helper executable
+ * hutch-lxc (Debian has no static liblxc, and the native start path must
+ * stay static); hutch itself hands create and run to it. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend/backend.h"
+#include "engine/state_store.h"
+#include "spec/model.h"
+#include "util/error.h"
+
+/* What hutch-lxc adds: create and run through liblxc. hutch has no
+ * definition of it and executes hutch-lxc instead. */
+struct lxc_engine {
+  int (*create)(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err);
+  int (*run)(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
+             struct hutch_error **err);
+};
+extern const struct lxc_engine hutch_lxc_engine __attribute__((weak));
+
+#define LXC_HELPER_NAME "hutch-lxc"
+#define LXC_SHIM_NAME "hutch-lxc-init"
+/* In the container's root while the shim sets up; the shim removes it. */
+#define LXC_SHIM_MOUNT ".hutch"
+/* The container directory's part for liblxc and the shim (removed once the
+ * container is created). */
+#define LXC_WORK_DIR BACKEND_WORK_DIR
+
+void lxc_describe(struct oci_support *out, struct arena *arena);
+/* Refuses, naming the field, what the lxc backend does not honour. */
+int lxc_check_support(const struct oci_config *cfg, struct hutch_error **err);
+
+/* One liblxc configuration item. */
+struct lxc_item {
+  char *key;
+  char *value;
+};
+struct lxc_items {
+  struct lxc_item *items;
+  size_t n, cap;
+};
+void lxc_items_release(struct lxc_items *items);
+
+struct lxc_plan_in {
+  const struct oci_config *cfg;
+  const char *bundle;     /* absolute */
+  const char *rootfs;     /* absolute */
+  const char *shim;       /* hutch-lxc-init, bound read-only at /.hutch/init */
+  const char *cgroup_dir; /* the container's cgroup, no leading '/' */
+  bool cgroup_relative;   /* cgroup_dir is below the monitor's cgroup, not the root */
+  const char *log_file;
+  bool debug;
+};
+/* The liblxc configuration of a container, from its typed config: what
+ * liblxc does (namespaces, id maps, root, mounts, hostname, rlimits, sysctl,
+ * labels, network devices, cgroup placement). Errors name the field. */
+int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_error **err);

@@ -1,0 +1,326 @@
+/* hutch-lxc-init: the first process of an lxc-backend container. liblxc has
+ * made the namespaces, the root and the mounts and pivoted into it; the shim
+ * does the rest the native init does (devices, hooks in the container,
+ * terminal, readonly and masked paths, the process's attributes, identity
+ * and seccomp), parks until `start` with nothing of the host left, and
+ * execs process.args. It speaks the native init's sync protocol, so the
+ * runtime follows it with the native code.
+ *
+ * Static (it runs inside any root filesystem) and executed from a read-only
+ * bind that it detaches before the container's process can exist.
+ *
+ * argv: SYNC_FD START_LISTEN_FD|-1 PRESERVE_FDS NO_NEW_KEYRING ID BUNDLE */
+#include "backend/native/native.h"
+#include "backend/lxc/lxc.h"
+#include "engine/fdpass.h"
+#include "engine/hooks.h"
+#include "engine/process_setup.h"
+#include "engine/rootfs.h"
+#include "engine/seccomp.h"
+#include "engine/sync.h"
+#include "engine/terminal.h"
+#include "spec/codec.h"
+#include "spec/config.h"
+#include "util/cleanup.h"
+#include "util/fds.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+struct shim {
+  int sync_fd;
+  int listen_fd;
+  int reply_fd;
+  int preserve_fds;
+  bool no_new_keyring;
+  const char *id;
+  const char *bundle;
+  struct oci_config *cfg;
+  struct seccomp_program seccomp;
+  bool userns;
+};
+
+static int reply_fd(const struct shim *s)
+{
+  return s->reply_fd >= 0 ? s->reply_fd : s->sync_fd;
+}
+
+static void __attribute__((noreturn)) fail_out(struct shim *s, struct hutch_error *err)
+{
+  const char *msg = err && err->msg ? err->msg : "container init failed";
+  sync_send(reply_fd(s), SYNC_ERROR, err ? err->code : 0, msg, -1, NULL);
+  _exit(1);
+}
+
+/* The config comes as a sealed memfd with SYNC_CGROUP_DONE: the runtime's
+ * copy, already validated, and nothing on a path the container could swap. */
+static int receive_config(struct shim *s, struct hutch_error **err)
+{
+  struct sync_msg msg;
+  int fd = -1;
+  if (sync_expect(s->sync_fd, SYNC_CGROUP_DONE, &msg, &fd, err) < 0)
+    return -1;
+  if (fd < 0)
+    return hutch_fail(err, EPROTO, "no config from the runtime");
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (size_t) st.st_size > OCI_CONFIG_MAX_SIZE) {
+    close(fd);
+    return hutch_fail(err, EINVAL, "the config from the runtime is not a config");
+  }
+  size_t len = (size_t) st.st_size;
+  cleanup_free char *text = xmalloc(len + 1);
+  for (size_t done = 0; done < len;) {
+    ssize_t n = pread(fd, text + done, len - done, (off_t) done);
+    if (n <= 0) {
+      close(fd);
+      return hutch_fail_errno(err, "read the config");
+    }
+    done += (size_t) n;
+  }
+  text[len] = 0;
+  close(fd);
+  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  s->cfg = oci_config_parse_and_validate(text, len, &diags);
+  if (!s->cfg || diag_first_error(&diags))
+    return hutch_fail(err, EINVAL, "config.json does not parse in the container");
+  return 0;
+}
+
+static char *hook_state(const struct shim *s, enum oci_status status)
+{
+  struct oci_state st = {
+    .oci_version = s->cfg->oci_version,
+    .id = (char *) s->id,
+    .status = { status, true },
+    .pid = { getpid(), true },
+    .bundle = (char *) s->bundle,
+    .annotations = s->cfg->annotations,
+  };
+  struct strbuf out = STRBUF_INIT;
+  oci_state_write(&out, &st, NULL);
+  return strbuf_detach(&out);
+}
+
+static int run_hooks(const struct shim *s, int kind, const char *name, struct hutch_error **err)
+{
+  if (!s->cfg->hooks || !s->cfg->hooks->kinds[kind].len)
+    return 0;
+  cleanup_free char *state = hook_state(s, OCI_STATUS_CREATED);
+  return hooks_run(&s->cfg->hooks->kinds[kind], name, state, err);
+}
+
+static int setup_terminal(struct shim *s, struct hutch_error **err)
+{
+  const struct oci_process *p = s->cfg->process;
+  if (!p || !p->terminal.value)
+    return 0;
+  cleanup_close int master = -1;
+  cleanup_close int slave = -1;
+  if (pty_open(&master, &slave, err) < 0)
+    return -1;
+  if (p->console_size &&
+      pty_set_size(master, (unsigned) p->console_size->height, (unsigned) p->console_size->width, err) < 0)
+    return -1;
+  if (pty_bind_console(slave, err) < 0)
+    return -1;
+  if (sync_send(s->sync_fd, SYNC_PTY, 0, NULL, master, err) < 0)
+    return -1;
+  return pty_make_controlling(slave, err);
+}
+
+/* The shim's own mount goes before anything of the container's can run. */
+static int remove_shim_mount(struct hutch_error **err)
+{
+  if (umount2("/" LXC_SHIM_MOUNT "/init", MNT_DETACH) < 0)
+    return hutch_fail_errno(err, "detach /%s/init", LXC_SHIM_MOUNT);
+  /* liblxc made the mount point; what it made goes (a read-only root
+   * keeps it). */
+  if (unlink("/" LXC_SHIM_MOUNT "/init") < 0 && errno != ENOENT && errno != EROFS)
+    return hutch_fail_errno(err, "remove /%s/init", LXC_SHIM_MOUNT);
+  if (rmdir("/" LXC_SHIM_MOUNT) < 0 && errno != ENOENT && errno != EROFS && errno != ENOTEMPTY)
+    return hutch_fail_errno(err, "remove /%s", LXC_SHIM_MOUNT);
+  return 0;
+}
+
+static bool setgroups_allowed(void)
+{
+  char buf[8] = { 0 };
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return true;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n <= 0 || strncmp(buf, "deny", 4) != 0;
+}
+
+static int send_notify_fd(struct shim *s, int notify_fd, struct hutch_error **err)
+{
+  if (notify_fd < 0)
+    return 0;
+  int r = sync_send(reply_fd(s), SYNC_SECCOMP_FD, 0, NULL, notify_fd, err);
+  close(notify_fd);
+  return r;
+}
+
+/* As the native init's set-up in the container, after pivot_root. */
+static int set_up(struct shim *s, struct hutch_error **err)
+{
+  const struct oci_config *cfg = s->cfg;
+  if (cfg->domainname && cfg->domainname[0] && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+    return hutch_fail_errno(err, "domainname: setdomainname");
+  cleanup_close int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return hutch_fail_errno(err, "open /");
+  struct rootfs_ctx ctx = { .cfg = cfg, .userns = s->userns, .root_fd = root_fd, .proc_pidns_fd = -1 };
+  if (devices_create(&ctx, err) < 0)
+    return -1;
+  struct sync_msg msg;
+  if (sync_send(s->sync_fd, SYNC_PRESTART, 0, NULL, -1, err) < 0 ||
+      sync_expect(s->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
+    return -1;
+  if (run_hooks(s, OCI_HOOK_CREATE_CONTAINER, "createContainer", err) < 0)
+    return -1;
+  if (process_ensure_cwd(cfg->process, err) < 0 || setup_terminal(s, err) < 0)
+    return -1;
+  if (remove_shim_mount(err) < 0 || rootfs_finish(cfg, err) < 0)
+    return -1;
+  const struct oci_process *p = cfg->process;
+  if (!p)
+    return 0;
+  if (process_set_rlimits(p, err) < 0 || process_set_oom_score_adj(p, err) < 0 ||
+      process_apply_attrs(p, cfg->linux_, err) < 0)
+    return -1;
+  if (!s->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, s->id) < 0 && errno != ENOSYS)
+    return hutch_fail_errno(err, "create a session keyring");
+  if (process_enter_cwd(p->cwd, err) < 0)
+    return -1;
+  int notify_fd = -1;
+  bool nnp = p->no_new_privileges.value;
+  const struct seccomp_program *sc = s->seccomp.len ? &s->seccomp : NULL;
+  if (process_finalize(p, nnp ? NULL : sc, setgroups_allowed(), &notify_fd, err) < 0)
+    return -1;
+  return send_notify_fd(s, notify_fd, err);
+}
+
+static int wait_for_start(struct shim *s, struct hutch_error **err)
+{
+  if (s->listen_fd < 0) {
+    struct sync_msg msg;
+    return sync_expect(s->sync_fd, SYNC_START, &msg, NULL, err);
+  }
+  close(s->sync_fd);
+  s->sync_fd = -1;
+  int conn;
+  do
+    conn = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0)
+    return hutch_fail_errno(err, "wait for start");
+  close(s->listen_fd);
+  s->listen_fd = -1;
+  s->reply_fd = conn;
+  return 0;
+}
+
+static int parse_fd(const char *s)
+{
+  char *end;
+  long v = strtol(s, &end, 10);
+  return *end || v < -1 || v > 65536 ? -2 : (int) v;
+}
+
+int main(int argc, char **argv)
+{
+  struct shim s = { .reply_fd = -1 };
+  if (argc != 7 || (s.sync_fd = parse_fd(argv[1])) < 0 || (s.listen_fd = parse_fd(argv[2])) < -1 ||
+      (s.preserve_fds = parse_fd(argv[3])) < 0) {
+    fprintf(stderr, "%s: to be started by hutch's lxc backend only\n", argv[0]);
+    return 1;
+  }
+  s.no_new_keyring = strcmp(argv[4], "1") == 0;
+  s.id = argv[5];
+  s.bundle = argv[6];
+  log_silence();
+  struct hutch_error *err = NULL;
+  /* The runtime learns our pid as the host sees it from a pidfd. */
+  cleanup_close int self = (int) syscall(SYS_pidfd_open, getpid(), 0);
+  if (self < 0) {
+    hutch_fail_errno(&err, "pidfd_open");
+    fail_out(&s, err);
+  }
+  if (sync_send(s.sync_fd, SYNC_ALIVE, 0, NULL, self, &err) < 0)
+    _exit(1);
+  close(self);
+  self = -1;
+  if (receive_config(&s, &err) < 0)
+    fail_out(&s, err);
+  const struct oci_linux *l = s.cfg->linux_;
+  for (size_t i = 0; l && i < l->namespaces.len; i++)
+    if (l->namespaces.items[i].type.value == OCI_NS_USER)
+      s.userns = true;
+  if (l && l->seccomp && seccomp_compile(l->seccomp, NULL, &s.seccomp, &err) < 0)
+    fail_out(&s, err);
+  if (set_up(&s, &err) < 0)
+    fail_out(&s, err);
+  /* Nothing of the host from here on: stdio, the fds handed over, the way
+   * back to the runtime. */
+  int keep[] = { s.sync_fd, s.listen_fd };
+  if (fds_close_except(3 + s.preserve_fds, keep, 2, &err) < 0)
+    fail_out(&s, err);
+  struct sync_msg msg;
+  if (sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || sync_expect(s.sync_fd, SYNC_CREATED, &msg, NULL, &err) < 0)
+    fail_out(&s, err);
+  /* liblxc made us die with its monitor; the runtime ends the monitor now
+   * that the state says who we are, and our exit goes to the caller. */
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (sync_send(s.sync_fd, SYNC_CREATED, 0, NULL, -1, &err) < 0)
+    fail_out(&s, err);
+  if (wait_for_start(&s, &err) < 0)
+    fail_out(&s, err);
+  if (run_hooks(&s, OCI_HOOK_START_CONTAINER, "startContainer", &err) < 0)
+    fail_out(&s, err);
+  const struct oci_process *p = s.cfg->process;
+  if (!p) {
+    hutch_fail(&err, 0, "process: required to start the container");
+    fail_out(&s, err);
+  }
+  int notify_fd = -1;
+  if (s.seccomp.len && p->no_new_privileges.value &&
+      (seccomp_load_program(&s.seccomp, &notify_fd, &err) < 0 || send_notify_fd(&s, notify_fd, &err) < 0))
+    fail_out(&s, err);
+  char **env = process_environment(p, NULL, 0);
+  char *path = process_find_executable(p->args.items[0], env, &err);
+  if (!path)
+    fail_out(&s, err);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  if (s.reply_fd >= 0 && sync_send(s.reply_fd, SYNC_STARTED, 0, NULL, -1, &err) < 0)
+    _exit(1);
+  char **args = xcalloc(p->args.len + 1, sizeof *args);
+  memcpy(args, p->args.items, p->args.len * sizeof *args);
+  execve(path, args, env);
+  hutch_fail(&err, errno, "exec %s", path);
+  if (s.reply_fd >= 0) {
+    dprintf(2, "hutch: %s\n", err->msg);
+    _exit(127);
+  }
+  fail_out(&s, err);
+}
