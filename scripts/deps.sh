@@ -8,6 +8,8 @@ packages=(
   # build (libc6-dev's libc.a also builds the tests' static helpers)
   gcc libc6-dev meson ninja-build pkg-config git
   libseccomp-dev libcap-dev
+  # the lxc backend: liblxc and its headers (hutch-lxc)
+  lxc lxc-dev
   # tests: sanitizers and the fuzzer (clang's runtime), integration, schemas;
   # file tells the static build from the dynamic one
   clang libclang-rt-14-dev bats python3 python3-jsonschema file

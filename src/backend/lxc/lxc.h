@@ -47,6 +47,10 @@ struct lxc_items {
 };
 void lxc_items_release(struct lxc_items *items);
 
+/* A mount the shim makes after pivot_root rather than liblxc: liblxc 5.0
+ * unmounts a devpts it did not make itself. */
+bool lxc_mount_by_shim(const struct oci_mount *m);
+
 struct lxc_plan_in {
   const struct oci_config *cfg;
   const char *bundle;     /* absolute */

@@ -94,6 +94,11 @@ bool lxc_mount_option_supported(const char *opt)
   return true;
 }
 
+bool lxc_mount_by_shim(const struct oci_mount *m)
+{
+  return m->type && strcmp(m->type, "devpts") == 0;
+}
+
 static bool is_bind(const struct oci_mount *m)
 {
   return (m->type && strcmp(m->type, "bind") == 0) || has_option(m, "bind") || has_option(m, "rbind");
@@ -105,11 +110,14 @@ static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, s
   if (m->uid_mappings.len || m->gid_mappings.len)
     return hutch_fail(err, 0, "mounts[%zu].uidMappings: not supported by the lxc backend", i);
   const char *type = m->type ? m->type : "none";
+  if (lxc_mount_by_shim(m))
+    return 0;
   if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
     /* liblxc mounts the container's own view of its cgroups. */
     if (strcmp(m->destination, "/sys/fs/cgroup") != 0)
       return hutch_fail(err, 0, "mounts[%zu].destination: the lxc backend mounts cgroups only at /sys/fs/cgroup", i);
-    add(out, "lxc.mount.auto", has_option(m, "ro") ? "cgroup:ro" : "cgroup:rw");
+    /* ":force": liblxc skips it in a cgroup namespace otherwise. */
+    add(out, "lxc.mount.auto", has_option(m, "ro") ? "cgroup:ro:force" : "cgroup:rw:force");
     return 0;
   }
   for (size_t k = 0; k < m->options.len; k++)

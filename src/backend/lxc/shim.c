@@ -189,6 +189,9 @@ static int set_up(struct shim *s, struct hutch_error **err)
   if (root_fd < 0)
     return hutch_fail_errno(err, "open /");
   struct rootfs_ctx ctx = { .cfg = cfg, .userns = s->userns, .root_fd = root_fd, .proc_pidns_fd = -1 };
+  for (size_t i = 0; i < cfg->mounts.len; i++)
+    if (lxc_mount_by_shim(&cfg->mounts.items[i]) && mount_entry(&ctx, &cfg->mounts.items[i], i, err) < 0)
+      return -1;
   if (devices_create(&ctx, err) < 0)
     return -1;
   struct sync_msg msg;
@@ -254,6 +257,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: to be started by hutch's lxc backend only\n", argv[0]);
     return 1;
   }
+  /* Inherited through liblxc without close-on-exec: the runtime sees the
+   * sync socket close at our exec. */
+  fcntl(s.sync_fd, F_SETFD, FD_CLOEXEC);
+  if (s.listen_fd >= 0)
+    fcntl(s.listen_fd, F_SETFD, FD_CLOEXEC);
   s.no_new_keyring = strcmp(argv[4], "1") == 0;
   s.id = argv[5];
   s.bundle = argv[6];
