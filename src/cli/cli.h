@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "backend/backend.h"
 #include "cli/options.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -66,6 +67,15 @@ int cli_create_opts(const struct cli_command *cmd, const struct parsed_args *arg
                     struct hutch_error **err);
 /* A non-negative count given to --flag. */
 int cli_parse_count(const char *flag, const char *value, int *out, struct hutch_error **err);
+
+struct hutch_container;
+/* Opens the container id for a command on it (locked, state read and
+ * checked, owner found: backend/container.h) and checks that its backend
+ * has op, answering "not supported by the <name> backend" otherwise. The
+ * caller closes c either way. */
+int cli_open_container(const struct hutch_runtime *rt, const char *id, unsigned flags, enum hutch_op op,
+                       struct hutch_container *c,
+                       struct hutch_error **err);
 
 /* Reports err (unless NULL) and returns 1; for command files' error paths. */
 int cli_fail(const struct cli_command *cmd, struct hutch_error *err);
