@@ -25,9 +25,12 @@ struct hutch_runtime {
   bool debug;
 };
 
+struct hutch_bundle; /* bundle.h */
+
 struct hutch_create_opts {
   const char *id;
-  const char *bundle;
+  const char *bundle;             /* as given */
+  struct hutch_bundle *loaded;    /* its config.json, read and validated by the caller (required) */
   const char *pid_file;
   const char *console_socket;
   const char *pidfd_socket;

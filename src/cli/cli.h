@@ -19,6 +19,7 @@ struct cli_globals {
   bool systemd_cgroup;
   bool no_cgroups; /* --cgroup-manager disabled */
   const char *rootless; /* "true", "false" or "auto" */
+  const char *backend;  /* --backend: for the containers create and run make; NULL if not given */
 };
 
 struct cli_command {
@@ -61,6 +62,10 @@ struct hutch_backend;
 struct hutch_runtime;
 /* The runtime context of a command, from the global options. */
 void cli_runtime(const struct cli_globals *globals, struct hutch_runtime *out);
+/* create and run: chooses the backend (backend/select.h) for the bundle
+ * read once, and has it create (or run, filling *exit_status). */
+int cli_launch(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args,
+               int *exit_status);
 struct hutch_create_opts;
 /* create's and run's shared options. */
 int cli_create_opts(const struct cli_command *cmd, const struct parsed_args *args, struct hutch_create_opts *out,

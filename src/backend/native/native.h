@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "backend/backend.h"
+#include "backend/bundle.h"
 #include "backend/container.h"
 #include "engine/cgroup.h"
 #include "engine/cgroup_systemd.h"
@@ -51,11 +52,12 @@ void __attribute__((noreturn)) native_init(const struct init_args *args);
 struct launch {
   const struct hutch_runtime *rt;
   const struct hutch_create_opts *opts;
-  char *bundle; /* absolute */
-  char *rootfs; /* absolute */
+  /* Borrowed from opts->loaded: */
+  const char *bundle; /* absolute */
   struct oci_config *cfg;
-  char *config_text;
+  const char *config_text;
   size_t config_len;
+  char *rootfs; /* absolute */
   struct container_dir dir;
   struct cgroup_layout layout;
   struct cgroup_set cgroups;
