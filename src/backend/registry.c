@@ -1,14 +1,10 @@
 #include "backend/backend.h"
-#include "engine/state_store.h"
 #include "spec/version.h"
 #include "util/cleanup.h"
 #include "version.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 static const struct hutch_backend *const backends[] = {
   &hutch_backend_native,
@@ -24,28 +20,28 @@ const struct hutch_backend *hutch_backend_lookup(const char *name)
   return NULL;
 }
 
-const struct hutch_backend *hutch_backend_of(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+int hutch_backend_require(const struct hutch_backend *b, enum hutch_op op, struct hutch_error **err)
 {
-  if (!container_id_valid(id))
-    return hutch_fail(err, 0, "invalid container ID format: \"%s\"", id), NULL;
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", rt->root, id);
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return hutch_fail_as(err, ENOENT, "container does not exist: %s", id), NULL;
-  struct arena arena;
-  arena_init(&arena);
-  struct container_record *rec = NULL;
-  const struct hutch_backend *b = NULL;
-  /* A directory without readable state (a crash mid-create) is native's:
-   * only the native backend writes state before the container exists. */
-  if (record_read(fd, &arena, &rec, NULL) < 0 || !rec->backend)
-    b = &hutch_backend_native;
-  else if (!(b = hutch_backend_lookup(rec->backend)))
-    hutch_fail(err, 0, "%s: state names an unknown backend \"%s\"", id, rec->backend);
-  arena_release(&arena);
-  close(fd);
-  return b;
+  bool has;
+  switch (op) {
+  case HUTCH_OP_CREATE: has = b->create; break;
+  case HUTCH_OP_START: has = b->start; break;
+  case HUTCH_OP_RUN: has = b->run; break;
+  case HUTCH_OP_STATE: has = b->state; break;
+  case HUTCH_OP_STATUS: has = b->status; break;
+  case HUTCH_OP_KILL: has = b->kill; break;
+  case HUTCH_OP_DELETE: has = b->delete_; break;
+  case HUTCH_OP_EXEC: has = b->exec; break;
+  case HUTCH_OP_PS: has = b->ps; break;
+  case HUTCH_OP_PAUSE: has = b->pause; break;
+  case HUTCH_OP_RESUME: has = b->resume; break;
+  case HUTCH_OP_UPDATE: has = b->update; break;
+  case HUTCH_OP_STATS: has = b->stats; break;
+  default: has = false;
+  }
+  if (!has)
+    return hutch_fail_as(err, ENOSYS, "not supported by the %s backend", b->name);
+  return 0;
 }
 
 const char *hutch_backend_names(void)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "backend/backend.h"
 #include "cli/options.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -18,6 +19,7 @@ struct cli_globals {
   bool systemd_cgroup;
   bool no_cgroups; /* --cgroup-manager disabled */
   const char *rootless; /* "true", "false" or "auto" */
+  const char *backend;  /* --backend: for the containers create and run make; NULL if not given */
 };
 
 struct cli_command {
@@ -60,12 +62,25 @@ struct hutch_backend;
 struct hutch_runtime;
 /* The runtime context of a command, from the global options. */
 void cli_runtime(const struct cli_globals *globals, struct hutch_runtime *out);
+/* create and run: chooses the backend (backend/select.h) for the bundle
+ * read once, and has it create (or run, filling *exit_status). */
+int cli_launch(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args,
+               int *exit_status);
 struct hutch_create_opts;
 /* create's and run's shared options. */
 int cli_create_opts(const struct cli_command *cmd, const struct parsed_args *args, struct hutch_create_opts *out,
                     struct hutch_error **err);
 /* A non-negative count given to --flag. */
 int cli_parse_count(const char *flag, const char *value, int *out, struct hutch_error **err);
+
+struct hutch_container;
+/* Opens the container id for a command on it (locked, state read and
+ * checked, owner found: backend/container.h) and checks that its backend
+ * has op, answering "not supported by the <name> backend" otherwise. The
+ * caller closes c either way. */
+int cli_open_container(const struct hutch_runtime *rt, const char *id, unsigned flags, enum hutch_op op,
+                       struct hutch_container *c,
+                       struct hutch_error **err);
 
 /* Reports err (unless NULL) and returns 1; for command files' error paths. */
 int cli_fail(const struct cli_command *cmd, struct hutch_error *err);

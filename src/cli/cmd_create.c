@@ -11,17 +11,13 @@ static const struct opt_spec create_options[] = {
   { "no-pivot", 0, OPT_BOOL, NULL, "use MS_MOVE and chroot instead of pivot_root", false },
   { "no-new-keyring", 0, OPT_BOOL, NULL, "keep the session keyring of the caller", false },
   { "detach", 'd', OPT_BOOL, NULL, "accepted for go-runc; create always detaches", true },
+  { "backend", 0, OPT_STRING, "NAME", "native, lxc or proxmox (default: see docs/backends.md)", false },
 };
 
 static int create_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
 {
-  struct hutch_runtime rt;
-  cli_runtime(globals, &rt);
-  struct hutch_create_opts opts;
-  struct hutch_error *err = NULL;
-  if (cli_create_opts(cmd, args, &opts, &err) < 0 || hutch_backend_native.create(&rt, &opts, &err) < 0)
-    return cli_fail(cmd, err);
-  return 0;
+  int ignored;
+  return cli_launch(cmd, globals, args, &ignored);
 }
 
 const struct cli_command cli_cmd_create = {

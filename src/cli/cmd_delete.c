@@ -1,5 +1,6 @@
 /* hutch delete: delete a container and everything it holds. */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -15,8 +16,8 @@ static int delete_run(const struct cli_command *cmd, const struct cli_globals *g
   struct hutch_error *err = NULL;
   const char *id = args->positional[0];
   bool force = cli_opt_flag(cmd, args, "force");
-  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
-  if (!b) {
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+  if (hutch_container_open(rt.root, id, HUTCH_OPEN_ANY_STATE, &c, &err) < 0) {
     /* delete -f is idempotent: containerd relies on it. */
     if (force && err && err->code == ENOENT) {
       hutch_error_free(err);
@@ -24,7 +25,7 @@ static int delete_run(const struct cli_command *cmd, const struct cli_globals *g
     }
     return cli_fail(cmd, err);
   }
-  if (b->delete_(&rt, id, force, &err) < 0)
+  if (hutch_backend_require(c.backend, HUTCH_OP_DELETE, &err) < 0 || c.backend->delete_(&rt, &c, force, &err) < 0)
     return cli_fail(cmd, err);
   return 0;
 }

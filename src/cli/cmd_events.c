@@ -3,6 +3,7 @@
  * {"type":"oom","id":...} when the OOM killer has struck since the last one.
  * With --stats, one stats event and exit. Ends when the container stops. */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 #include "util/duration.h"
 #include "util/json_writer.h"
@@ -36,15 +37,20 @@ static void print_event(const char *type, const char *id, const struct strbuf *d
   strbuf_release(&line);
 }
 
-/* One round: a stats event, and an oom event if kills were added. */
-static int report(const struct hutch_backend *b, const struct hutch_runtime *rt, const char *id, uint64_t *oom_seen,
-                  bool first, struct hutch_error **err)
+/* One round: a stats event, and an oom event if kills were added. The
+ * container is opened for the round only: between rounds other commands
+ * (delete above all) must not wait for the stream. */
+static int report(const struct hutch_runtime *rt, const char *id, uint64_t *oom_seen, bool first,
+                  struct hutch_error **err)
 {
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+  if (cli_open_container(rt, id, HUTCH_OPEN_STATE, HUTCH_OP_STATS, &c, err) < 0)
+    return -1;
   struct strbuf data = STRBUF_INIT;
   struct json_writer w;
   json_writer_init(&w, &data, NULL);
   uint64_t kills = 0;
-  int r = b->stats(rt, id, &w, &kills, err);
+  int r = c.backend->stats(rt, &c, &w, &kills, err);
   bool stopped = r < 0 && (*err)->code == ESRCH;
   if ((r == 0 || stopped) && !first && kills > *oom_seen)
     print_event("oom", id, NULL);
@@ -72,15 +78,8 @@ static int events_run(const struct cli_command *cmd, const struct cli_globals *g
     hutch_fail(&err, 0, "--interval: duration value must be greater than 0");
     return cli_fail(cmd, err);
   }
-  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
-  if (!b)
-    return cli_fail(cmd, err);
-  if (!b->stats) {
-    hutch_fail(&err, ENOSYS, "events: not implemented by backend %s", b->name);
-    return cli_fail(cmd, err);
-  }
   uint64_t oom_seen = 0;
-  if (report(b, &rt, id, &oom_seen, true, &err) < 0)
+  if (report(&rt, id, &oom_seen, true, &err) < 0)
     return cli_fail(cmd, err);
   if (cli_opt_flag(cmd, args, "stats"))
     return 0;
@@ -88,7 +87,7 @@ static int events_run(const struct cli_command *cmd, const struct cli_globals *g
     struct timespec ts = { (time_t) (interval / 1000000000ULL), (long) (interval % 1000000000ULL) };
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
       ;
-    if (report(b, &rt, id, &oom_seen, false, &err) < 0) {
+    if (report(&rt, id, &oom_seen, false, &err) < 0) {
       /* The container stopped or was deleted: the stream is over. */
       if (err->code == ESRCH || err->code == ENOENT) {
         hutch_error_free(err);

@@ -1,7 +1,9 @@
 /* hutch exec: run a new process in a running container; exits with its
  * status (255 when hutch itself fails). */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
+#include "engine/exe_guard.h"
 
 static const struct opt_spec exec_options[] = {
   { "process", 'p', OPT_STRING, "FILE", "the process as an OCI process JSON document", false },
@@ -71,9 +73,14 @@ static int exec_run(const struct cli_command *cmd, const struct cli_globals *glo
     hutch_fail(&err, 0, "missing the command to run (or --process)");
     return exec_fail(cmd, err);
   }
+  /* Before anything is opened: the re-exec starts this command afresh, and
+   * whatever backend runs the process, it is forked from hutch. */
+  if (exe_guard_ensure_sealed(rt.argv, &err) < 0)
+    return exec_fail(cmd, err);
   int status = 255;
-  const struct hutch_backend *b = hutch_backend_of(&rt, opts.id, &err);
-  if (!b || b->exec(&rt, &opts, &status, &err) < 0)
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+  if (cli_open_container(&rt, opts.id, HUTCH_OPEN_STATE, HUTCH_OP_EXEC, &c, &err) < 0 ||
+      c.backend->exec(&rt, &c, &opts, &status, &err) < 0)
     return exec_fail(cmd, err);
   return status;
 }

@@ -1,5 +1,6 @@
 /* hutch kill: send a signal (default SIGTERM) to a container's process. */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 #include "engine/signals.h"
 
@@ -19,8 +20,9 @@ static int kill_run(const struct cli_command *cmd, const struct cli_globals *glo
     hutch_fail(&err, 0, "unknown signal \"%s\"", name);
     return cli_fail(cmd, err);
   }
-  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
-  if (!b || b->kill(&rt, id, sig, cli_opt_flag(cmd, args, "all"), &err) < 0)
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+  if (cli_open_container(&rt, id, HUTCH_OPEN_STATE, HUTCH_OP_KILL, &c, &err) < 0 ||
+      c.backend->kill(&rt, &c, sig, cli_opt_flag(cmd, args, "all"), &err) < 0)
     return cli_fail(cmd, err);
   return 0;
 }

@@ -49,7 +49,23 @@ static void owner_of(int dir_fd, char *buf, size_t size)
     snprintf(buf, size, "#%u", (unsigned) st.st_uid);
 }
 
-static size_t collect(int root_fd, struct arena *arena, struct entry **out)
+/* The status its owner gives it: each backend knows how to tell whether
+ * its containers run. */
+static int status_of(const struct hutch_runtime *rt, int fd, const struct container_record *rec,
+                     enum oci_status *status, struct hutch_error **err)
+{
+  const struct hutch_backend *b = hutch_backend_lookup(rec->backend);
+  if (!b)
+    return hutch_fail(err, 0, "state names an unknown backend \"%s\"", rec->backend);
+  if (hutch_backend_require(b, HUTCH_OP_STATUS, err) < 0)
+    return hutch_error_prefix(err, "status: ");
+  /* Without the lock, which list must not wait for: a create at work holds
+   * it, so a free lock means no creator is left. */
+  *status = b->status(rt, fd, rec, !container_dir_busy(fd));
+  return 0;
+}
+
+static size_t collect(const struct hutch_runtime *rt, int root_fd, struct arena *arena, struct entry **out)
 {
   size_t n = 0, cap = 0;
   *out = NULL;
@@ -61,11 +77,13 @@ static size_t collect(int root_fd, struct arena *arena, struct entry **out)
     if (fd < 0)
       continue;
     struct container_record *rec;
+    enum oci_status status = OCI_STATUS_STOPPED;
     struct hutch_error *err = NULL;
     /* As runc: a container whose state cannot be read is named, not hidden
      * (delete -f can still clean it up); one without any is a create that
      * died before its first record. */
-    if (record_read(fd, arena, &rec, &err) < 0 || record_check(fd, rec, e->d_name, &err) < 0) {
+    if (record_read(fd, arena, &rec, &err) < 0 || record_check(fd, rec, e->d_name, &err) < 0 ||
+        status_of(rt, fd, rec, &status, &err) < 0) {
       if (err && err->code != ENOENT)
         fprintf(stderr, "hutch list: %s: %s\n", e->d_name, err->msg);
     } else {
@@ -76,7 +94,7 @@ static size_t collect(int root_fd, struct arena *arena, struct entry **out)
           abort();
       }
       (*out)[n].rec = rec;
-      (*out)[n].status = container_status(fd, rec, !container_dir_busy(fd));
+      (*out)[n].status = status;
       owner_of(fd, (*out)[n].owner, sizeof (*out)[n].owner);
       n++;
     }
@@ -119,7 +137,9 @@ static int list_run(const struct cli_command *cmd, const struct cli_globals *glo
     hutch_fail(&err, 0, "--format: unknown format \"%s\" (expected table or json)", format);
     return cli_fail(cmd, err);
   }
-  const char *root = globals->root ? globals->root : HUTCH_DEFAULT_ROOT;
+  struct hutch_runtime rt;
+  cli_runtime(globals, &rt);
+  const char *root = rt.root;
   int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0 && !(errno == ENOENT && !globals->root)) {
     hutch_fail_errno(&err, "open state root %s", root);
@@ -128,7 +148,7 @@ static int list_run(const struct cli_command *cmd, const struct cli_globals *glo
   struct arena arena;
   arena_init(&arena);
   struct entry *entries = NULL;
-  size_t n = root_fd >= 0 ? collect(root_fd, &arena, &entries) : 0;
+  size_t n = root_fd >= 0 ? collect(&rt, root_fd, &arena, &entries) : 0;
   if (root_fd >= 0)
     close(root_fd);
   if (cli_opt_flag(cmd, args, "quiet")) {

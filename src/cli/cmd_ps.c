@@ -1,6 +1,7 @@
 /* hutch ps: the processes of a container: a JSON array of host pids, or the
  * rows of the host's `ps` (default `-ef`) that belong to it. */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
@@ -92,9 +93,13 @@ static int ps_run(const struct cli_command *cmd, const struct cli_globals *globa
   }
   pid_t *pids = NULL;
   size_t n = 0;
-  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
-  if (!b || b->ps(&rt, id, &pids, &n, &err) < 0)
-    return cli_fail(cmd, err);
+  {
+    cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+    /* Closed before ps(1) runs: the lock is not held across it. */
+    if (cli_open_container(&rt, id, HUTCH_OPEN_STATE, HUTCH_OP_PS, &c, &err) < 0 ||
+        c.backend->ps(&rt, &c, &pids, &n, &err) < 0)
+      return cli_fail(cmd, err);
+  }
   int r = 0;
   if (strcmp(format, "json") == 0) {
     printf("[");

@@ -1,5 +1,6 @@
 /* hutch resume: resume every process of a container (the cgroup freezer). */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 
 static int resume_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
@@ -8,8 +9,9 @@ static int resume_run(const struct cli_command *cmd, const struct cli_globals *g
   cli_runtime(globals, &rt);
   struct hutch_error *err = NULL;
   const char *id = args->positional[0];
-  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
-  if (!b || b->resume(&rt, id, &err) < 0)
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+  if (cli_open_container(&rt, id, HUTCH_OPEN_STATE, HUTCH_OP_RESUME, &c, &err) < 0 ||
+      c.backend->resume(&rt, &c, &err) < 0)
     return cli_fail(cmd, err);
   return 0;
 }

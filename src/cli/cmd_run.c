@@ -14,17 +14,14 @@ static const struct opt_spec run_options[] = {
   { "no-subreaper", 0, OPT_BOOL, NULL, "do not become a child subreaper", false },
   { "no-pivot", 0, OPT_BOOL, NULL, "use MS_MOVE and chroot instead of pivot_root", false },
   { "no-new-keyring", 0, OPT_BOOL, NULL, "keep the session keyring of the caller", false },
+  { "backend", 0, OPT_STRING, "NAME", "native, lxc or proxmox (default: see docs/backends.md)", false },
 };
 
 static int run_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)
 {
-  struct hutch_runtime rt;
-  cli_runtime(globals, &rt);
-  struct hutch_create_opts opts;
-  struct hutch_error *err = NULL;
-  int status = 0;
-  if (cli_create_opts(cmd, args, &opts, &err) < 0 || hutch_backend_native.run(&rt, &opts, &status, &err) < 0)
-    return cli_fail(cmd, err);
+  int status;
+  if (cli_launch(cmd, globals, args, &status) != 0)
+    return 1;
   return status;
 }
 

@@ -1,5 +1,6 @@
 /* hutch state: print the state of a container as JSON. */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 #include "util/strbuf.h"
 
@@ -12,8 +13,9 @@ static int state_run(const struct cli_command *cmd, const struct cli_globals *gl
   struct hutch_error *err = NULL;
   const char *id = args->positional[0];
   struct strbuf json = STRBUF_INIT;
-  const struct hutch_backend *b = hutch_backend_of(&rt, id, &err);
-  if (!b || b->state(&rt, id, &json, &err) < 0) {
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
+  if (cli_open_container(&rt, id, HUTCH_OPEN_STATE, HUTCH_OP_STATE, &c, &err) < 0 ||
+      c.backend->state(&rt, &c, &json, &err) < 0) {
     strbuf_release(&json);
     return cli_fail(cmd, err);
   }

@@ -2,6 +2,7 @@
  * linux.resources JSON document (--resources FILE, or - for stdin) or from
  * runc's per-field options. */
 #include "backend/backend.h"
+#include "backend/container.h"
 #include "cli/cli.h"
 #include "spec/codec.h"
 #include "spec/config.h"
@@ -182,9 +183,10 @@ static int update_run(const struct cli_command *cmd, const struct cli_globals *g
   struct oci_resources *r = &flags_resources;
   const char *doc = cli_opt_string(cmd, args, "resources", NULL);
   int rc = 0;
-  const struct hutch_backend *b = NULL;
+  cleanup_container struct hutch_container c = HUTCH_CONTAINER_INIT;
   if ((doc ? read_resources_document(doc, &arena, &r, &err) : resources_from_flags(cmd, args, &arena, r, &err)) < 0 ||
-      !(b = hutch_backend_of(&rt, id, &err)) || b->update(&rt, id, r, &err) < 0)
+      cli_open_container(&rt, id, HUTCH_OPEN_STATE, HUTCH_OP_UPDATE, &c, &err) < 0 ||
+      c.backend->update(&rt, &c, r, &err) < 0)
     rc = cli_fail(cmd, err);
   arena_release(&arena);
   return rc;

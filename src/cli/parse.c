@@ -16,9 +16,10 @@ static const struct opt_spec global_options[] = {
   { "cgroup-manager", 0, OPT_STRING, "cgroupfs|systemd|disabled",
     "crun's form: cgroupfs (the default), systemd (= --systemd-cgroup), or disabled (no cgroups)", false },
   { "rootless", 0, OPT_STRING, "true|false|auto", "ignore cgroup permission errors (default auto)", false },
+  { "backend", 0, OPT_STRING, "NAME", "backend of the containers create and run make (docs/backends.md)", false },
   { "version", 'v', OPT_BOOL, NULL, "print the version", false },
 };
-enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_CGROUP_MANAGER, G_ROOTLESS, G_VERSION };
+enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_CGROUP_MANAGER, G_ROOTLESS, G_BACKEND, G_VERSION };
 
 void cli_print_usage(FILE *out)
 {
@@ -120,6 +121,7 @@ int cli_parse(int argc, char **argv, struct cli_invocation *out, const char **co
     .debug = g.values[G_DEBUG].flag,
     .systemd_cgroup = g.values[G_SYSTEMD_CGROUP].flag,
     .rootless = g.values[G_ROOTLESS].set ? g.values[G_ROOTLESS].value : "auto",
+    .backend = g.values[G_BACKEND].value,
   };
   out->log_format = g.values[G_LOG_FORMAT].set ? g.values[G_LOG_FORMAT].value : "text";
   out->globals.log_format = strcmp(out->log_format, "json") == 0 ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT;

@@ -2,6 +2,9 @@
 #include "util/cleanup.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <stdlib.h>
@@ -74,8 +77,50 @@ static int sealed_copy(struct hutch_error **err)
   return steal_fd(&copy);
 }
 
+#define EXE_DIR_ENV "_HUTCH_EXE_DIR"
+
+const char *exe_guard_original_dir(void)
+{
+  static char dir[PATH_MAX];
+  static bool known;
+  if (known)
+    return dir[0] ? dir : NULL;
+  known = true;
+  const char *passed = getenv(EXE_DIR_ENV);
+  if (passed) {
+    snprintf(dir, sizeof dir, "%s", passed);
+    unsetenv(EXE_DIR_ENV);
+    return dir[0] ? dir : NULL;
+  }
+  /* Not passed: this image was started from its file, not a copy. */
+  if (exe_guard_is_sealed() && getenv(REEXEC_ENV))
+    return NULL;
+  ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+  if (n <= 0) {
+    dir[0] = 0;
+    return NULL;
+  }
+  dir[n] = 0;
+  char *slash = strrchr(dir, '/');
+  if (!slash) {
+    dir[0] = 0;
+    return NULL;
+  }
+  *slash = 0;
+  return dir;
+}
+
+void exe_guard_pass_original_dir(void)
+{
+  const char *dir = exe_guard_original_dir();
+  if (dir)
+    setenv(EXE_DIR_ENV, dir, 1);
+}
+
 int exe_guard_ensure_sealed(char **argv, struct hutch_error **err)
 {
+  /* Before anything replaces /proc/self/exe. */
+  exe_guard_original_dir();
   bool reexecuted = getenv(REEXEC_ENV) != NULL;
   /* Nothing of ours may reach the container or its hooks. */
   unsetenv(REEXEC_ENV);
@@ -88,9 +133,11 @@ int exe_guard_ensure_sealed(char **argv, struct hutch_error **err)
     return -1;
   if (setenv(REEXEC_ENV, "1", 1) < 0)
     return hutch_fail_errno(err, "setenv");
+  exe_guard_pass_original_dir();
   syscall(SYS_execveat, exe, "", argv, environ, AT_EMPTY_PATH);
   int saved = errno;
   unsetenv(REEXEC_ENV);
+  unsetenv(EXE_DIR_ENV);
   return hutch_fail(err, saved, "re-execute hutch from a read-only copy of itself");
 }
 

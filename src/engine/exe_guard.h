@@ -35,3 +35,11 @@ int exe_guard_ensure_sealed(char **argv, struct hutch_error **err);
 /* Makes the calling process non-dumpable: its memory, fds and root are then
  * out of reach of unprivileged processes that can see it. */
 int exe_guard_protect(struct hutch_error **err);
+
+/* The directory hutch was started from (its helper executables sit there in
+ * a build tree), known also after the re-execution from a copy, which has
+ * none: carried across exec in the environment and taken out of it at once,
+ * so it reaches no hook or container. NULL if unknown. */
+const char *exe_guard_original_dir(void);
+/* Puts it back into the environment for an exec of a helper of ours. */
+void exe_guard_pass_original_dir(void);

@@ -1,7 +1,9 @@
 /* libFuzzer target for the command line: the input is argv (arguments
  * separated by NUL bytes), read by the same code main() uses up to the point
- * where a command would run; and every argument through the parsers of
- * values given on the command line (signals, durations, container ids). */
+ * where a command would run; every argument through the parsers of values
+ * given on the command line (signals, durations, container ids); and the
+ * input as a whole as hutch.conf, the other place a backend is chosen. */
+#include "backend/select.h"
 #include "cli/parse.h"
 #include "engine/signals.h"
 #include "engine/state_store.h"
@@ -26,6 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   for (char *p = copy; argc <= MAX_ARGS && p <= copy + size; p += strlen(p) + 1)
     argv[argc++] = p;
   argv[argc] = NULL;
+
+  struct hutch_conf conf;
+  struct hutch_error *cerr = NULL;
+  hutch_conf_parse("hutch.conf", (const char *) data, size, &conf, &cerr);
+  hutch_error_free(cerr);
+  hutch_conf_release(&conf);
 
   struct cli_invocation inv;
   const char *context;

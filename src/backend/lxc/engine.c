@@ -8,6 +8,7 @@
 #include "backend/lxc/lxc.h"
 #include "backend/native/native.h"
 #include "engine/cgroup_devices.h"
+#include "engine/exe_guard.h"
 #include "engine/cgroup_resources.h"
 #include "engine/sync.h"
 #include "util/cleanup.h"
@@ -32,30 +33,15 @@
 
 #include <lxc/lxccontainer.h>
 
-/* Where hutch-lxc-init is: next to this executable. Read before the
- * re-execution from a sealed copy, which has no useful directory. */
-#define SHIM_DIR_ENV "_HUTCH_LXC_DIR"
-
-static void remember_own_dir(void)
-{
-  if (getenv(SHIM_DIR_ENV))
-    return;
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0)
-    return;
-  self[n] = 0;
-  char *slash = strrchr(self, '/');
-  if (slash) {
-    *slash = 0;
-    setenv(SHIM_DIR_ENV, self, 1);
-  }
-}
-
+/* hutch-lxc-init sits next to hutch-lxc. */
 static char *shim_path(struct hutch_error **err)
 {
-  const char *dir = getenv(SHIM_DIR_ENV);
-  char *path = xasprintf("%s/%s", dir ? dir : ".", LXC_SHIM_NAME);
+  const char *dir = exe_guard_original_dir();
+  char *path = dir ? xasprintf("%s/%s", dir, LXC_SHIM_NAME) : NULL;
+  if (!path || access(path, X_OK) < 0) {
+    free(path);
+    path = xasprintf("%s/%s", HUTCH_LIBEXECDIR, LXC_SHIM_NAME);
+  }
   if (access(path, X_OK) < 0) {
     hutch_fail_errno(err, "lxc backend: %s", path);
     free(path);
@@ -380,14 +366,12 @@ static const struct launch_driver lxc_driver = {
 static int lxc_engine_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts,
                              struct hutch_error **err)
 {
-  remember_own_dir();
   return launch_create(rt, opts, &lxc_driver, err);
 }
 
 static int lxc_engine_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
                           struct hutch_error **err)
 {
-  remember_own_dir();
   return launch_run(rt, opts, &lxc_driver, exit_status, err);
 }
 

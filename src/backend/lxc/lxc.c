@@ -4,6 +4,7 @@
  * kind of record (the container's pid and cgroups), with the native code. */
 #include "backend/lxc/lxc.h"
 #include "backend/native/native.h"
+#include "engine/exe_guard.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
@@ -13,26 +14,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef HUTCH_LIBEXECDIR
-#define HUTCH_LIBEXECDIR "/usr/libexec/hutch"
-#endif
-
 /* hutch-lxc sits next to hutch in a build tree, in libexecdir once
  * installed. */
 static char *helper_path(void)
 {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    self[n] = 0;
-    char *slash = strrchr(self, '/');
-    if (slash) {
-      *slash = 0;
-      char *path = xasprintf("%s/%s", self, LXC_HELPER_NAME);
-      if (access(path, X_OK) == 0)
-        return path;
-      free(path);
-    }
+  const char *dir = exe_guard_original_dir();
+  if (dir) {
+    char *path = xasprintf("%s/%s", dir, LXC_HELPER_NAME);
+    if (access(path, X_OK) == 0)
+      return path;
+    free(path);
   }
   return xasprintf("%s/%s", HUTCH_LIBEXECDIR, LXC_HELPER_NAME);
 }
@@ -45,6 +36,7 @@ static int hand_over(const struct hutch_runtime *rt, struct hutch_error **err)
   cleanup_free char *path = helper_path();
   char *saved = rt->argv[0];
   rt->argv[0] = path;
+  exe_guard_pass_original_dir();
   execv(path, rt->argv);
   rt->argv[0] = saved;
   return hutch_fail_errno(err, "lxc backend: %s (install hutch's lxc helper, or build with liblxc)", path);

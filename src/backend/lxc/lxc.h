@@ -24,6 +24,11 @@ struct lxc_engine {
 };
 extern const struct lxc_engine hutch_lxc_engine __attribute__((weak));
 
+/* Where both are installed (meson sets it); a build tree has them next to
+ * hutch. */
+#ifndef HUTCH_LIBEXECDIR
+#define HUTCH_LIBEXECDIR "/usr/libexec/hutch"
+#endif
 #define LXC_HELPER_NAME "hutch-lxc"
 #define LXC_SHIM_NAME "hutch-lxc-init"
 /* In the container's root while the shim sets up; the shim removes it. */

@@ -41,29 +41,6 @@ char *record_state_json(const struct container_record *rec, enum oci_status stat
   return strbuf_detach(&out);
 }
 
-int container_open(const struct hutch_runtime *rt, const char *id, struct container_dir *dir, struct arena *arena,
-                   struct container_record **rec, struct hutch_error **err)
-{
-  if (container_dir_open(rt->root, id, dir, err) < 0)
-    return -1;
-  arena_init(arena);
-  if (record_read(dir->fd, arena, rec, err) < 0 || record_check(dir->fd, *rec, id, err) < 0) {
-    /* A directory without state: a create that died before its first
-     * record, so nothing was made yet. */
-    if ((*err)->code == ENOENT) {
-      hutch_error_free(*err);
-      *err = NULL;
-      hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
-    } else {
-      hutch_error_prefix(err, "%s: ", id);
-    }
-    arena_release(arena);
-    container_dir_close(dir);
-    return -1;
-  }
-  return 0;
-}
-
 struct cgroup_set record_cgroups(const struct container_record *rec)
 {
   return (struct cgroup_set) { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };

@@ -513,32 +513,23 @@ out:
   return r;
 }
 
-int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
-                struct hutch_error **err)
+int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const struct hutch_exec_opts *opts,
+                int *exit_status, struct hutch_error **err)
 {
   struct exec_ctx x = {
     .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1, .pidfd_sock = -1, .notify_fd = -1,
   };
-  struct container_dir dir;
-  struct arena arena;
-  arena_init(&arena);
-  x.arena = &arena;
-  struct container_record *rec = NULL;
+  struct arena *arena = &c->arena;
+  x.arena = arena;
+  struct container_record *rec = c->rec;
   struct oci_config *cfg = NULL;
   int r = -1;
   *exit_status = 255;
-  /* Before anything is opened: the re-exec starts this command afresh. */
-  if (exe_guard_ensure_sealed(rt->argv, err) < 0) {
-    arena_release(&arena);
+  /* The CLI has sealed already (before it opened anything, as the re-exec
+   * starts the command afresh): this only checks, unless a caller did not. */
+  if (exe_guard_ensure_sealed(rt->argv, err) < 0)
     return -1;
-  }
-  if (container_open(rt, opts->id, &dir, &arena, &rec, err) < 0) {
-    arena_init(&arena);
-    memset(&dir, 0, sizeof dir);
-    dir.fd = dir.root_fd = -1;
-    goto out;
-  }
-  enum oci_status status = container_status(dir.fd, rec, true);
+  enum oci_status status = container_status(c->dir.fd, rec, true);
   if (status == OCI_STATUS_PAUSED && !opts->ignore_paused) {
     hutch_fail(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
     goto out;
@@ -547,15 +538,15 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
     hutch_fail(err, 0, "cannot exec in a %s container", oci_enum_name(&oci_enum_status, status));
     goto out;
   }
-  if (!(cfg = snapshot_read(dir.fd, err)))
+  if (!(cfg = snapshot_read(c->dir.fd, err)))
     goto out;
   if (opts->process_file ? read_process_file(&x, err) < 0 : process_from_flags(&x, cfg->process, err) < 0)
     goto out;
   /* runc's flags win over the document, as they do over the config. */
   if (opts->apparmor)
-    x.process->apparmor_profile = arena_strdup(&arena, opts->apparmor);
+    x.process->apparmor_profile = arena_strdup(arena, opts->apparmor);
   if (opts->process_label)
-    x.process->selinux_label = arena_strdup(&arena, opts->process_label);
+    x.process->selinux_label = arena_strdup(arena, opts->process_label);
   if (opts->n_cgroups && choose_cgroups(&x, rec, err) < 0)
     goto out;
   x.seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
@@ -580,8 +571,8 @@ int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *op
   if (seccomp_prepare(rt, cfg, &x.seccomp_prog, err) < 0)
     goto out;
   /* The lock is for state changes; the process may run for days. */
-  close(dir.fd);
-  dir.fd = -1;
+  close(c->dir.fd);
+  c->dir.fd = -1;
   if (opts->pidfd_socket && (x.pidfd_sock = unix_connect(opts->pidfd_socket, err)) < 0) {
     hutch_error_prefix(err, "--pidfd-socket: ");
     goto out;
@@ -617,7 +608,5 @@ out:
   seccomp_program_release(&x.seccomp_prog);
   cgroup_sub_release(x.cgroup_dirs, rec ? rec->cgroup_dirs.len : 0);
   oci_config_free(cfg);
-  arena_release(&arena);
-  container_dir_close(&dir);
   return r;
 }

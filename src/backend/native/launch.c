@@ -33,34 +33,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Reads, checks and keeps config.json; refuses what native cannot honour. */
+/* Takes the bundle the caller loaded (config.json read and validated once)
+ * and refuses what native cannot honour. */
 static int load_config(struct launch *l, struct hutch_error **err)
 {
-  char *real = realpath(l->opts->bundle ? l->opts->bundle : ".", NULL);
-  if (!real)
-    return hutch_fail_errno(err, "bundle %s", l->opts->bundle ? l->opts->bundle : ".");
-  l->bundle = real;
-  cleanup_close int bundle_fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (bundle_fd < 0)
-    return hutch_fail_errno(err, "bundle %s", real);
-  if (read_regular_file_at(bundle_fd, "config.json", OCI_CONFIG_MAX_SIZE, REGULAR_FOLLOW, &l->config_text,
-                           &l->config_len, err) < 0)
-    return hutch_error_prefix(err, "bundle %s: ", real);
-  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
-  l->cfg = oci_config_parse_and_validate(l->config_text, l->config_len, &diags);
-  for (size_t i = 0; i < diags.len; i++) {
-    const struct diag *d = &diags.items[i];
-    if (d->level == DIAG_WARNING)
-      log_warning("config.json: %s%s%s", d->path, d->path[0] ? ": " : "", d->message);
-    else if (d->level == DIAG_DEBUG)
-      log_debug("config.json: %s: %s", d->path, d->message);
-  }
-  const struct diag *bad = diag_first_error(&diags);
-  if (bad) {
-    size_t n = diag_count(&diags, DIAG_ERROR);
-    return hutch_fail(err, 0, "config.json: %s%s%s%s", bad->path, bad->path[0] ? ": " : "", bad->message,
-                      n > 1 ? " (and more: see hutch validate)" : "");
-  }
+  struct hutch_bundle *b = l->opts->loaded;
+  if (!b || !b->cfg)
+    return hutch_fail(err, EINVAL, "create: no bundle loaded (hutch_bundle_load)");
+  l->bundle = b->path;
+  l->cfg = b->cfg;
+  l->config_text = b->config_text;
+  l->config_len = b->config_len;
   if (hutch_check_support(l->driver ? l->driver->backend : &hutch_backend_native, l->cfg, err) < 0)
     return -1;
   struct oci_resources *res = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
@@ -69,7 +52,7 @@ static int load_config(struct launch *l, struct hutch_error **err)
   const char *root = l->cfg->root->path;
   l->rootfs = root[0] == '/' ? realpath(root, NULL) : NULL;
   if (root[0] != '/') {
-    cleanup_free char *joined = xasprintf("%s/%s", real, root);
+    cleanup_free char *joined = xasprintf("%s/%s", l->bundle, root);
     l->rootfs = realpath(joined, NULL);
   }
   struct stat st;
@@ -110,9 +93,10 @@ static void record_init(struct launch *l)
   r->oci_version = l->cfg->oci_version;
   r->id = (char *) l->opts->id;
   r->phase = (char *) "creating";
-  r->bundle = l->bundle;
+  r->bundle = (char *) l->bundle;
   r->rootfs = l->rootfs;
-  r->backend = (char *) (l->driver ? l->driver->backend->name : "native");
+  /* Later commands route by it. */
+  r->backend = (char *) (l->driver ? l->driver->backend->name : hutch_backend_native.name);
   char now[64];
   rfc3339_now(now, sizeof now);
   r->created = arena_strdup(a, now);
@@ -629,9 +613,7 @@ void launch_release(struct launch *l)
   dbus_close(l->systemd);
   systemd_unit_release(&l->unit);
   ns_plan_release(&l->ns);
-  oci_config_free(l->cfg);
-  free(l->config_text);
-  free(l->bundle);
+  /* cfg, config_text and bundle are the caller's (opts->loaded). */
   free(l->rootfs);
   memset(l, 0, sizeof *l);
 }

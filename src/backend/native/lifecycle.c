@@ -18,19 +18,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int native_state(const struct hutch_runtime *rt, const char *id, struct strbuf *json, struct hutch_error **err)
+int native_state(const struct hutch_runtime *rt, struct hutch_container *c, struct strbuf *json,
+                 struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
+  (void) rt;
+  (void) err;
   struct oci_state st;
-  record_to_state(rec, container_status(dir.fd, rec, true), &st);
+  record_to_state(c->rec, container_status(c->dir.fd, c->rec, true), &st);
   oci_state_write(json, &st, "  ");
-  arena_release(&arena);
-  container_dir_close(&dir);
   return 0;
+}
+
+enum oci_status native_status(const struct hutch_runtime *rt, int dir_fd, const struct container_record *rec,
+                              bool creator_gone)
+{
+  (void) rt;
+  return container_status(dir_fd, rec, creator_gone);
 }
 
 static int signal_init(const struct container_record *rec, int sig, struct hutch_error **err)
@@ -43,15 +46,13 @@ static int signal_init(const struct container_record *rec, int sig, struct hutch
   return 0;
 }
 
-int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool all, struct hutch_error **err)
+int native_kill(const struct hutch_runtime *rt, struct hutch_container *c, int sig, bool all,
+                struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
+  (void) rt;
+  const struct container_record *rec = c->rec;
   int r = 0;
-  enum oci_status status = container_status(dir.fd, rec, true);
+  enum oci_status status = container_status(c->dir.fd, rec, true);
   struct cgroup_set set = record_cgroups(rec);
   if (all && set.n) {
     /* Whatever the state says: processes outlive an init without a pid
@@ -67,8 +68,6 @@ int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool al
   /* As runc: SIGKILL to a paused container takes effect at once. */
   if (r == 0 && status == OCI_STATUS_PAUSED && sig == SIGKILL)
     r = cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, false, err);
-  arena_release(&arena);
-  container_dir_close(&dir);
   return r;
 }
 
@@ -122,70 +121,41 @@ static int destroy_unknown(const struct hutch_runtime *rt, struct container_dir 
   return r < 0 ? -1 : container_dir_remove(dir, err);
 }
 
-int native_delete(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err)
+int native_delete(const struct hutch_runtime *rt, struct hutch_container *c, bool force, struct hutch_error **err)
 {
-  struct container_dir dir;
-  if (container_dir_open(rt->root, id, &dir, err) < 0) {
-    /* delete -f of what is not there succeeds: containerd relies on it. */
-    if (force && (*err)->code == ENOENT) {
-      hutch_error_free(*err);
-      *err = NULL;
-      return 0;
-    }
-    return -1;
-  }
-  struct arena arena;
-  arena_init(&arena);
-  struct container_record *rec = NULL;
-  int r = -1;
-  if (record_read(dir.fd, &arena, &rec, err) < 0 || record_check(dir.fd, rec, id, err) < 0) {
-    if ((*err)->code == ENOENT) {
+  const char *id = c->dir.id;
+  if (!c->rec) {
+    if (c->state_err->code == ENOENT) {
       /* No state: a create that died before its first record had made
        * nothing yet. The directory goes; without --force, as runc, say so. */
-      hutch_error_free(*err);
-      *err = NULL;
-      r = container_dir_remove(&dir, err);
+      int r = container_dir_remove(&c->dir, err);
       if (r == 0 && !force)
         r = hutch_fail_as(err, ENOENT, "container does not exist: %s", id);
-    } else if (force) {
-      log_warning("delete: %s: %s; killing what runs in the cgroups named for it", id, (*err)->msg);
-      hutch_error_free(*err);
-      *err = NULL;
-      r = destroy_unknown(rt, &dir, err);
-    } else {
-      struct hutch_error *cause = *err;
-      *err = NULL;
-      hutch_fail(err, 0, "%s: %s (delete -f kills what runs in the container's cgroups and removes it)", id,
-                 cause->msg);
-      hutch_error_free(cause);
+      return r;
     }
-    goto out;
+    if (force) {
+      log_warning("delete: %s: %s; killing what runs in the cgroups named for it", id, c->state_err->msg);
+      return destroy_unknown(rt, &c->dir, err);
+    }
+    return hutch_fail(err, 0, "%s: %s (delete -f kills what runs in the container's cgroups and removes it)", id,
+                      c->state_err->msg);
   }
-  enum oci_status status = container_status(dir.fd, rec, true);
-  if ((status == OCI_STATUS_RUNNING || status == OCI_STATUS_PAUSED) && !force) {
-    hutch_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
-               oci_enum_name(&oci_enum_status, status));
-    goto out;
-  }
+  enum oci_status status = container_status(c->dir.fd, c->rec, true);
+  if ((status == OCI_STATUS_RUNNING || status == OCI_STATUS_PAUSED) && !force)
+    return hutch_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                      oci_enum_name(&oci_enum_status, status));
   struct hutch_error *cfg_err = NULL;
-  struct oci_config *cfg = snapshot_read(dir.fd, &cfg_err);
+  struct oci_config *cfg = snapshot_read(c->dir.fd, &cfg_err);
   hutch_error_free(cfg_err);
-  r = container_destroy(&dir, rec, cfg, err);
+  int r = container_destroy(&c->dir, c->rec, cfg, err);
   oci_config_free(cfg);
-out:
-  arena_release(&arena);
-  container_dir_close(&dir);
   return r;
 }
 
-static int set_paused(const struct hutch_runtime *rt, const char *id, bool pause, struct hutch_error **err)
+static int set_paused(struct hutch_container *c, bool pause, struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
-  enum oci_status status = container_status(dir.fd, rec, true);
+  const struct container_record *rec = c->rec;
+  enum oci_status status = container_status(c->dir.fd, rec, true);
   int r;
   if (pause && status != OCI_STATUS_RUNNING)
     r = hutch_fail(err, 0, status == OCI_STATUS_PAUSED ? "container already paused" : "container not running");
@@ -193,56 +163,43 @@ static int set_paused(const struct hutch_runtime *rt, const char *id, bool pause
     r = hutch_fail(err, 0, "container not paused");
   else
     r = cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, pause, err);
-  arena_release(&arena);
-  container_dir_close(&dir);
   return r;
 }
 
-int native_pause(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+int native_pause(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
 {
-  return set_paused(rt, id, true, err);
+  (void) rt;
+  return set_paused(c, true, err);
 }
 
-int native_resume(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+int native_resume(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
 {
-  return set_paused(rt, id, false, err);
+  (void) rt;
+  return set_paused(c, false, err);
 }
 
-int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err)
+int native_ps(const struct hutch_runtime *rt, struct hutch_container *c, pid_t **pids, size_t *n,
+              struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
-  struct cgroup_set set = record_cgroups(rec);
-  int r;
-  if (container_status(dir.fd, rec, true) == OCI_STATUS_STOPPED && !set.n)
-    r = hutch_fail(err, 0, "container not running");
-  else
-    r = cgroup_pids(&set, pids, n, err);
-  arena_release(&arena);
-  container_dir_close(&dir);
-  return r;
+  (void) rt;
+  struct cgroup_set set = record_cgroups(c->rec);
+  if (container_status(c->dir.fd, c->rec, true) == OCI_STATUS_STOPPED && !set.n)
+    return hutch_fail(err, 0, "container not running");
+  return cgroup_pids(&set, pids, n, err);
 }
 
-int native_stats(const struct hutch_runtime *rt, const char *id, struct json_writer *w, uint64_t *oom_kills,
-                 struct hutch_error **err)
+int native_stats(const struct hutch_runtime *rt, struct hutch_container *c, struct json_writer *w,
+                 uint64_t *oom_kills, struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
+  (void) rt;
+  const struct container_record *rec = c->rec;
   int r;
   *oom_kills = 0;
-  if (container_status(dir.fd, rec, true) == OCI_STATUS_STOPPED) {
+  if (container_status(c->dir.fd, rec, true) == OCI_STATUS_STOPPED) {
     /* The OOM killer may be why it stopped: its count stays readable until delete. */
     *oom_kills = cgroup_oom_kills(rec->cgroup_dirs.items, rec->cgroup_dirs.len);
     r = hutch_fail_as(err, ESRCH, "container not running");
   } else if ((r = cgroup_stats_write(rec->cgroup_dirs.items, rec->cgroup_dirs.len, w, err)) == 0)
     *oom_kills = cgroup_oom_kills(rec->cgroup_dirs.items, rec->cgroup_dirs.len);
-  arena_release(&arena);
-  container_dir_close(&dir);
   return r;
 }

@@ -9,6 +9,7 @@ const struct hutch_backend hutch_backend_native = {
   .start = native_start,
   .run = native_run,
   .state = native_state,
+  .status = native_status,
   .kill = native_kill,
   .delete_ = native_delete,
   .exec = native_exec,

@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include "backend/backend.h"
+#include "backend/bundle.h"
+#include "backend/container.h"
 #include "engine/cgroup.h"
 #include "engine/cgroup_systemd.h"
 #include "engine/host_mounts.h"
@@ -67,11 +69,12 @@ struct launch {
   const struct launch_driver *driver; /* NULL: the native engine */
   const struct hutch_runtime *rt;
   const struct hutch_create_opts *opts;
-  char *bundle; /* absolute */
-  char *rootfs; /* absolute */
+  /* Borrowed from opts->loaded: */
+  const char *bundle; /* absolute */
   struct oci_config *cfg;
-  char *config_text;
+  const char *config_text;
   size_t config_len;
+  char *rootfs; /* absolute */
   struct container_dir dir;
   struct cgroup_layout layout;
   struct cgroup_set cgroups;
@@ -134,14 +137,6 @@ char *record_state_json(const struct container_record *rec, enum oci_status stat
 int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
                       struct hutch_error **err);
 
-/* Opens and locks a container and reads its state, checked (state_check.h)
- * before anything in it is believed. Fails with code ENOENT "container does
- * not exist", EBADMSG for a state that is unreadable or not hutch's to have
- * written, EPERM for a directory hutch did not make. On success the caller
- * releases dir and arena. */
-int container_open(const struct hutch_runtime *rt, const char *id, struct container_dir *dir, struct arena *arena,
-                   struct container_record **rec, struct hutch_error **err);
-
 /* The container's cgroups as recorded. */
 struct cgroup_set record_cgroups(const struct container_record *rec);
 
@@ -175,21 +170,26 @@ int pid_file_write(const char *path, pid_t pid, struct hutch_error **err);
 
 /* The operations (backend.h documents them). */
 int native_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err);
-int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
+int native_start(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
 int native_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
                struct hutch_error **err);
-int native_state(const struct hutch_runtime *rt, const char *id, struct strbuf *json, struct hutch_error **err);
-int native_kill(const struct hutch_runtime *rt, const char *id, int sig, bool all, struct hutch_error **err);
-int native_delete(const struct hutch_runtime *rt, const char *id, bool force, struct hutch_error **err);
-int native_exec(const struct hutch_runtime *rt, const struct hutch_exec_opts *opts, int *exit_status,
-                struct hutch_error **err);
-int native_pause(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
-int native_resume(const struct hutch_runtime *rt, const char *id, struct hutch_error **err);
-int native_update(const struct hutch_runtime *rt, const char *id, const struct oci_resources *r,
-                  struct hutch_error **err);
-int native_stats(const struct hutch_runtime *rt, const char *id, struct json_writer *w, uint64_t *oom_kills,
+int native_state(const struct hutch_runtime *rt, struct hutch_container *c, struct strbuf *json,
                  struct hutch_error **err);
-int native_ps(const struct hutch_runtime *rt, const char *id, pid_t **pids, size_t *n, struct hutch_error **err);
+enum oci_status native_status(const struct hutch_runtime *rt, int dir_fd, const struct container_record *rec,
+                              bool creator_gone);
+int native_kill(const struct hutch_runtime *rt, struct hutch_container *c, int sig, bool all,
+                struct hutch_error **err);
+int native_delete(const struct hutch_runtime *rt, struct hutch_container *c, bool force, struct hutch_error **err);
+int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const struct hutch_exec_opts *opts,
+                int *exit_status, struct hutch_error **err);
+int native_pause(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
+int native_resume(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
+int native_update(const struct hutch_runtime *rt, struct hutch_container *c, const struct oci_resources *r,
+                  struct hutch_error **err);
+int native_stats(const struct hutch_runtime *rt, struct hutch_container *c, struct json_writer *w,
+                 uint64_t *oom_kills, struct hutch_error **err);
+int native_ps(const struct hutch_runtime *rt, struct hutch_container *c, pid_t **pids, size_t *n,
+              struct hutch_error **err);
 
 /* The last steps before exec, in the order runc uses: without
  * noNewPrivileges the seccomp filter goes in while we still hold

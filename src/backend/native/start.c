@@ -64,17 +64,15 @@ static int release_init(const struct container_dir *dir, const struct container_
   }
 }
 
-int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_error **err)
+int native_start(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec = NULL;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
+  (void) rt;
+  struct container_dir *dir = &c->dir;
+  struct container_record *rec = c->rec;
   struct oci_config *cfg = NULL;
   cleanup_close int notify_sock = -1;
   int r = -1;
-  switch (container_status(dir.fd, rec, true)) {
+  switch (container_status(dir->fd, rec, true)) {
   case OCI_STATUS_CREATED:
     break;
   case OCI_STATUS_STOPPED:
@@ -87,7 +85,7 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
     hutch_fail(err, 0, "cannot start an already running container");
     goto out;
   }
-  if (!(cfg = snapshot_read(dir.fd, err)))
+  if (!(cfg = snapshot_read(dir->fd, err)))
     goto out;
   if (!cfg->process) {
     /* It can never start: stop it rather than leave it waiting forever. */
@@ -98,23 +96,23 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
   /* Recorded first: a state that cannot be written (a full disk) must fail
    * start before the process runs, not after, so the answer is the truth. */
   rec->started = (oci_opt_bool) { true, true };
-  if (record_write(dir.fd, rec, err) < 0)
+  if (record_write(dir->fd, rec, err) < 0)
     goto out;
   /* sd_notify: bound before the process runs, so no early READY is lost. */
   struct stat nd;
-  if (notify_host_socket() && fstatat(dir.fd, NOTIFY_DIR, &nd, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(nd.st_mode) &&
-      (notify_sock = notify_socket_bind(dir.fd, err)) < 0)
+  if (notify_host_socket() && fstatat(dir->fd, NOTIFY_DIR, &nd, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(nd.st_mode) &&
+      (notify_sock = notify_socket_bind(dir->fd, err)) < 0)
     goto out;
-  if (release_init(&dir, rec, cfg, err) < 0) {
-    destroy_after_failure(&dir, rec, cfg);
+  if (release_init(dir, rec, cfg, err) < 0) {
+    destroy_after_failure(dir, rec, cfg);
     goto out;
   }
-  unlinkat(dir.fd, START_SOCKET, 0);
+  unlinkat(dir->fd, START_SOCKET, 0);
   if (cfg->hooks && cfg->hooks->kinds[OCI_HOOK_POSTSTART].len) {
     cleanup_free char *state = record_state_json(rec, OCI_STATUS_RUNNING, 0);
     /* Since 1.3.0 a failing poststart hook stops the container. */
     if (hooks_run(&cfg->hooks->kinds[OCI_HOOK_POSTSTART], "poststart", state, err) < 0) {
-      destroy_after_failure(&dir, rec, cfg);
+      destroy_after_failure(dir, rec, cfg);
       goto out;
     }
   }
@@ -127,7 +125,5 @@ int native_start(const struct hutch_runtime *rt, const char *id, struct hutch_er
   r = 0;
 out:
   oci_config_free(cfg);
-  arena_release(&arena);
-  container_dir_close(&dir);
   return r;
 }

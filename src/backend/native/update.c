@@ -25,23 +25,20 @@ static int save_snapshot(int dir_fd, struct oci_config *cfg, const struct oci_re
   return write_file_atomic_at(dir_fd, CONFIG_SNAPSHOT, out.buf, out.len, 0600, ATOMIC_REPLACE, err);
 }
 
-int native_update(const struct hutch_runtime *rt, const char *id, const struct oci_resources *r,
+int native_update(const struct hutch_runtime *rt, struct hutch_container *c, const struct oci_resources *r,
                   struct hutch_error **err)
 {
-  struct container_dir dir;
-  struct arena arena;
-  struct container_record *rec = NULL;
-  if (container_open(rt, id, &dir, &arena, &rec, err) < 0)
-    return -1;
+  (void) rt;
+  const struct container_record *rec = c->rec;
   struct oci_config *cfg = NULL;
   struct cgroup_layout layout = { 0 };
   int rc = -1;
-  enum oci_status status = container_status(dir.fd, rec, true);
+  enum oci_status status = container_status(c->dir.fd, rec, true);
   if (status == OCI_STATUS_STOPPED) {
     hutch_fail(err, 0, "container not running");
     goto out;
   }
-  if (!(cfg = snapshot_read(dir.fd, err)))
+  if (!(cfg = snapshot_read(c->dir.fd, err)))
     goto out;
   /* The device list is set at create and never changed by update (runc). */
   struct oci_resources limits = *r;
@@ -57,11 +54,9 @@ int native_update(const struct hutch_runtime *rt, const char *id, const struct o
     goto out;
   if (cgroup_apply_resources(&layout, &set, &limits, true, err) < 0)
     goto out;
-  rc = save_snapshot(dir.fd, cfg, &limits, err);
+  rc = save_snapshot(c->dir.fd, cfg, &limits, err);
 out:
   cgroup_layout_release(&layout);
   oci_config_free(cfg);
-  arena_release(&arena);
-  container_dir_close(&dir);
   return rc;
 }
