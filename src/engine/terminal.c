@@ -64,7 +64,9 @@ int pty_take_stdio(int slave, struct hutch_error **err)
 
 int pty_become_controlling(struct hutch_error **err)
 {
-  if (setsid() < 0)
+  /* A session leader already (liblxc makes its init one) has no terminal
+   * yet and can take one. */
+  if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid()))
     return hutch_fail_errno(err, "setsid");
   if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
     return hutch_fail_errno(err, "make the pty the controlling terminal");

@@ -197,6 +197,18 @@ static pid_t pidfd_pid(int pidfd)
   return pid;
 }
 
+/* Written into the cgroups liblxc made, before anything of the container
+ * runs: the same code as native's. */
+static int apply_limits(struct launch *l, struct hutch_error **err)
+{
+  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
+    return -1;
+  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
+    return -1;
+  return 0;
+}
+
 static int config_memfd(const struct launch *l, struct hutch_error **err)
 {
   int fd = memfd_create("config.json", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -218,6 +230,66 @@ static int config_memfd(const struct launch *l, struct hutch_error **err)
 }
 
 static pid_t monitor_pid; /* one launch per process */
+
+static bool has_create_hooks(const struct oci_config *cfg)
+{
+  const struct oci_hooks *h = cfg->hooks;
+  return h && (h->kinds[OCI_HOOK_PRESTART].len || h->kinds[OCI_HOOK_CREATE_RUNTIME].len ||
+               h->kinds[OCI_HOOK_CREATE_CONTAINER].len);
+}
+
+static pid_t parent_of(pid_t pid)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+  char *text = NULL;
+  size_t len = 0;
+  struct hutch_error *ignored = NULL;
+  if (read_file_at(AT_FDCWD, path, 4096, &text, &len, &ignored) < 0) {
+    hutch_error_free(ignored);
+    return -1;
+  }
+  /* "pid (comm) state ppid ...": comm may hold anything but its last ')'. */
+  char *close = strrchr(text, ')');
+  int ppid = -1;
+  if (!close || sscanf(close + 1, " %*c %d", &ppid) != 1)
+    ppid = -1;
+  free(text);
+  return (pid_t) ppid;
+}
+
+/* The container's first process, from a process below it (the mount hook
+ * under liblxc's sh): the one whose parent is the monitor. */
+static pid_t first_process_above(pid_t pid)
+{
+  for (int depth = 0; pid > 1 && depth < 8; depth++) {
+    pid_t parent = parent_of(pid);
+    if (parent == monitor_pid)
+      return pid;
+    pid = parent;
+  }
+  return -1;
+}
+
+/* Lifecycle steps 3-5, asked for by the mount hook (the shim, run by liblxc
+ * after the mounts and before pivot_root): limits, then prestart and
+ * createRuntime here, then the config goes to the hook for createContainer. */
+static int serve_mount_hook(struct launch *l, int hook_pidfd, struct hutch_error **err)
+{
+  pid_t hook = pidfd_pid(hook_pidfd);
+  l->pid = hook > 0 ? first_process_above(hook) : -1;
+  if (l->pid <= 0)
+    return hutch_fail(err, ESRCH, "the container's first process is not above its mount hook");
+  if (apply_limits(l, err) < 0 || launch_run_runtime_hooks(l, err) < 0)
+    return -1;
+  cleanup_close int cfg_fd = config_memfd(l, err);
+  /* The bundle rides in the message: the hook's state names it. */
+  if (strlen(l->bundle) >= sizeof ((struct sync_msg *) 0)->text)
+    return hutch_fail(err, ENAMETOOLONG, "hooks: the lxc backend passes a bundle path of at most 1023 bytes");
+  if (cfg_fd < 0 || sync_send(l->sync_fd, SYNC_HOOKS_DONE, l->pid, l->bundle, cfg_fd, err) < 0)
+    return -1;
+  return 0;
+}
 
 static void remove_monitor_cgroups(const struct launch *l)
 {
@@ -269,6 +341,8 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     .cgroup_relative = relative,
     .log_file = log_file,
     .debug = l->rt->debug,
+    .sync_fd = 3 + l->opts->preserve_fds,
+    .create_hooks = has_create_hooks(l->cfg),
   };
   struct lxc_items items;
   if (lxc_plan(&in, &items, err) < 0)
@@ -305,29 +379,41 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   if (pid < 0)
     return hutch_fail(err, saved, "fork the lxc monitor: %s", strerror(saved));
   monitor_pid = pid;
-  struct sync_msg msg;
-  int pidfd = -1;
-  struct hutch_error *recv_err = NULL;
-  if (sync_recv(l->sync_fd, &msg, &pidfd, &recv_err) < 0 || msg.type != SYNC_ALIVE || pidfd < 0) {
-    if (pidfd >= 0)
-      close(pidfd);
+  /* The mount hook speaks first when there is one, then the shim. */
+  bool hooked = false;
+  for (;;) {
+    struct sync_msg msg = { 0 };
+    int pidfd = -1;
+    struct hutch_error *recv_err = NULL;
+    bool got = sync_recv(l->sync_fd, &msg, &pidfd, &recv_err) == 0;
     hutch_error_free(recv_err);
-    if (msg.type == SYNC_ERROR && !recv_err)
+    if (got && msg.type == SYNC_ERROR)
       return hutch_fail(err, 0, "%s", msg.text);
-    waitpid(monitor_pid, NULL, 0);
-    monitor_pid = 0;
-    cleanup_free char *why = log_tail(l->dir.fd);
-    return hutch_fail(err, 0, "liblxc could not start the container: %s", why);
+    if (!got || pidfd < 0 || (msg.type != SYNC_ALIVE && (msg.type != SYNC_PRESTART || hooked))) {
+      if (pidfd >= 0)
+        close(pidfd);
+      waitpid(monitor_pid, NULL, 0);
+      monitor_pid = 0;
+      cleanup_free char *why = log_tail(l->dir.fd);
+      return hutch_fail(err, 0, "liblxc could not start the container: %s", why);
+    }
+    if (msg.type == SYNC_PRESTART) {
+      hooked = true;
+      int r = serve_mount_hook(l, pidfd, err);
+      close(pidfd);
+      if (r < 0)
+        return -1;
+      continue;
+    }
+    pid_t alive = pidfd_pid(pidfd);
+    close(pidfd);
+    if (alive <= 0 || (hooked && alive != l->pid))
+      return hutch_fail(err, ESRCH, "the container's first process is not the one its mount hook ran under");
+    l->pid = alive;
+    break;
   }
-  l->pid = pidfd_pid(pidfd);
-  close(pidfd);
-  if (l->pid <= 0)
-    return hutch_fail(err, ESRCH, "the container's first process has no pid here");
   l->init_alive = true;
-  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
-  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
-    return -1;
-  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
+  if (!hooked && apply_limits(l, err) < 0)
     return -1;
   cleanup_close int cfg_fd = config_memfd(l, err);
   if (cfg_fd < 0 || sync_send(l->sync_fd, SYNC_CGROUP_DONE, l->pid, NULL, cfg_fd, err) < 0)

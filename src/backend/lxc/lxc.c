@@ -65,6 +65,7 @@ const struct hutch_backend hutch_backend_lxc = {
   .run = lxc_run,
   .start = native_start,
   .state = native_state,
+  .status = native_status,
   .kill = native_kill,
   .delete_ = native_delete,
   .exec = native_exec,

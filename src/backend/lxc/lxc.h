@@ -65,6 +65,10 @@ struct lxc_plan_in {
   bool cgroup_relative;   /* cgroup_dir is below the monitor's cgroup, not the root */
   const char *log_file;
   bool debug;
+  /* The shim's sync socket in the container's first process: the mount
+   * hook (the shim again) inherits it there. */
+  int sync_fd;
+  bool create_hooks; /* prestart, createRuntime or createContainer hooks to run */
 };
 /* The liblxc configuration of a container, from its typed config: what
  * liblxc does (namespaces, id maps, root, mounts, hostname, rlimits, sysctl,

@@ -264,6 +264,9 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
   add(out, "lxc.log.level", in->debug ? "DEBUG" : "ERROR");
   addf(out, "lxc.rootfs.path", "dir:%s", in->rootfs);
   add(out, "lxc.rootfs.managed", "0");
+  /* Mounted where it is, as runc does, rather than at liblxc's own place:
+   * hooks before pivot_root see the mounts under the bundle's root path. */
+  add(out, "lxc.rootfs.mount", in->rootfs);
   /* The config's own mounts make /dev, /dev/pts and the rest. */
   add(out, "lxc.autodev", "0");
   add(out, "lxc.mount.auto", "");
@@ -305,12 +308,24 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
       goto fail;
   if (userns)
     plan_device_binds(l, out);
+  /* The hooks of lifecycle steps 3-5 run where runc runs them: after the
+   * mounts, before pivot_root. liblxc runs a hook through sh -c, so the
+   * shim's path must be a plain one. */
+  if (in->create_hooks) {
+    for (const char *c = in->shim; *c; c++)
+      if (!isalnum((unsigned char) *c) && !strchr("/._+-", *c))
+        goto fail_path;
+    add(out, "lxc.hook.version", "1");
+    addf(out, "lxc.hook.mount", "%s hook %d", in->shim, in->sync_fd);
+  }
   struct strbuf sb = STRBUF_INIT;
   add_fstab_field(&sb, in->shim);
   strbuf_adds(&sb, " " LXC_SHIM_MOUNT "/init none bind,ro,create=file 0 0");
   add(out, "lxc.mount.entry", strbuf_str(&sb));
   strbuf_release(&sb);
   return 0;
+fail_path:
+  hutch_fail(err, 0, "hooks: the lxc backend cannot run them from %s (a path liblxc would give to a shell)", in->shim);
 fail:
   lxc_items_release(out);
   return -1;

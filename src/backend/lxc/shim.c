@@ -22,6 +22,7 @@
 #include "spec/codec.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
+#include "util/file.h"
 #include "util/fds.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -55,6 +56,7 @@ struct shim {
   struct oci_config *cfg;
   struct seccomp_program seccomp;
   bool userns;
+  pid_t state_pid; /* hooks' view of the container's pid; 0: ours */
 };
 
 static int reply_fd(const struct shim *s)
@@ -69,13 +71,12 @@ static void __attribute__((noreturn)) fail_out(struct shim *s, struct hutch_erro
   _exit(1);
 }
 
-/* The config comes as a sealed memfd with SYNC_CGROUP_DONE: the runtime's
- * copy, already validated, and nothing on a path the container could swap. */
-static int receive_config(struct shim *s, struct hutch_error **err)
+/* The config comes as a sealed memfd: the runtime's copy, already
+ * validated, and nothing on a path the container could swap. */
+static int receive_config(struct shim *s, enum sync_type type, struct sync_msg *msg, struct hutch_error **err)
 {
-  struct sync_msg msg;
   int fd = -1;
-  if (sync_expect(s->sync_fd, SYNC_CGROUP_DONE, &msg, &fd, err) < 0)
+  if (sync_expect(s->sync_fd, type, msg, &fd, err) < 0)
     return -1;
   if (fd < 0)
     return hutch_fail(err, EPROTO, "no config from the runtime");
@@ -109,7 +110,7 @@ static char *hook_state(const struct shim *s, enum oci_status status)
     .oci_version = s->cfg->oci_version,
     .id = (char *) s->id,
     .status = { status, true },
-    .pid = { getpid(), true },
+    .pid = { s->state_pid ? s->state_pid : getpid(), true },
     .bundle = (char *) s->bundle,
     .annotations = s->cfg->annotations,
   };
@@ -194,12 +195,6 @@ static int set_up(struct shim *s, struct hutch_error **err)
       return -1;
   if (devices_create(&ctx, err) < 0)
     return -1;
-  struct sync_msg msg;
-  if (sync_send(s->sync_fd, SYNC_PRESTART, 0, NULL, -1, err) < 0 ||
-      sync_expect(s->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
-    return -1;
-  if (run_hooks(s, OCI_HOOK_CREATE_CONTAINER, "createContainer", err) < 0)
-    return -1;
   if (process_ensure_cwd(cfg->process, err) < 0 || setup_terminal(s, err) < 0)
     return -1;
   if (remove_shim_mount(err) < 0 || rootfs_finish(cfg, err) < 0)
@@ -242,6 +237,60 @@ static int wait_for_start(struct shim *s, struct hutch_error **err)
   return 0;
 }
 
+/* The last pid of the NSpid line of /proc/PID/status: how the container's
+ * own pid namespace sees it. */
+static pid_t pid_in_container(pid_t pid)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+  cleanup_free char *text = NULL;
+  size_t len = 0;
+  struct hutch_error *ignored = NULL;
+  if (read_file_at(AT_FDCWD, path, 1 << 16, &text, &len, &ignored) < 0) {
+    hutch_error_free(ignored);
+    return pid;
+  }
+  char *line = strstr(text, "\nNSpid:");
+  if (!line)
+    return pid;
+  line += 7;
+  char *end = strchr(line, '\n');
+  if (end)
+    *end = 0;
+  char *last = strrchr(line, '\t');
+  return last ? (pid_t) strtol(last + 1, NULL, 10) : pid;
+}
+
+/* liblxc's mount hook, run after the mounts and before pivot_root in the
+ * container's mount namespace, where the host's paths still resolve: the
+ * runtime runs prestart and createRuntime meanwhile, then createContainer
+ * runs here, as runc runs it. */
+static int hook_main(int sync_fd)
+{
+  struct shim s = { .sync_fd = sync_fd, .listen_fd = -1, .reply_fd = -1 };
+  /* The hooks we run must not inherit the way to the runtime. */
+  fcntl(sync_fd, F_SETFD, FD_CLOEXEC);
+  log_silence();
+  struct hutch_error *err = NULL;
+  int self = (int) syscall(SYS_pidfd_open, getpid(), 0);
+  if (self < 0) {
+    hutch_fail_errno(&err, "pidfd_open");
+    fail_out(&s, err);
+  }
+  if (sync_send(sync_fd, SYNC_PRESTART, 0, NULL, self, &err) < 0)
+    _exit(1);
+  close(self);
+  struct sync_msg msg;
+  if (receive_config(&s, SYNC_HOOKS_DONE, &msg, &err) < 0)
+    fail_out(&s, err);
+  s.state_pid = pid_in_container((pid_t) msg.value);
+  s.id = getenv("LXC_NAME");
+  s.bundle = msg.text;
+  if (run_hooks(&s, OCI_HOOK_CREATE_CONTAINER, "createContainer", &err) < 0)
+    fail_out(&s, err);
+  return 0;
+}
+
 static int parse_fd(const char *s)
 {
   char *end;
@@ -251,6 +300,8 @@ static int parse_fd(const char *s)
 
 int main(int argc, char **argv)
 {
+  if (argc >= 3 && strcmp(argv[1], "hook") == 0)
+    return hook_main(parse_fd(argv[2]) >= 0 ? parse_fd(argv[2]) : 3);
   struct shim s = { .reply_fd = -1 };
   if (argc != 7 || (s.sync_fd = parse_fd(argv[1])) < 0 || (s.listen_fd = parse_fd(argv[2])) < -1 ||
       (s.preserve_fds = parse_fd(argv[3])) < 0) {
@@ -277,7 +328,8 @@ int main(int argc, char **argv)
     _exit(1);
   close(self);
   self = -1;
-  if (receive_config(&s, &err) < 0)
+  struct sync_msg cfg_msg;
+  if (receive_config(&s, SYNC_CGROUP_DONE, &cfg_msg, &err) < 0)
     fail_out(&s, err);
   const struct oci_linux *l = s.cfg->linux_;
   for (size_t i = 0; l && i < l->namespaces.len; i++)

@@ -130,7 +130,7 @@ static char *state_json(const struct launch *l, enum oci_status status)
   return record_state_json(&l->rec, status, l->pid);
 }
 
-static int run_runtime_hooks(struct launch *l, struct hutch_error **err)
+int launch_run_runtime_hooks(struct launch *l, struct hutch_error **err)
 {
   const struct oci_hooks *h = l->cfg->hooks;
   if (!h || (!h->kinds[OCI_HOOK_PRESTART].len && !h->kinds[OCI_HOOK_CREATE_RUNTIME].len))
@@ -342,7 +342,7 @@ int launch_supervise(struct launch *l, struct hutch_error **err)
       return -1;
     switch (msg.type) {
     case SYNC_PRESTART:
-      if (run_runtime_hooks(l, err) < 0)
+      if (launch_run_runtime_hooks(l, err) < 0)
         return -1;
       if (send_to_init(l, SYNC_HOOKS_DONE, err) < 0)
         return -1;
