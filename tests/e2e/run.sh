@@ -28,6 +28,9 @@
 #   E2E_ONLY=REGEX     run only the scenarios whose name matches (others are
 #                      reported as skipped)
 #   KEEP_WORKDIR=1     keep a copy of the work dir's logs in /tmp/hutch-e2e-logs.*
+#   BACKEND=lxc        hutch only: the backend its /etc/hutch/hutch.conf names
+#                      (a private overlay of /etc), as podman/containerd users
+#                      select one
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -216,7 +219,13 @@ export TMPDIR=$W/tmp
 # "containers": private /etc/subuid and /etc/subgid (bound over the host's,
 # or on an overlay of /etc when the host has none).
 printf 'containers:400000:300000\n' >"$W/subid"
-if [ -f /etc/subuid ] && [ -f /etc/subgid ]; then
+# BACKEND=lxc: hutch chooses it from its system config file, the way an
+# engine that knows only the binary's path gets it (a private /etc/hutch).
+if [ -n "${BACKEND:-}" ]; then
+  mkdir -p "$W/etc-upper/hutch" "$W/etc-work" && cp "$W/subid" "$W/etc-upper/subuid" &&
+    cp "$W/subid" "$W/etc-upper/subgid" && printf 'default-backend = %s\n' "$BACKEND" >"$W/etc-upper/hutch/hutch.conf" &&
+    mount -t overlay -o "lowerdir=/etc,upperdir=$W/etc-upper,workdir=$W/etc-work" hutch-e2e-etc /etc
+elif [ -f /etc/subuid ] && [ -f /etc/subgid ]; then
   mount --bind "$W/subid" /etc/subuid && mount --bind "$W/subid" /etc/subgid
 else
   mkdir -p "$W/etc-upper" "$W/etc-work" && cp "$W/subid" "$W/etc-upper/subuid" && cp "$W/subid" "$W/etc-upper/subgid" &&

@@ -76,14 +76,18 @@ static char *cgroup_tail(const struct launch *l, bool below_self, struct hutch_e
   return rel;
 }
 
-static char *cgroup_dir_of(const struct launch *l, bool *relative, struct hutch_error **err)
+/* liblxc takes lxc.cgroup.relative = 0 as "below the cgroups of pid 1",
+ * which in a pid namespace of a caller's own is not the root: so always
+ * relative, below the monitor's cgroups, which are ours, or the roots of
+ * the hierarchies once the monitor has moved there (*from_root). */
+static char *cgroup_dir_of(const struct launch *l, bool *from_root, struct hutch_error **err)
 {
   struct hutch_error *none = NULL;
-  char *rel = cgroup_tail(l, false, &none);
-  *relative = false;
+  char *rel = cgroup_tail(l, true, &none);
+  *from_root = false;
   if (!rel && !none) {
-    rel = cgroup_tail(l, true, &none);
-    *relative = true;
+    rel = cgroup_tail(l, false, &none);
+    *from_root = true;
   }
   if (!rel && !none)
     hutch_fail(err, 0, "linux.cgroupsPath: the lxc backend needs the same cgroup path in every hierarchy");
@@ -116,6 +120,8 @@ static char *log_tail(int dir_fd)
 }
 
 struct monitor_args {
+  const struct cgroup_layout *layout;
+  bool from_root; /* the monitor moves to the root cgroups first */
   const char *id;
   const char *lxcpath;
   const struct lxc_items *items;
@@ -153,6 +159,18 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
   if (syscall(SYS_close_range, (unsigned) (listen_fd >= 0 ? first + 2 : first + 1), ~0U, 0) < 0)
     monitor_fail(sync_fd, "lxc backend: close_range", strerror(errno));
   log_silence();
+  if (a->from_root) {
+    struct cgroup_set roots = { 0 };
+    roots.n = a->layout->n;
+    roots.dirs = xcalloc(roots.n ? roots.n : 1, sizeof *roots.dirs);
+    roots.created = xcalloc(roots.n ? roots.n : 1, sizeof *roots.created);
+    for (size_t i = 0; i < roots.n; i++)
+      roots.dirs[i] = xstrdup(a->layout->items[i].mountpoint);
+    struct hutch_error *e = NULL;
+    if (cgroup_enter(&roots, getpid(), &e) < 0)
+      monitor_fail(sync_fd, "lxc backend: move the monitor to the root cgroups", e->msg);
+    cgroup_set_release(&roots);
+  }
   struct lxc_container *c = lxc_container_new(a->id, a->lxcpath);
   if (!c)
     monitor_fail(sync_fd, "liblxc: cannot make container", a->id);
@@ -197,10 +215,55 @@ static pid_t pidfd_pid(int pidfd)
   return pid;
 }
 
+/* The cgroup of pid in hierarchy h, from /proc/PID/cgroup, as a path on
+ * the host; NULL when it has no line for h. */
+static char *cgroup_of(const char *table, const struct cgroup_hierarchy *h)
+{
+  for (const char *line = table; line && *line;) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t) (end - line) : strlen(line);
+    const char *c1 = memchr(line, ':', len);
+    const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t) (c1 + 1 - line)) : NULL;
+    if (c2) {
+      size_t clen = (size_t) (c2 - c1 - 1);
+      bool match = h->version == CGROUP_V2 ? clen == 0 && strncmp(line, "0:", 2) == 0
+                                           : clen == strlen(h->controllers) && strncmp(c1 + 1, h->controllers, clen) == 0;
+      if (match) {
+        const char *path = c2 + 1;
+        size_t plen = len - (size_t) (path - line);
+        return xasprintf("%s%.*s", h->mountpoint, (int) (strcmp(h->mountpoint, "") && plen == 1 ? 0 : plen), path);
+      }
+    }
+    line = end ? end + 1 : NULL;
+  }
+  return NULL;
+}
+
+/* liblxc decides where the cgroups go; the record must name them, so they
+ * must be the ones planned (and named in cgroupsPath). */
+static int check_placement(const struct launch *l, struct hutch_error **err)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/cgroup", (int) l->pid);
+  cleanup_free char *table = NULL;
+  size_t len = 0;
+  if (read_file_at(AT_FDCWD, path, 1 << 16, &table, &len, err) < 0)
+    return -1;
+  for (size_t i = 0; i < l->cgroups.n; i++) {
+    cleanup_free char *actual = cgroup_of(table, &l->layout.items[i]);
+    if (actual && strcmp(actual, l->cgroups.dirs[i]) != 0)
+      return hutch_fail(err, 0, "linux.cgroupsPath: liblxc put the container in %s, not %s", actual,
+                        l->cgroups.dirs[i]);
+  }
+  return 0;
+}
+
 /* Written into the cgroups liblxc made, before anything of the container
  * runs: the same code as native's. */
 static int apply_limits(struct launch *l, struct hutch_error **err)
 {
+  if (check_placement(l, err) < 0)
+    return -1;
   const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
   if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
     return -1;
@@ -324,8 +387,8 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   cleanup_free char *shim = shim_path(err);
   if (!shim)
     return -1;
-  bool relative = false;
-  cleanup_free char *cgroup_dir = cgroup_dir_of(l, &relative, err);
+  bool from_root = false;
+  cleanup_free char *cgroup_dir = cgroup_dir_of(l, &from_root, err);
   if (!cgroup_dir)
     return -1;
   if (mkdirat(l->dir.fd, LXC_WORK_DIR, 0700) < 0)
@@ -338,7 +401,6 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     .rootfs = l->rootfs,
     .shim = shim,
     .cgroup_dir = cgroup_dir,
-    .cgroup_relative = relative,
     .log_file = log_file,
     .debug = l->rt->debug,
     .sync_fd = 3 + l->opts->preserve_fds,
@@ -357,6 +419,8 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   if (for_run && !l->opts->detach)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   struct monitor_args args = {
+    .layout = &l->layout,
+    .from_root = from_root,
     .id = l->opts->id,
     .lxcpath = lxcpath,
     .items = &items,

@@ -61,8 +61,7 @@ struct lxc_plan_in {
   const char *bundle;     /* absolute */
   const char *rootfs;     /* absolute */
   const char *shim;       /* hutch-lxc-init, bound read-only at /.hutch/init */
-  const char *cgroup_dir; /* the container's cgroup, no leading '/' */
-  bool cgroup_relative;   /* cgroup_dir is below the monitor's cgroup, not the root */
+  const char *cgroup_dir; /* the container's cgroup below the monitor's, no leading '/' */
   const char *log_file;
   bool debug;
   /* The shim's sync socket in the container's first process: the mount

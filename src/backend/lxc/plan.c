@@ -133,7 +133,9 @@ static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, s
   /* runc makes a missing mount point: a file for a bind of a file. */
   bool file = false;
   struct stat st;
-  if (bind && stat(source, &st) == 0 && !S_ISDIR(st.st_mode))
+  if (bind && stat(source, &st) < 0)
+    return hutch_fail_errno(err, "mounts[%zu].source: %s", i, source);
+  if (bind && !S_ISDIR(st.st_mode))
     file = true;
   struct strbuf sb = STRBUF_INIT;
   add_fstab_field(&sb, source);
@@ -275,7 +277,7 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
   add(out, "lxc.console.path", "none");
   /* hutch's cgroup engine writes the limits into the cgroup liblxc makes
    * here: the same path in every hierarchy. */
-  add(out, "lxc.cgroup.relative", in->cgroup_relative ? "1" : "0");
+  add(out, "lxc.cgroup.relative", "1");
   add(out, "lxc.cgroup.dir.container", in->cgroup_dir);
   addf(out, "lxc.cgroup.dir.monitor", "%s.monitor", in->cgroup_dir);
   bool userns = false;
@@ -283,6 +285,21 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
     goto fail;
   if (l)
     plan_idmaps(l, out);
+  for (size_t i = 0; l && i < l->time_offsets.len; i++) {
+    const struct oci_time_offset *t = &l->time_offsets.items[i];
+    cleanup_free char *key = xasprintf("lxc.time.offset.%s", strcmp(t->clock, "boottime") == 0 ? "boot" : "monotonic");
+    /* liblxc takes one number and one unit, and hands a nanosecond value
+     * to the kernel unnormalised: seconds, or nanoseconds alone. */
+    if (t->nanosecs.value && t->secs.value) {
+      hutch_fail(err, 0, "linux.timeOffsets.%s: the lxc backend takes whole seconds or nanoseconds alone, not both",
+                 t->clock);
+      goto fail;
+    }
+    if (t->nanosecs.value)
+      addf(out, key, "%lldns", (long long) t->nanosecs.value);
+    else
+      addf(out, key, "%llds", (long long) t->secs.value);
+  }
   if (cfg->hostname && cfg->hostname[0])
     add(out, "lxc.uts.name", cfg->hostname);
   if (plan_rlimits(p, out, err) < 0)

@@ -14,6 +14,7 @@
 #include "backend/lxc/lxc.h"
 #include "engine/fdpass.h"
 #include "engine/hooks.h"
+#include "engine/loopback.h"
 #include "engine/process_setup.h"
 #include "engine/rootfs.h"
 #include "engine/seccomp.h"
@@ -332,12 +333,21 @@ int main(int argc, char **argv)
   if (receive_config(&s, SYNC_CGROUP_DONE, &cfg_msg, &err) < 0)
     fail_out(&s, err);
   const struct oci_linux *l = s.cfg->linux_;
-  for (size_t i = 0; l && i < l->namespaces.len; i++)
+  bool new_net = false;
+  for (size_t i = 0; l && i < l->namespaces.len; i++) {
     if (l->namespaces.items[i].type.value == OCI_NS_USER)
       s.userns = true;
+    if (l->namespaces.items[i].type.value == OCI_NS_NETWORK && !l->namespaces.items[i].path)
+      new_net = true;
+  }
+  /* liblxc leaves a new network namespace's loopback down; runc does not. */
+  if (new_net && loopback_up(&err) < 0)
+    fail_out(&s, err);
   if (l && l->seccomp && seccomp_compile(l->seccomp, NULL, &s.seccomp, &err) < 0)
     fail_out(&s, err);
-  if (set_up(&s, &err) < 0)
+  /* A missing program fails create, as with runc (podman and containerd
+   * turn that into 127 and 126). */
+  if (set_up(&s, &err) < 0 || process_check_program(s.cfg->process, &err) < 0)
     fail_out(&s, err);
   /* Nothing of the host from here on: stdio, the fds handed over, the way
    * back to the runtime. */
