@@ -182,8 +182,8 @@ static void test_lxc(void)
   tap_ok(f->hooks.len == 6 && l->namespaces.len == 8, "lxc: all six hook kinds, all eight namespace types");
   tap_ok(oci_strings_contain(&f->mount_options, "rbind") && oci_strings_contain(&f->mount_options, "nosuid") &&
              !oci_strings_contain(&f->mount_options, "rro") && !oci_strings_contain(&f->mount_options, "idmap") &&
-             !oci_strings_contain(&f->mount_options, "tmpcopyup"),
-         "lxc: liblxc's mount options, not the recursive attributes, idmap or tmpcopyup");
+             oci_strings_contain(&f->mount_options, "tmpcopyup"),
+         "lxc: liblxc's mount options and tmpcopyup, not the recursive attributes or idmap");
   tap_ok(l->cgroup->v1.value && l->cgroup->v2.value && !l->cgroup->systemd.value && !l->intel_rdt->enabled.value &&
              !l->mount_extensions->idmap->enabled.value && l->seccomp->enabled.value,
          "lxc: cgroup v1 and v2, seccomp; no systemd driver, RDT or ID-mapped mounts");

@@ -76,13 +76,13 @@ static bool has_option(const struct oci_mount *m, const char *name)
 
 /* liblxc applies mount(8)'s flags and propagation and hands every other
  * option to the filesystem as data (mode=, newinstance). The recursive
- * attributes, idmap, tmpcopyup and symfollow are hutch's own machinery
- * (mount_setattr, ID-mapped trees): refused rather than given to a
- * filesystem as data it would reject or ignore. */
+ * attributes, idmap and symfollow are hutch's own machinery (mount_setattr,
+ * ID-mapped trees): refused rather than given to a filesystem as data it
+ * would reject or ignore. tmpcopyup is the shim's (lxc_mount_by_shim). */
 static const char *const lxc_refused_options[] = {
   "ratime",   "rdev",     "rdiratime",   "rexec",      "ridmap",       "rnoatime",   "rnodev", "rnodiratime",
   "rnoexec",  "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "rrelatime", "rro",   "rrw",
-  "rstrictatime", "rsuid", "rsymfollow", "idmap",     "nosymfollow",  "symfollow",  "tmpcopyup",
+  "rstrictatime", "rsuid", "rsymfollow", "idmap",     "nosymfollow",  "symfollow",
 };
 
 bool lxc_mount_option_supported(const char *opt);
@@ -96,7 +96,14 @@ bool lxc_mount_option_supported(const char *opt)
 
 bool lxc_mount_by_shim(const struct oci_mount *m)
 {
-  return m->type && strcmp(m->type, "devpts") == 0;
+  if (m->type && strcmp(m->type, "devpts") == 0)
+    return true;
+  /* tmpcopyup needs the image's files under the mount point, copied by
+   * hutch's engine: the shim mounts it. */
+  for (size_t i = 0; m->type && strcmp(m->type, "tmpfs") == 0 && i < m->options.len; i++)
+    if (strcmp(m->options.items[i], "tmpcopyup") == 0)
+      return true;
+  return false;
 }
 
 static bool is_bind(const struct oci_mount *m)
