@@ -170,8 +170,8 @@ static void test_require(void)
   err = NULL;
   choice.backend = &hutch_backend_native;
   tap_ok(hutch_backend_choice_require(&choice, HUTCH_OP_RUN, &err) == 0, "native has run");
-  tap_ok(hutch_backend_require(&hutch_backend_lxc, HUTCH_OP_KILL, &err) < 0 &&
-           strcmp(err->msg, "not supported by the lxc backend") == 0,
+  tap_ok(hutch_backend_require(&hutch_backend_proxmox, HUTCH_OP_KILL, &err) < 0 &&
+           strcmp(err->msg, "not supported by the proxmox backend") == 0,
          "an operation a backend lacks is answered, not called");
   hutch_error_free(err);
   err = NULL;
