@@ -120,6 +120,7 @@ static char *log_tail(int dir_fd)
 }
 
 struct monitor_args {
+  const char *shim_mount_point;
   const struct cgroup_layout *layout;
   bool from_root; /* the monitor moves to the root cgroups first */
   const char *id;
@@ -189,7 +190,9 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
   snprintf(fd_arg, sizeof fd_arg, "%d", sync_fd);
   snprintf(listen_arg, sizeof listen_arg, "%d", listen_fd);
   snprintf(preserve_arg, sizeof preserve_arg, "%d", a->preserve_fds);
-  char *argv[] = { (char *) "/" LXC_SHIM_MOUNT "/init", fd_arg,  listen_arg, preserve_arg,
+  char shim[64];
+  snprintf(shim, sizeof shim, "/%s", a->shim_mount_point);
+  char *argv[] = { shim, fd_arg,  listen_arg, preserve_arg,
                    (char *) (a->no_new_keyring ? "1" : "0"), (char *) a->id, (char *) a->bundle, NULL };
   bool ok = c->start(c, 0, argv);
   /* The runtime reads liblxc's log when the shim never spoke. */
@@ -393,8 +396,13 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     return -1;
   if (mkdirat(l->dir.fd, LXC_WORK_DIR, 0700) < 0)
     return hutch_fail_errno(err, "%s/%s", l->dir.path, LXC_WORK_DIR);
-  cleanup_free char *lxcpath = xasprintf("%s/%s", l->dir.path, LXC_WORK_DIR);
-  cleanup_free char *log_file = xasprintf("%s/lxc.log", lxcpath);
+  cleanup_free char *work = xasprintf("%s/%s", l->dir.path, LXC_WORK_DIR);
+  cleanup_free char *log_file = xasprintf("%s/lxc.log", work);
+  /* liblxc writes nothing under its lxcpath here (the log goes to the work
+   * directory) but makes the container's root check it may enter it. In a
+   * user namespace that root cannot enter hutch's 0700 state directory; it
+   * can enter the root filesystem it is to run from. */
+  const char *lxcpath = l->ns.new_user ? l->rootfs : work;
   struct lxc_plan_in in = {
     .cfg = l->cfg,
     .bundle = l->bundle,
@@ -419,6 +427,7 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   if (for_run && !l->opts->detach)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   struct monitor_args args = {
+    .shim_mount_point = lxc_shim_mount_point(l->cfg),
     .layout = &l->layout,
     .from_root = from_root,
     .id = l->opts->id,

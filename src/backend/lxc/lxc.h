@@ -31,8 +31,13 @@ extern const struct lxc_engine hutch_lxc_engine __attribute__((weak));
 #endif
 #define LXC_HELPER_NAME "hutch-lxc"
 #define LXC_SHIM_NAME "hutch-lxc-init"
-/* In the container's root while the shim sets up; the shim removes it. */
-#define LXC_SHIM_MOUNT ".hutch"
+/* Where the shim is bound while it sets up (the shim removes it): in the
+ * config's /dev tmpfs, which the container's root may write even in a user
+ * namespace, else in a directory liblxc makes in the root. */
+#define LXC_SHIM_IN_DEV "dev/.hutch-init"
+#define LXC_SHIM_IN_ROOT ".hutch/init"
+/* The one of the two a config uses, without the leading '/'. */
+const char *lxc_shim_mount_point(const struct oci_config *cfg);
 /* The container directory's part for liblxc and the shim (removed once the
  * container is created). */
 #define LXC_WORK_DIR BACKEND_WORK_DIR

@@ -94,6 +94,16 @@ bool lxc_mount_option_supported(const char *opt)
   return true;
 }
 
+const char *lxc_shim_mount_point(const struct oci_config *cfg)
+{
+  for (size_t i = 0; i < cfg->mounts.len; i++) {
+    const struct oci_mount *m = &cfg->mounts.items[i];
+    if (m->type && strcmp(m->type, "tmpfs") == 0 && strcmp(m->destination, "/dev") == 0)
+      return LXC_SHIM_IN_DEV;
+  }
+  return LXC_SHIM_IN_ROOT;
+}
+
 bool lxc_mount_by_shim(const struct oci_mount *m)
 {
   if (m->type && strcmp(m->type, "devpts") == 0)
@@ -344,7 +354,7 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
   }
   struct strbuf sb = STRBUF_INIT;
   add_fstab_field(&sb, in->shim);
-  strbuf_adds(&sb, " " LXC_SHIM_MOUNT "/init none bind,ro,create=file 0 0");
+  strbuf_addf(&sb, " %s none bind,ro,create=file 0 0", lxc_shim_mount_point(cfg));
   add(out, "lxc.mount.entry", strbuf_str(&sb));
   strbuf_release(&sb);
   return 0;

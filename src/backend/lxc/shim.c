@@ -58,6 +58,7 @@ struct shim {
   struct seccomp_program seccomp;
   bool userns;
   pid_t state_pid; /* hooks' view of the container's pid; 0: ours */
+  const char *self; /* where liblxc started us from */
 };
 
 static int reply_fd(const struct shim *s)
@@ -147,17 +148,19 @@ static int setup_terminal(struct shim *s, struct hutch_error **err)
   return pty_make_controlling(slave, err);
 }
 
-/* The shim's own mount goes before anything of the container's can run. */
-static int remove_shim_mount(struct hutch_error **err)
+/* The shim's own mount goes before anything of the container's can run:
+ * it is where we were started from (self). */
+static int remove_shim_mount(const char *self, struct hutch_error **err)
 {
-  if (umount2("/" LXC_SHIM_MOUNT "/init", MNT_DETACH) < 0)
-    return hutch_fail_errno(err, "detach /%s/init", LXC_SHIM_MOUNT);
+  if (umount2(self, MNT_DETACH) < 0)
+    return hutch_fail_errno(err, "detach %s", self);
   /* liblxc made the mount point; what it made goes (a read-only root
    * keeps it). */
-  if (unlink("/" LXC_SHIM_MOUNT "/init") < 0 && errno != ENOENT && errno != EROFS)
-    return hutch_fail_errno(err, "remove /%s/init", LXC_SHIM_MOUNT);
-  if (rmdir("/" LXC_SHIM_MOUNT) < 0 && errno != ENOENT && errno != EROFS && errno != ENOTEMPTY)
-    return hutch_fail_errno(err, "remove /%s", LXC_SHIM_MOUNT);
+  if (unlink(self) < 0 && errno != ENOENT && errno != EROFS)
+    return hutch_fail_errno(err, "remove %s", self);
+  if (strcmp(self, "/" LXC_SHIM_IN_ROOT) == 0 && rmdir("/.hutch") < 0 && errno != ENOENT && errno != EROFS &&
+      errno != ENOTEMPTY)
+    return hutch_fail_errno(err, "remove /.hutch");
   return 0;
 }
 
@@ -198,7 +201,7 @@ static int set_up(struct shim *s, struct hutch_error **err)
     return -1;
   if (process_ensure_cwd(cfg->process, err) < 0 || setup_terminal(s, err) < 0)
     return -1;
-  if (remove_shim_mount(err) < 0 || rootfs_finish(cfg, err) < 0)
+  if (remove_shim_mount(s->self, err) < 0 || rootfs_finish(cfg, err) < 0)
     return -1;
   const struct oci_process *p = cfg->process;
   if (!p)
@@ -317,6 +320,11 @@ int main(int argc, char **argv)
   s.no_new_keyring = strcmp(argv[4], "1") == 0;
   s.id = argv[5];
   s.bundle = argv[6];
+  if (strcmp(argv[0], "/" LXC_SHIM_IN_DEV) != 0 && strcmp(argv[0], "/" LXC_SHIM_IN_ROOT) != 0) {
+    fprintf(stderr, "%s: to be started by hutch's lxc backend only\n", argv[0]);
+    return 1;
+  }
+  s.self = argv[0];
   log_silence();
   struct hutch_error *err = NULL;
   /* The runtime learns our pid as the host sees it from a pidfd. */
