@@ -4,6 +4,9 @@
 #
 #   bench/startup.sh [RUNTIME ...]     default: crun runc and the release hutch
 #
+# A runtime given as lxc:PATH is hutch at PATH with its lxc backend (a
+# wrapper that adds the global --backend lxc: one exec of /bin/sh more).
+#
 # Per runtime: the median ms of a `run` + `delete -f` cycle of /bin/true (N
 # cycles a round, ROUNDS rounds, runtimes alternating within each round),
 # PAR parallel workers x SEQ cycles (wall time), and the peak RSS of one
@@ -49,6 +52,7 @@ if [ -z "${HUTCH_BENCH_IN_NS:-}" ]; then
   bench_deps
   if [ $# -eq 0 ]; then
     set -- /usr/bin/crun /usr/sbin/runc "$top/build/src/hutch"
+    [ -x "$top/build/src/hutch-lxc" ] && set -- "$@" "lxc:$top/build/src/hutch"
   fi
   bench_enter_namespace "$0" "$@"
 fi
@@ -70,7 +74,15 @@ cleanup() {
   done
   rm -rf "$work"
 }
-runtimes=("$@")
+runtimes=()
+for rt in "$@"; do
+  if [ "${rt#lxc:}" != "$rt" ]; then
+    printf '#!/bin/sh\nexec %s --backend lxc "$@"\n' "${rt#lxc:}" >"$work/hutch-lxc-backend"
+    chmod 755 "$work/hutch-lxc-backend"
+    rt=$work/hutch-lxc-backend
+  fi
+  runtimes+=("$rt")
+done
 trap cleanup EXIT
 
 # The bundle: busybox-static, config from the first runtime's `spec`.
@@ -160,5 +172,6 @@ for k in "${!runtimes[@]}"; do
     'BEGIN { printf "%-34s %12.2f %7.2f %14.3f %7.2f %10.1f %7.2f %6d\n", n, c / 1e6, c / bc, p / 1e9, p / bp, m / 1024, m / bm, f }'
 done
 hutch_k=$((${#runtimes[@]} - 1))
+[ "${runtimes[$hutch_k]}" != "$work/hutch-lxc-backend" ] || hutch_k=$((hutch_k - 1))
 awk -v c="$(printf '%s\n' ${cycle[$hutch_k]} | median)" -v b="$base_c" -v name="${runtimes[$hutch_k]}" \
   'BEGIN { printf "\nKEY: %s: %.2f ms per cycle, %.2fx of %s\n", name, c / 1e6, c / b, "the first runtime" }'

@@ -28,6 +28,7 @@
 #   E2E_ONLY=REGEX     run only the scenarios whose name matches (others are
 #                      reported as skipped)
 #   KEEP_WORKDIR=1     keep a copy of the work dir's logs in /tmp/hutch-e2e-logs.*
+#   E2E_TODO=REGEX=WHY scenarios known to fail: "not ok ... # TODO WHY"
 #   BACKEND=lxc        hutch only: the backend its /etc/hutch/hutch.conf names
 #                      (a private overlay of /etc), as podman/containerd users
 #                      select one
@@ -375,6 +376,10 @@ for idx in "${!SC_NAMES[@]}"; do
   if [ "$rc" = 0 ] && [ "$FAILS" = 0 ]; then
     echo "ok $N - $name"
     PASSED=$((PASSED + 1))
+  elif [ -n "${E2E_TODO:-}" ] && [[ $name =~ ${E2E_TODO%%=*} ]]; then
+    # known and named: reported, not counted as a failure
+    echo "not ok $N - $name # TODO ${E2E_TODO#*=}"
+    grep -v '^note:' "$W/.diag" | head -n 20 | sed 's/^/#   /'
   else
     echo "not ok $N - $name"
     [ "$FAILS" = 0 ] && echo "FAILED: scenario returned $rc" >>"$W/.diag"

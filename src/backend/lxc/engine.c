@@ -383,10 +383,6 @@ static int remove_work_dir(const struct launch *l, struct hutch_error **err)
 
 static int lxc_start_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
-  if (l->rt->systemd_cgroup)
-    return hutch_fail(err, 0, "--systemd-cgroup: not supported by the lxc backend");
-  if (l->rt->no_cgroups)
-    return hutch_fail(err, 0, "--cgroup-manager disabled: not supported by the lxc backend");
   cleanup_free char *shim = shim_path(err);
   if (!shim)
     return -1;
@@ -522,15 +518,29 @@ static const struct launch_driver lxc_driver = {
   .abort = lxc_abort,
 };
 
+/* liblxc makes and places the cgroups itself: before anything is made. */
+static int check_cgroup_manager(const struct hutch_runtime *rt, struct hutch_error **err)
+{
+  if (rt->systemd_cgroup)
+    return hutch_fail(err, 0, "--systemd-cgroup: not supported by the lxc backend");
+  if (rt->no_cgroups)
+    return hutch_fail(err, 0, "--cgroup-manager disabled: not supported by the lxc backend");
+  return 0;
+}
+
 static int lxc_engine_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts,
                              struct hutch_error **err)
 {
+  if (check_cgroup_manager(rt, err) < 0)
+    return -1;
   return launch_create(rt, opts, &lxc_driver, err);
 }
 
 static int lxc_engine_run(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
                           struct hutch_error **err)
 {
+  if (check_cgroup_manager(rt, err) < 0)
+    return -1;
   return launch_run(rt, opts, &lxc_driver, exit_status, err);
 }
 
