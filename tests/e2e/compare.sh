@@ -3,14 +3,17 @@
 # table of the results per scenario (Markdown), for comparing hutch with the
 # runtimes it replaces on the very same scenarios.
 #
-#   tests/e2e/compare.sh [RUNTIME...]    default: build/src/hutch /usr/bin/crun /usr/sbin/runc
+#   tests/e2e/compare.sh [RUNTIME...]    default: build/src/hutch lxc:build/src/hutch /usr/bin/crun /usr/sbin/runc
+#
+# lxc:PATH is hutch at PATH with the lxc backend chosen by its hutch.conf
+# (run.sh BACKEND=lxc), in a column "hutch (lxc)".
 #
 # Each runtime's TAP stream is kept in $OUT_DIR (default: a new /tmp dir).
 # Exits 0 when every run passed every scenario.
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ $# -eq 0 ]; then
-  set -- "$HERE/../../build/src/hutch" /usr/bin/crun /usr/sbin/runc
+  set -- "$HERE/../../build/src/hutch" "lxc:$HERE/../../build/src/hutch" /usr/bin/crun /usr/sbin/runc
 fi
 OUT_DIR=${OUT_DIR:-$(mktemp -d /tmp/hutch-e2e-compare.XXXXXX)}
 mkdir -p "$OUT_DIR"
@@ -18,14 +21,20 @@ mkdir -p "$OUT_DIR"
 names=()
 status=0
 for rt in "$@"; do
+  backend=
+  if [ "${rt#lxc:}" != "$rt" ]; then
+    backend=lxc
+    rt=${rt#lxc:}
+  fi
   name=$(basename "$rt")
+  [ -z "$backend" ] || name="$name ($backend)"
   # two runtimes of one name (two builds of hutch) keep separate columns
   for existing in "${names[@]}"; do
     [ "$existing" = "$name" ] && name="$name#${#names[@]}"
   done
   names+=("$name")
   echo "running the suite with $rt ..." >&2
-  bash "$HERE/run.sh" "$rt" >"$OUT_DIR/$name.tap" 2>"$OUT_DIR/$name.err" || status=1
+  BACKEND=$backend bash "$HERE/run.sh" "$rt" >"$OUT_DIR/$name.tap" 2>"$OUT_DIR/$name.err" || status=1
 done
 
 # One row per scenario (in plan order), one column per runtime.

@@ -262,10 +262,11 @@ static int check_placement(const struct launch *l, struct hutch_error **err)
 }
 
 /* Written into the cgroups liblxc made, before anything of the container
- * runs: the same code as native's. */
+ * runs: the same code as native's; and the network devices moved in as
+ * native moves them (liblxc's phys type loses their addresses). */
 static int apply_limits(struct launch *l, struct hutch_error **err)
 {
-  if (check_placement(l, err) < 0)
+  if (check_placement(l, err) < 0 || launch_move_net_devices(l, err) < 0)
     return -1;
   const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
   if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
@@ -518,9 +519,13 @@ static const struct launch_driver lxc_driver = {
   .abort = lxc_abort,
 };
 
-/* liblxc makes and places the cgroups itself: before anything is made. */
+/* What the lxc backend cannot do, refused before anything is made: liblxc
+ * makes and places the cgroups itself, and the sd_notify proxy is the native
+ * engine's (a caller waiting for READY=1 would wait forever). */
 static int check_cgroup_manager(const struct hutch_runtime *rt, struct hutch_error **err)
 {
+  if (getenv("NOTIFY_SOCKET"))
+    return hutch_fail(err, 0, "NOTIFY_SOCKET: sd_notify is not supported by the lxc backend");
   if (rt->systemd_cgroup)
     return hutch_fail(err, 0, "--systemd-cgroup: not supported by the lxc backend");
   if (rt->no_cgroups)

@@ -328,15 +328,6 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
   add(out, "lxc.apparmor.profile", p && p->apparmor_profile ? p->apparmor_profile : "unconfined");
   if (p && p->selinux_label)
     add(out, "lxc.selinux.context", p->selinux_label);
-  for (size_t i = 0; l && i < l->net_devices.len; i++) {
-    const struct oci_net_device *d = &l->net_devices.items[i];
-    cleanup_free char *type = xasprintf("lxc.net.%zu.type", i + 1);
-    cleanup_free char *link = xasprintf("lxc.net.%zu.link", i + 1);
-    cleanup_free char *name = xasprintf("lxc.net.%zu.name", i + 1);
-    add(out, type, "phys");
-    add(out, link, d->host_name);
-    add(out, name, d->name && d->name[0] ? d->name : d->host_name);
-  }
   for (size_t i = 0; i < cfg->mounts.len; i++)
     if (plan_mount(in, &cfg->mounts.items[i], i, out, err) < 0)
       goto fail;

@@ -260,7 +260,7 @@ static int spawn(struct launch *l, struct init_args *args, struct hutch_error **
   return 0;
 }
 
-static int move_net_devices(struct launch *l, struct hutch_error **err)
+int launch_move_net_devices(struct launch *l, struct hutch_error **err)
 {
   const struct oci_linux *lx = l->cfg->linux_;
   if (!lx || !lx->net_devices.len)
@@ -325,7 +325,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
   }
   /* The init is in its final network namespace and runs nothing yet; hooks
    * from createRuntime on see the devices in place. */
-  if (move_net_devices(l, err) < 0)
+  if (launch_move_net_devices(l, err) < 0)
     return -1;
   if (send_to_init(l, SYNC_CGROUP_DONE, err) < 0)
     return -1;

@@ -113,6 +113,9 @@ void launch_record_cgroups(struct launch *l);
 int launch_prepare_mount_trees(struct launch *l, struct hutch_error **err);
 int launch_setup_notify(struct launch *l, struct hutch_error **err);
 
+/* linux.netDevices into the network namespace of l->pid, addresses kept. */
+int launch_move_net_devices(struct launch *l, struct hutch_error **err);
+
 /* prestart and createRuntime, in the runtime's namespaces, seeing "created". */
 int launch_run_runtime_hooks(struct launch *l, struct hutch_error **err);
 
