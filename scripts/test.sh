@@ -48,7 +48,7 @@ lxc_conf=$results/hutch-lxc.conf
 echo "default-backend = lxc" >"$lxc_conf"
 run_suite integration/lxc-backend env HUTCH="$hutch" HUTCH_STATIC="$root/build/src/hutch" HUTCH_CONFIG="$lxc_conf" \
   HUTCH_SUITE_BACKEND=lxc bats --tap tests/integration/lifecycle.bats tests/integration/exec.bats \
-  tests/integration/hooks.bats tests/integration/terminal.bats
+  tests/integration/hooks.bats tests/integration/terminal.bats tests/integration/netdev.bats
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
 run_suite e2e/clients tests/e2e/run.sh "$hutch"
 run_suite e2e/clients-lxc env BACKEND=lxc \

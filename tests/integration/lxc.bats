@@ -208,3 +208,17 @@ assert_no_monitor() { # assert_no_monitor ID
   [ "${lines[1]}" = 0 ]
   assert_clean "$ROOT" "$c"
 }
+
+@test "lxc: a bind mount gets its flags (liblxc binds without them; the shim sets them)" {
+  lxc_conf
+  new_id c
+  mkdir -p "$TMP/src"
+  new_bundle b sh -c 'grep " /mnt " /proc/mounts'
+  cfg "$b" 'c["mounts"].append({"destination": "/mnt", "type": "bind", "source": E["TMP"] + "/src", "options": ["bind", "nosuid", "nodev", "noexec", "ro"]})'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  for o in ro nosuid nodev noexec; do
+    [[ ",$(echo "$output" | awk '{ print $4 }')," == *",$o,"* ]] || fail "option $o missing: $output"
+  done
+  assert_clean "$ROOT" "$c"
+}
