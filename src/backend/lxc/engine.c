@@ -129,6 +129,7 @@ struct monitor_args {
   const char *shim;
   int sync_fd;
   int listen_fd;
+  int listen_fds; /* socket activation: the first of the fds handed over */
   int preserve_fds;
   bool no_new_keyring;
   const char *bundle;
@@ -186,14 +187,16 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
   }
   c->want_daemonize(c, false);
   c->want_close_all_fds(c, false);
-  char fd_arg[16], listen_arg[16], preserve_arg[16];
+  char fd_arg[16], listen_arg[16], preserve_arg[16], activation_arg[16];
+  snprintf(activation_arg, sizeof activation_arg, "%d", a->listen_fds);
   snprintf(fd_arg, sizeof fd_arg, "%d", sync_fd);
   snprintf(listen_arg, sizeof listen_arg, "%d", listen_fd);
   snprintf(preserve_arg, sizeof preserve_arg, "%d", a->preserve_fds);
   char shim[64];
   snprintf(shim, sizeof shim, "/%s", a->shim_mount_point);
   char *argv[] = { shim, fd_arg,  listen_arg, preserve_arg,
-                   (char *) (a->no_new_keyring ? "1" : "0"), (char *) a->id, (char *) a->bundle, NULL };
+                   (char *) (a->no_new_keyring ? "1" : "0"), (char *) a->id, (char *) a->bundle, activation_arg,
+                   NULL };
   bool ok = c->start(c, 0, argv);
   /* The runtime reads liblxc's log when the shim never spoke. */
   _exit(ok ? 0 : 1);
@@ -298,6 +301,12 @@ static int config_memfd(const struct launch *l, struct hutch_error **err)
 
 static pid_t monitor_pid; /* one launch per process */
 
+static int socket_activation_fds(void)
+{
+  const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+  return lf && lp && atoi(lp) == getpid() && atoi(lf) > 0 ? atoi(lf) : 0;
+}
+
 static bool has_create_hooks(const struct oci_config *cfg)
 {
   const struct oci_hooks *h = cfg->hooks;
@@ -391,6 +400,12 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   cleanup_free char *cgroup_dir = cgroup_dir_of(l, &from_root, err);
   if (!cgroup_dir)
     return -1;
+  /* hutch-<id>, hutch's own name, left empty by a create that died: liblxc
+   * will not make a cgroup that is there. */
+  const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
+  for (size_t i = 0; (!path || !*path) && i < l->cgroups.n; i++)
+    if (rmdir(l->cgroups.dirs[i]) == 0)
+      log_debug("lxc backend: removed the empty %s left by an earlier create", l->cgroups.dirs[i]);
   if (mkdirat(l->dir.fd, LXC_WORK_DIR, 0700) < 0)
     return hutch_fail_errno(err, "%s/%s", l->dir.path, LXC_WORK_DIR);
   cleanup_free char *work = xasprintf("%s/%s", l->dir.path, LXC_WORK_DIR);
@@ -408,7 +423,7 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     .cgroup_dir = cgroup_dir,
     .log_file = log_file,
     .debug = l->rt->debug,
-    .sync_fd = 3 + l->opts->preserve_fds,
+    .sync_fd = 3 + l->opts->preserve_fds + socket_activation_fds(),
     .create_hooks = has_create_hooks(l->cfg),
   };
   struct lxc_items items;
@@ -420,6 +435,9 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     return hutch_fail_errno(err, "socketpair");
   }
   l->sync_fd = sv[0];
+  /* Socket activation: fds passed to us under LISTEN_FDS go on at the same
+   * numbers, before the --preserve-fds ones (as native). */
+  int listen_fds = socket_activation_fds();
   /* The container's process comes to us when the monitor ends. */
   if (for_run && !l->opts->detach)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -433,7 +451,8 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     .shim = shim,
     .sync_fd = sv[1],
     .listen_fd = l->start_listen_fd,
-    .preserve_fds = l->opts->preserve_fds,
+    .listen_fds = listen_fds,
+    .preserve_fds = listen_fds + l->opts->preserve_fds,
     .no_new_keyring = l->opts->no_new_keyring,
     .bundle = l->bundle,
   };

@@ -94,14 +94,19 @@ bool lxc_mount_option_supported(const char *opt)
   return true;
 }
 
-const char *lxc_shim_mount_point(const struct oci_config *cfg)
+static bool has_dev_tmpfs(const struct oci_config *cfg)
 {
   for (size_t i = 0; i < cfg->mounts.len; i++) {
     const struct oci_mount *m = &cfg->mounts.items[i];
     if (m->type && strcmp(m->type, "tmpfs") == 0 && strcmp(m->destination, "/dev") == 0)
-      return LXC_SHIM_IN_DEV;
+      return true;
   }
-  return LXC_SHIM_IN_ROOT;
+  return false;
+}
+
+const char *lxc_shim_mount_point(const struct oci_config *cfg)
+{
+  return has_dev_tmpfs(cfg) ? LXC_SHIM_IN_DEV : LXC_SHIM_IN_ROOT;
 }
 
 bool lxc_mount_by_shim(const struct oci_mount *m)
@@ -333,6 +338,10 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
       goto fail;
   if (userns)
     plan_device_binds(l, out);
+  else if (has_dev_tmpfs(cfg))
+    /* liblxc may open the container's /dev/null before the shim makes the
+     * devices: the host's node is bound there (the same device). */
+    add(out, "lxc.mount.entry", "/dev/null dev/null none bind,create=file 0 0");
   /* The hooks of lifecycle steps 3-5 run where runc runs them: after the
    * mounts, before pivot_root. liblxc runs a hook through sh -c, so the
    * shim's path must be a plain one. */

@@ -9,7 +9,8 @@
  * Static (it runs inside any root filesystem) and executed from a read-only
  * bind that it detaches before the container's process can exist.
  *
- * argv: SYNC_FD START_LISTEN_FD|-1 PRESERVE_FDS NO_NEW_KEYRING ID BUNDLE */
+ * argv: SYNC_FD START_LISTEN_FD|-1 PRESERVE_FDS NO_NEW_KEYRING ID BUNDLE LISTEN_FDS
+ * (PRESERVE_FDS counts the LISTEN_FDS of socket activation, which come first). */
 #include "backend/native/native.h"
 #include "backend/lxc/lxc.h"
 #include "engine/fdpass.h"
@@ -334,7 +335,7 @@ int main(int argc, char **argv)
   if (argc >= 3 && strcmp(argv[1], "hook") == 0)
     return hook_main(parse_fd(argv[2]) >= 0 ? parse_fd(argv[2]) : 3);
   struct shim s = { .reply_fd = -1 };
-  if (argc != 7 || (s.sync_fd = parse_fd(argv[1])) < 0 || (s.listen_fd = parse_fd(argv[2])) < -1 ||
+  if (argc != 8 || (s.sync_fd = parse_fd(argv[1])) < 0 || (s.listen_fd = parse_fd(argv[2])) < -1 ||
       (s.preserve_fds = parse_fd(argv[3])) < 0) {
     fprintf(stderr, "%s: to be started by hutch's lxc backend only\n", argv[0]);
     return 1;
@@ -347,6 +348,7 @@ int main(int argc, char **argv)
   s.no_new_keyring = strcmp(argv[4], "1") == 0;
   s.id = argv[5];
   s.bundle = argv[6];
+  int activation = parse_fd(argv[7]);
   if (strcmp(argv[0], "/" LXC_SHIM_IN_DEV) != 0 && strcmp(argv[0], "/" LXC_SHIM_IN_ROOT) != 0) {
     fprintf(stderr, "%s: to be started by hutch's lxc backend only\n", argv[0]);
     return 1;
@@ -410,7 +412,10 @@ int main(int argc, char **argv)
   if (s.seccomp.len && p->no_new_privileges.value &&
       (seccomp_load_program(&s.seccomp, &notify_fd, &err) < 0 || send_notify_fd(&s, notify_fd, &err) < 0))
     fail_out(&s, err);
-  char **env = process_environment(p, NULL, 0);
+  static char listen_env[32];
+  char *extra[2] = { listen_env, (char *) "LISTEN_PID=1" };
+  snprintf(listen_env, sizeof listen_env, "LISTEN_FDS=%d", activation);
+  char **env = process_environment(p, extra, activation > 0 ? 2 : 0);
   char *path = process_find_executable(p->args.items[0], env, &err);
   if (!path)
     fail_out(&s, err);
