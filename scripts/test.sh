@@ -51,9 +51,7 @@ run_suite integration/lxc-backend env HUTCH="$hutch" HUTCH_STATIC="$root/build/s
   tests/integration/hooks.bats tests/integration/terminal.bats tests/integration/netdev.bats
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
 run_suite e2e/clients tests/e2e/run.sh "$hutch"
-run_suite e2e/clients-lxc env BACKEND=lxc \
-  E2E_TODO="^podman-memory\$=lxc: the container's /sys/fs/cgroup is liblxc's layout, its cgroup not at the top" \
-  tests/e2e/run.sh "$hutch"
+run_suite e2e/clients-lxc env BACKEND=lxc tests/e2e/run.sh "$hutch"
 run_suite fuzz/targets tests/fuzz/run.sh build-fuzz/tests/fuzz "${FUZZ_SECONDS:-20}"
 
 total_passed=0

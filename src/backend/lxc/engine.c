@@ -307,13 +307,6 @@ static int socket_activation_fds(void)
   return lf && lp && atoi(lp) == getpid() && atoi(lf) > 0 ? atoi(lf) : 0;
 }
 
-static bool has_create_hooks(const struct oci_config *cfg)
-{
-  const struct oci_hooks *h = cfg->hooks;
-  return h && (h->kinds[OCI_HOOK_PRESTART].len || h->kinds[OCI_HOOK_CREATE_RUNTIME].len ||
-               h->kinds[OCI_HOOK_CREATE_CONTAINER].len);
-}
-
 static pid_t parent_of(pid_t pid)
 {
   char path[64];
@@ -424,7 +417,7 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     .log_file = log_file,
     .debug = l->rt->debug,
     .sync_fd = 3 + l->opts->preserve_fds + socket_activation_fds(),
-    .create_hooks = has_create_hooks(l->cfg),
+    .mount_hook = lxc_needs_mount_hook(l->cfg),
   };
   struct lxc_items items;
   if (lxc_plan(&in, &items, err) < 0)

@@ -60,6 +60,12 @@ void lxc_items_release(struct lxc_items *items);
 /* A mount the shim makes after pivot_root rather than liblxc: liblxc 5.0
  * unmounts a devpts it did not make itself. */
 bool lxc_mount_by_shim(const struct oci_mount *m);
+/* A mount the mount hook (the shim, before pivot_root) makes: a cgroup
+ * mount without a cgroup namespace binds the container's own cgroups from
+ * the host, as native does (liblxc's shows their full paths). */
+bool lxc_mount_by_hook(const struct oci_config *cfg, const struct oci_mount *m);
+/* Whether liblxc must run the mount hook: create-time hooks or such mounts. */
+bool lxc_needs_mount_hook(const struct oci_config *cfg);
 
 struct lxc_plan_in {
   const struct oci_config *cfg;
@@ -72,7 +78,7 @@ struct lxc_plan_in {
   /* The shim's sync socket in the container's first process: the mount
    * hook (the shim again) inherits it there. */
   int sync_fd;
-  bool create_hooks; /* prestart, createRuntime or createContainer hooks to run */
+  bool mount_hook; /* lxc_needs_mount_hook */
 };
 /* The liblxc configuration of a container, from its typed config: what
  * liblxc does (namespaces, id maps, root, mounts, hostname, rlimits, sysctl,

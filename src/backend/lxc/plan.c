@@ -121,6 +121,37 @@ bool lxc_mount_by_shim(const struct oci_mount *m)
   return false;
 }
 
+static bool is_cgroup(const struct oci_mount *m)
+{
+  return m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0);
+}
+
+static bool new_cgroupns(const struct oci_config *cfg)
+{
+  const struct oci_linux *l = cfg->linux_;
+  for (size_t i = 0; l && i < l->namespaces.len; i++)
+    if (l->namespaces.items[i].type.value == OCI_NS_CGROUP && !l->namespaces.items[i].path)
+      return true;
+  return false;
+}
+
+bool lxc_mount_by_hook(const struct oci_config *cfg, const struct oci_mount *m)
+{
+  return is_cgroup(m) && !new_cgroupns(cfg);
+}
+
+bool lxc_needs_mount_hook(const struct oci_config *cfg)
+{
+  const struct oci_hooks *h = cfg->hooks;
+  if (h && (h->kinds[OCI_HOOK_PRESTART].len || h->kinds[OCI_HOOK_CREATE_RUNTIME].len ||
+            h->kinds[OCI_HOOK_CREATE_CONTAINER].len))
+    return true;
+  for (size_t i = 0; i < cfg->mounts.len; i++)
+    if (lxc_mount_by_hook(cfg, &cfg->mounts.items[i]))
+      return true;
+  return false;
+}
+
 static bool is_bind(const struct oci_mount *m)
 {
   return (m->type && strcmp(m->type, "bind") == 0) || has_option(m, "bind") || has_option(m, "rbind");
@@ -132,7 +163,7 @@ static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, s
   if (m->uid_mappings.len || m->gid_mappings.len)
     return hutch_fail(err, 0, "mounts[%zu].uidMappings: not supported by the lxc backend", i);
   const char *type = m->type ? m->type : "none";
-  if (lxc_mount_by_shim(m))
+  if (lxc_mount_by_shim(m) || lxc_mount_by_hook(in->cfg, m))
     return 0;
   if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
     /* liblxc mounts the container's own view of its cgroups. */
@@ -345,7 +376,7 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
   /* The hooks of lifecycle steps 3-5 run where runc runs them: after the
    * mounts, before pivot_root. liblxc runs a hook through sh -c, so the
    * shim's path must be a plain one. */
-  if (in->create_hooks) {
+  if (in->mount_hook) {
     for (const char *c = in->shim; *c; c++)
       if (!isalnum((unsigned char) *c) && !strchr("/._+-", *c))
         goto fail_path;

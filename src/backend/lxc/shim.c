@@ -293,6 +293,47 @@ static pid_t pid_in_container(pid_t pid)
   return last ? (pid_t) strtol(last + 1, NULL, 10) : pid;
 }
 
+/* The mounts that need the host's view (lxc_mount_by_hook), into the root
+ * liblxc has mounted at its own path. */
+static int hook_mounts(const struct shim *s, struct hutch_error **err)
+{
+  const struct oci_config *cfg = s->cfg;
+  bool any = false;
+  for (size_t i = 0; i < cfg->mounts.len; i++)
+    any = any || lxc_mount_by_hook(cfg, &cfg->mounts.items[i]);
+  if (!any)
+    return 0;
+  const char *rootfs = getenv("LXC_ROOTFS_MOUNT");
+  if (!rootfs)
+    return hutch_fail(err, EINVAL, "mount hook: liblxc named no root (LXC_ROOTFS_MOUNT)");
+  cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return hutch_fail_errno(err, "mount hook: open %s", rootfs);
+  struct cgroup_layout layout = { 0 };
+  struct cgroup_set own = { 0 };
+  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err) < 0)
+    return -1;
+  /* We are in the container's cgroups, and no cgroup namespace hides
+   * their paths. */
+  cgroup_set_own(&layout, &own);
+  struct rootfs_ctx ctx = {
+    .cfg = cfg,
+    .rootfs = rootfs,
+    .userns = s->userns,
+    .cgroup_layout = &layout,
+    .cgroup_set = &own,
+    .root_fd = root_fd,
+    .proc_pidns_fd = -1,
+  };
+  int r = 0;
+  for (size_t i = 0; r == 0 && i < cfg->mounts.len; i++)
+    if (lxc_mount_by_hook(cfg, &cfg->mounts.items[i]))
+      r = mount_entry(&ctx, &cfg->mounts.items[i], i, err);
+  cgroup_set_release(&own);
+  cgroup_layout_release(&layout);
+  return r;
+}
+
 /* liblxc's mount hook, run after the mounts and before pivot_root in the
  * container's mount namespace, where the host's paths still resolve: the
  * runtime runs prestart and createRuntime meanwhile, then createContainer
@@ -318,6 +359,11 @@ static int hook_main(int sync_fd)
   s.state_pid = pid_in_container((pid_t) msg.value);
   s.id = getenv("LXC_NAME");
   s.bundle = msg.text;
+  const struct oci_linux *l = s.cfg->linux_;
+  for (size_t i = 0; l && i < l->namespaces.len; i++)
+    s.userns = s.userns || l->namespaces.items[i].type.value == OCI_NS_USER;
+  if (hook_mounts(&s, &err) < 0)
+    fail_out(&s, err);
   if (run_hooks(&s, OCI_HOOK_CREATE_CONTAINER, "createContainer", &err) < 0)
     fail_out(&s, err);
   return 0;
