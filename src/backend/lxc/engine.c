@@ -408,7 +408,11 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
    * user namespace that root cannot enter hutch's 0700 state directory; it
    * can enter the root filesystem it is to run from. */
   const char *lxcpath = l->ns.new_user ? l->rootfs : work;
+  cleanup_close int root_fd = open(l->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return hutch_fail_errno(err, "root.path: %s", l->rootfs);
   struct lxc_plan_in in = {
+    .root_fd = root_fd,
     .cfg = l->cfg,
     .bundle = l->bundle,
     .rootfs = l->rootfs,

@@ -71,6 +71,10 @@ struct lxc_plan_in {
   const struct oci_config *cfg;
   const char *bundle;     /* absolute */
   const char *rootfs;     /* absolute */
+  /* The root, to resolve mount destinations in it (the image's symlinks
+   * followed inside it, as runc does; liblxc refuses them), making missing
+   * ones; -1: destinations as written. */
+  int root_fd;
   const char *shim;       /* hutch-lxc-init, bound read-only at /.hutch/init */
   const char *cgroup_dir; /* the container's cgroup below the monitor's, no leading '/' */
   const char *log_file;

@@ -3,14 +3,17 @@
  * what must be done after pivot_root is the shim's (shim.c). */
 #include "backend/lxc/lxc.h"
 #include "spec/names.h"
+#include "engine/safe_path.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void lxc_items_release(struct lxc_items *items)
 {
@@ -157,6 +160,41 @@ static bool is_bind(const struct oci_mount *m)
   return (m->type && strcmp(m->type, "bind") == 0) || has_option(m, "bind") || has_option(m, "rbind");
 }
 
+/* Whether an earlier mount of the config covers dest: it lands in that
+ * mount, which does not exist yet, so it is left for liblxc to make there. */
+static bool under_earlier_mount(const struct oci_config *cfg, size_t i)
+{
+  const char *dest = cfg->mounts.items[i].destination;
+  for (size_t k = 0; k < i; k++) {
+    const char *d = cfg->mounts.items[k].destination;
+    size_t n = strlen(d);
+    while (n > 1 && d[n - 1] == '/')
+      n--;
+    if (strncmp(dest, d, n) == 0 && (dest[n] == '/' || n == 1))
+      return true;
+  }
+  return false;
+}
+
+/* dest inside the root, through the image's symlinks (resolved in the root),
+ * made when missing; relative to the root. NULL with *err. */
+static char *resolve_destination(const struct lxc_plan_in *in, const char *dest, bool dir, size_t i,
+                                 struct hutch_error **err)
+{
+  cleanup_close int fd = safe_ensure(in->root_fd, dest, dir, err);
+  if (fd < 0)
+    return hutch_error_prefix(err, "mounts[%zu].destination: ", i), NULL;
+  char link[32], real[4096];
+  ssize_t n = readlink(fd_path(fd, link), real, sizeof real - 1);
+  size_t rn = strlen(in->rootfs);
+  if (n <= 0)
+    return hutch_fail_errno(err, "mounts[%zu].destination: %s", i, dest), NULL;
+  real[n] = 0;
+  if (strncmp(real, in->rootfs, rn) != 0 || (real[rn] != '/' && real[rn] != 0))
+    return hutch_fail(err, EXDEV, "mounts[%zu].destination: %s is not in the root", i, dest), NULL;
+  return xstrdup(real[rn] ? real + rn + 1 : ".");
+}
+
 static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, size_t i, struct lxc_items *out,
                       struct hutch_error **err)
 {
@@ -193,7 +231,15 @@ static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, s
   struct strbuf sb = STRBUF_INIT;
   add_fstab_field(&sb, source);
   strbuf_addc(&sb, ' ');
+  cleanup_free char *resolved = NULL;
   const char *dest = m->destination;
+  if (in->root_fd >= 0 && !under_earlier_mount(in->cfg, i)) {
+    if (!(resolved = resolve_destination(in, dest, !file, i, err))) {
+      strbuf_release(&sb);
+      return -1;
+    }
+    dest = resolved;
+  }
   while (*dest == '/')
     dest++;
   add_fstab_field(&sb, *dest ? dest : ".");
