@@ -222,3 +222,25 @@ assert_no_monitor() { # assert_no_monitor ID
   done
   assert_clean "$ROOT" "$c"
 }
+
+@test "lxc: CVE-2019-5736: the parked shim's exe cannot be opened for writing, and an entrypoint of /proc/self/exe cannot run it as the runtime" {
+  lxc_conf
+  shim=$(dirname "$HUTCH")/hutch-lxc-init
+  before=$(sha256sum "$shim" | cut -d' ' -f1)
+  new_id c
+  new_bundle b sleep 1000
+  hcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  pid=$(state_pid "$c")
+  run "$PY" -c 'import sys; open(sys.argv[1], "r+b")' "/proc/$pid/exe"
+  [ "$status" -ne 0 ] && [[ "$output" == *"Read-only file system"* || "$output" == *"Text file busy"* ]] ||
+    fail "the shim's exe opened for writing: $output"
+  h delete -f "$c"
+  new_id c
+  new_bundle b /proc/self/exe
+  hrun run --bundle "$b" "$c"
+  [ "$status" -ne 0 ]
+  [[ "$stderr$output" == *"to be started by hutch's lxc backend only"* ]] || fail "$output $stderr"
+  [ "$(sha256sum "$shim" | cut -d' ' -f1)" = "$before" ]
+  assert_clean "$ROOT" "$c"
+}

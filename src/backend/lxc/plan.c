@@ -216,6 +216,8 @@ static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, s
       return hutch_fail(err, 0, "mounts[%zu].options[%zu]: \"%s\" is not supported by the lxc backend", i, k,
                         m->options.items[k]);
   bool bind = is_bind(m);
+  if (has_option(m, "tmpcopyup"))
+    return hutch_fail(err, 0, "mounts[%zu].options: tmpcopyup applies to tmpfs mounts only", i);
   cleanup_free char *source = NULL;
   if (bind && m->source && m->source[0] != '/')
     source = xasprintf("%s/%s", in->bundle, m->source);

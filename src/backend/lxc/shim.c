@@ -229,7 +229,10 @@ static int set_up(struct shim *s, struct hutch_error **err)
     return -1;
   if (process_ensure_cwd(cfg->process, err) < 0 || setup_terminal(s, err) < 0)
     return -1;
-  if (remove_shim_mount(s->self, err) < 0 || rootfs_finish(cfg, err) < 0)
+  /* A missing program fails create, as with runc (podman and containerd
+   * turn that into 127 and 126): checked as root, before the identity. */
+  if (remove_shim_mount(s->self, err) < 0 || rootfs_finish(cfg, err) < 0 ||
+      process_check_program(cfg->process, err) < 0)
     return -1;
   const struct oci_process *p = cfg->process;
   if (!p)
@@ -428,9 +431,7 @@ int main(int argc, char **argv)
     fail_out(&s, err);
   if (l && l->seccomp && seccomp_compile(l->seccomp, NULL, &s.seccomp, &err) < 0)
     fail_out(&s, err);
-  /* A missing program fails create, as with runc (podman and containerd
-   * turn that into 127 and 126). */
-  if (set_up(&s, &err) < 0 || process_check_program(s.cfg->process, &err) < 0)
+  if (set_up(&s, &err) < 0)
     fail_out(&s, err);
   /* Nothing of the host from here on: stdio, the fds handed over, the way
    * back to the runtime. */
