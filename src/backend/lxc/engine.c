@@ -394,11 +394,15 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   if (!cgroup_dir)
     return -1;
   /* hutch-<id>, hutch's own name, left empty by a create that died: liblxc
-   * will not make a cgroup that is there. */
+   * will not make a cgroup that is there, nor join one. */
   const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
   for (size_t i = 0; (!path || !*path) && i < l->cgroups.n; i++)
     if (rmdir(l->cgroups.dirs[i]) == 0)
       log_debug("lxc backend: removed the empty %s left by an earlier create", l->cgroups.dirs[i]);
+  for (size_t i = 0; i < l->cgroups.n; i++)
+    if (access(l->cgroups.dirs[i], F_OK) == 0)
+      return hutch_fail(err, EEXIST, "linux.cgroupsPath: %s exists; the lxc backend makes the container's cgroup and "
+                        "cannot join one", l->cgroups.dirs[i]);
   if (mkdirat(l->dir.fd, LXC_WORK_DIR, 0700) < 0)
     return hutch_fail_errno(err, "%s/%s", l->dir.path, LXC_WORK_DIR);
   cleanup_free char *work = xasprintf("%s/%s", l->dir.path, LXC_WORK_DIR);

@@ -234,6 +234,11 @@ static int set_up(struct shim *s, struct hutch_error **err)
   if (remove_shim_mount(s->self, err) < 0 || rootfs_finish(cfg, err) < 0 ||
       process_check_program(cfg->process, err) < 0)
     return -1;
+  /* Nothing of the host from here on: stdio, the fds handed over, the way
+   * back to the runtime. Before the filter, which may not allow close_range. */
+  int keep[] = { s->sync_fd, s->listen_fd };
+  if (fds_close_except(3 + s->preserve_fds, keep, 2, err) < 0)
+    return -1;
   const struct oci_process *p = cfg->process;
   if (!p)
     return 0;
@@ -432,11 +437,6 @@ int main(int argc, char **argv)
   if (l && l->seccomp && seccomp_compile(l->seccomp, NULL, &s.seccomp, &err) < 0)
     fail_out(&s, err);
   if (set_up(&s, &err) < 0)
-    fail_out(&s, err);
-  /* Nothing of the host from here on: stdio, the fds handed over, the way
-   * back to the runtime. */
-  int keep[] = { s.sync_fd, s.listen_fd };
-  if (fds_close_except(3 + s.preserve_fds, keep, 2, &err) < 0)
     fail_out(&s, err);
   struct sync_msg msg;
   if (sync_send(s.sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0 || sync_expect(s.sync_fd, SYNC_CREATED, &msg, NULL, &err) < 0)
