@@ -401,8 +401,15 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
     else
       addf(out, key, "%llds", (long long) t->secs.value);
   }
-  if (cfg->hostname && cfg->hostname[0])
+  if (cfg->hostname && cfg->hostname[0]) {
     add(out, "lxc.uts.name", cfg->hostname);
+  } else {
+    /* Unset, liblxc names a new UTS namespace after the container; runc's
+     * keeps the name it was copied with. */
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0 && host[0])
+      add(out, "lxc.uts.name", host);
+  }
   if (plan_rlimits(p, out, err) < 0)
     goto fail;
   for (size_t i = 0; l && i < l->sysctl.len; i++) {
