@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -340,6 +341,28 @@ static pid_t first_process_above(pid_t pid)
   return -1;
 }
 
+/* The container's cgroups for the mount hook, which mounts them as native
+ * does (its /proc may be liblxc's for a joined pid namespace). */
+static int send_cgroups(const struct launch *l, struct hutch_error **err)
+{
+  struct strbuf text = STRBUF_INIT;
+  for (size_t i = 0; i < l->cgroups.n; i++) {
+    const struct cgroup_hierarchy *h = &l->layout.items[i];
+    strbuf_addf(&text, "%d\t%s\t%s\t%s\n", h->version == CGROUP_V2 ? 2 : 1, h->mountpoint, h->controllers,
+                l->cgroups.dirs[i]);
+  }
+  int fd = memfd_create("cgroups", MFD_CLOEXEC);
+  int r = 0;
+  if (fd < 0 || write(fd, text.buf ? text.buf : "", text.len) != (ssize_t) text.len)
+    r = hutch_fail_errno(err, "the cgroups for the mount hook");
+  if (r == 0)
+    r = sync_send(l->sync_fd, SYNC_CGROUP_DONE, 0, NULL, fd, err);
+  if (fd >= 0)
+    close(fd);
+  strbuf_release(&text);
+  return r;
+}
+
 /* Lifecycle steps 3-5, asked for by the mount hook (the shim, run by liblxc
  * after the mounts and before pivot_root): limits, then prestart and
  * createRuntime here, then the config goes to the hook for createContainer. */
@@ -357,7 +380,7 @@ static int serve_mount_hook(struct launch *l, int hook_pidfd, struct hutch_error
     return hutch_fail(err, ENAMETOOLONG, "hooks: the lxc backend passes a bundle path of at most 1023 bytes");
   if (cfg_fd < 0 || sync_send(l->sync_fd, SYNC_HOOKS_DONE, l->pid, l->bundle, cfg_fd, err) < 0)
     return -1;
-  return 0;
+  return send_cgroups(l, err);
 }
 
 static void remove_monitor_cgroups(const struct launch *l)

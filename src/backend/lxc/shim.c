@@ -301,43 +301,92 @@ static pid_t pid_in_container(pid_t pid)
   return last ? (pid_t) strtol(last + 1, NULL, 10) : pid;
 }
 
+/* The container's cgroups as the runtime sees them: "VERSION\tMOUNTPOINT
+ * \tCONTROLLERS\tDIR" lines in a memfd. Not read here from /proc, which in
+ * a joined pid namespace liblxc has replaced. */
+static int receive_cgroups(struct shim *s, struct cgroup_layout *layout, struct cgroup_set *set,
+                           struct hutch_error **err)
+{
+  struct sync_msg msg;
+  int fd = -1;
+  if (sync_expect(s->sync_fd, SYNC_CGROUP_DONE, &msg, &fd, err) < 0)
+    return -1;
+  if (fd < 0)
+    return hutch_fail(err, EPROTO, "no cgroups from the runtime");
+  char buf[16384];
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  close(fd);
+  if (n < 0)
+    return hutch_fail_errno(err, "read the cgroups from the runtime");
+  buf[n] = 0;
+  size_t lines = 0;
+  for (ssize_t i = 0; i < n; i++)
+    lines += buf[i] == '\n';
+  layout->items = xcalloc(lines ? lines : 1, sizeof *layout->items);
+  set->dirs = xcalloc(lines ? lines : 1, sizeof *set->dirs);
+  set->created = xcalloc(lines ? lines : 1, sizeof *set->created);
+  bool v1 = false, v2 = false;
+  char *save = NULL;
+  for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *f[4] = { NULL, NULL, NULL, NULL };
+    char *fs = NULL;
+    f[0] = strtok_r(line, "\t", &fs);
+    for (int k = 1; k < 4 && f[k - 1]; k++)
+      f[k] = strtok_r(NULL, "\t", &fs);
+    /* strtok_r folds the empty controllers field of a v2 hierarchy. */
+    if (f[0] && f[1] && f[2] && !f[3]) {
+      f[3] = f[2];
+      f[2] = (char *) "";
+    }
+    if (!f[0] || !f[1] || !f[3])
+      return hutch_fail(err, EPROTO, "a cgroup line from the runtime does not parse");
+    struct cgroup_hierarchy *h = &layout->items[layout->n++];
+    h->version = strcmp(f[0], "2") == 0 ? CGROUP_V2 : CGROUP_V1;
+    if (h->version == CGROUP_V2)
+      v2 = true;
+    else
+      v1 = true;
+    h->mountpoint = xstrdup(f[1]);
+    h->controllers = xstrdup(f[2]);
+    h->self_path = xstrdup("/");
+    set->dirs[set->n++] = xstrdup(f[3]);
+  }
+  layout->kind = v1 && v2 ? CGROUP_LAYOUT_HYBRID : v2 ? CGROUP_LAYOUT_V2 : CGROUP_LAYOUT_V1;
+  return 0;
+}
+
 /* The mounts that need the host's view (lxc_mount_by_hook), into the root
  * liblxc has mounted at its own path. */
-static int hook_mounts(const struct shim *s, struct hutch_error **err)
+static int hook_mounts(struct shim *s, struct hutch_error **err)
 {
   const struct oci_config *cfg = s->cfg;
+  struct cgroup_layout layout = { 0 };
+  struct cgroup_set set = { 0 };
+  if (receive_cgroups(s, &layout, &set, err) < 0)
+    return -1;
   bool any = false;
   for (size_t i = 0; i < cfg->mounts.len; i++)
     any = any || lxc_mount_by_hook(cfg, &cfg->mounts.items[i]);
-  if (!any)
-    return 0;
   const char *rootfs = getenv("LXC_ROOTFS_MOUNT");
-  if (!rootfs)
-    return hutch_fail(err, EINVAL, "mount hook: liblxc named no root (LXC_ROOTFS_MOUNT)");
-  cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0)
-    return hutch_fail_errno(err, "mount hook: open %s", rootfs);
-  struct cgroup_layout layout = { 0 };
-  struct cgroup_set own = { 0 };
-  if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err) < 0)
-    return -1;
-  /* We are in the container's cgroups, and no cgroup namespace hides
-   * their paths. */
-  cgroup_set_own(&layout, &own);
+  cleanup_close int root_fd = rootfs ? open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+  int r = 0;
+  if (any && !rootfs)
+    r = hutch_fail(err, EINVAL, "mount hook: liblxc named no root (LXC_ROOTFS_MOUNT)");
+  else if (any && root_fd < 0)
+    r = hutch_fail_errno(err, "mount hook: open %s", rootfs);
   struct rootfs_ctx ctx = {
     .cfg = cfg,
     .rootfs = rootfs,
     .userns = s->userns,
     .cgroup_layout = &layout,
-    .cgroup_set = &own,
+    .cgroup_set = &set,
     .root_fd = root_fd,
     .proc_pidns_fd = -1,
   };
-  int r = 0;
   for (size_t i = 0; r == 0 && i < cfg->mounts.len; i++)
     if (lxc_mount_by_hook(cfg, &cfg->mounts.items[i]))
       r = mount_entry(&ctx, &cfg->mounts.items[i], i, err);
-  cgroup_set_release(&own);
+  cgroup_set_release(&set);
   cgroup_layout_release(&layout);
   return r;
 }
