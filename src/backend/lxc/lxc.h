@@ -57,8 +57,8 @@ struct lxc_items {
 };
 void lxc_items_release(struct lxc_items *items);
 
-/* A mount the shim makes after pivot_root rather than liblxc: liblxc 5.0
- * unmounts a devpts it did not make itself. */
+/* A mount the shim makes after pivot_root rather than liblxc: a tmpfs with
+ * tmpcopyup (the image's files are copied in by hutch's engine). */
 bool lxc_mount_by_shim(const struct oci_mount *m);
 /* A mount the mount hook (the shim, before pivot_root) makes: a cgroup
  * mount without a cgroup namespace binds the container's own cgroups from

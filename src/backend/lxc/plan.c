@@ -114,8 +114,6 @@ const char *lxc_shim_mount_point(const struct oci_config *cfg)
 
 bool lxc_mount_by_shim(const struct oci_mount *m)
 {
-  if (m->type && strcmp(m->type, "devpts") == 0)
-    return true;
   /* tmpcopyup needs the image's files under the mount point, copied by
    * hutch's engine: the shim mounts it. */
   for (size_t i = 0; m->type && strcmp(m->type, "tmpfs") == 0 && i < m->options.len; i++)
@@ -256,6 +254,11 @@ static int plan_mount(const struct lxc_plan_in *in, const struct oci_mount *m, s
     strbuf_adds(&sb, "rbind,");
   strbuf_addf(&sb, "create=%s 0 0", file ? "file" : "dir");
   add(out, "lxc.mount.entry", strbuf_str(&sb));
+  /* liblxc 5.0 takes one devpts off /dev/pts after the mounts (the one it
+   * would make instead): a second one on top keeps the config's, in its
+   * place in the order. */
+  if (strcmp(type, "devpts") == 0)
+    add(out, "lxc.mount.entry", strbuf_str(&sb));
   strbuf_release(&sb);
   return 0;
 }
