@@ -385,11 +385,14 @@ static int serve_mount_hook(struct launch *l, int hook_pidfd, struct hutch_error
 
 static void remove_monitor_cgroups(const struct launch *l)
 {
-  for (size_t i = 0; i < l->cgroups.n; i++) {
-    cleanup_free char *dir = xasprintf("%s.monitor", l->cgroups.dirs[i]);
-    if (rmdir(dir) < 0 && errno != ENOENT)
-      log_debug("lxc backend: rmdir %s: %s", dir, strerror(errno));
-  }
+  /* liblxc's monitor, on its way out, moves into <pivot>/lxc.pivot. */
+  static const char *const suffixes[] = { ".monitor", ".pivot/lxc.pivot", ".pivot" };
+  for (size_t i = 0; i < l->cgroups.n; i++)
+    for (size_t k = 0; k < 3; k++) {
+      cleanup_free char *dir = xasprintf("%s%s", l->cgroups.dirs[i], suffixes[k]);
+      if (rmdir(dir) < 0 && errno != ENOENT)
+        log_debug("lxc backend: rmdir %s: %s", dir, strerror(errno));
+    }
 }
 
 static void end_monitor(const struct launch *l)

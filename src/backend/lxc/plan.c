@@ -384,6 +384,10 @@ int lxc_plan(const struct lxc_plan_in *in, struct lxc_items *out, struct hutch_e
   add(out, "lxc.cgroup.relative", "1");
   add(out, "lxc.cgroup.dir.container", in->cgroup_dir);
   addf(out, "lxc.cgroup.dir.monitor", "%s.monitor", in->cgroup_dir);
+  /* Where a monitor that returns moves to remove its own cgroup: named for
+   * the container too, and removed with it (liblxc's default, lxc.pivot,
+   * would stay). */
+  addf(out, "lxc.cgroup.dir.monitor.pivot", "%s.pivot", in->cgroup_dir);
   bool userns = false;
   if (plan_namespaces(l, &userns, out, err) < 0)
     goto fail;
