@@ -45,6 +45,17 @@ int process_set_oom_score_adj(const struct oci_process *p, struct hutch_error **
   return 0;
 }
 
+bool process_setgroups_allowed(void)
+{
+  char buf[8] = { 0 };
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return true;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n <= 0 || strncmp(buf, "deny", 4) != 0;
+}
+
 int process_set_identity(const struct oci_process *p, bool setgroups_allowed, struct hutch_error **err)
 {
   struct cap_sets sets;

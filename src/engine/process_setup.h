@@ -16,6 +16,9 @@ int process_set_oom_score_adj(const struct oci_process *p, struct hutch_error **
  * ambient. setgroups_allowed is false in a user namespace whose
  * /proc/self/setgroups says "deny". */
 int process_set_identity(const struct oci_process *p, bool setgroups_allowed, struct hutch_error **err);
+/* false in a user namespace whose /proc/self/setgroups says "deny" (read it
+ * while /proc is one that shows us). */
+bool process_setgroups_allowed(void);
 
 /* Creates process.cwd where it is missing, as runc does: in the container's
  * root (call it after pivot_root), each directory made owned by the

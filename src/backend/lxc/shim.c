@@ -192,17 +192,6 @@ static int set_bind_flags(const struct oci_config *cfg, int root_fd, struct hutc
   return 0;
 }
 
-static bool setgroups_allowed(void)
-{
-  char buf[8] = { 0 };
-  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return true;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  return n <= 0 || strncmp(buf, "deny", 4) != 0;
-}
-
 static int send_notify_fd(struct shim *s, int notify_fd, struct hutch_error **err)
 {
   if (notify_fd < 0)
@@ -252,7 +241,7 @@ static int set_up(struct shim *s, struct hutch_error **err)
   int notify_fd = -1;
   bool nnp = p->no_new_privileges.value;
   const struct seccomp_program *sc = s->seccomp.len ? &s->seccomp : NULL;
-  if (process_finalize(p, nnp ? NULL : sc, setgroups_allowed(), &notify_fd, err) < 0)
+  if (process_finalize(p, nnp ? NULL : sc, process_setgroups_allowed(), &notify_fd, err) < 0)
     return -1;
   return send_notify_fd(s, notify_fd, err);
 }

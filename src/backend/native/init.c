@@ -270,17 +270,6 @@ static int wait_for_start(struct init_state *s, struct hutch_error **err)
   return 0;
 }
 
-static bool setgroups_allowed(void)
-{
-  char buf[8] = { 0 };
-  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return true;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  return n <= 0 || strncmp(buf, "deny", 4) != 0;
-}
-
 /* Sends a seccomp notify fd to the runtime (at create the runtime that
  * made us, at start `start` or run), which passes it to the agent: the
  * process must not keep the listener of its own filter. */
@@ -415,7 +404,7 @@ void native_init(const struct init_args *a)
     fail_out(&s, err);
   if ((a->ns->new_flags & CLONE_NEWNET) && loopback_up(&err) < 0)
     fail_out(&s, err);
-  s.setgroups_ok = setgroups_allowed();
+  s.setgroups_ok = process_setgroups_allowed();
   if (set_names(a->cfg, &err) < 0 || prepare_root(&s, &err) < 0 ||
       process_check_program(a->cfg->process, &err) < 0)
     fail_out(&s, err);
