@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -395,8 +396,63 @@ static void remove_monitor_cgroups(const struct launch *l)
     }
 }
 
+/* In a user namespace liblxc binds the shim as the container's root, which
+ * may not enter the directories above it (a build tree under a 0700 home):
+ * then a copy in a directory it can enter, removed with the monitor. */
+static char shim_copy_dir[64];
+
+static bool enterable_by_all(const char *path)
+{
+  char buf[PATH_MAX];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *slash = strrchr(buf, '/'); slash && slash != buf; slash = strrchr(buf, '/')) {
+    *slash = 0;
+    struct stat st;
+    if (stat(buf, &st) < 0 || !(st.st_mode & S_IXOTH))
+      return false;
+  }
+  return true;
+}
+
+static char *shim_for_userns(const char *shim, struct hutch_error **err)
+{
+  snprintf(shim_copy_dir, sizeof shim_copy_dir, "/tmp/hutch-lxc-shim.XXXXXX");
+  if (!mkdtemp(shim_copy_dir) || chmod(shim_copy_dir, 0711) < 0) {
+    shim_copy_dir[0] = 0;
+    return hutch_fail_errno(err, "lxc backend: a directory for the shim"), NULL;
+  }
+  char *copy = xasprintf("%s/%s", shim_copy_dir, LXC_SHIM_NAME);
+  cleanup_close int from = open(shim, O_RDONLY | O_CLOEXEC);
+  cleanup_close int to = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+  struct stat st;
+  bool ok = from >= 0 && to >= 0 && fstat(from, &st) == 0;
+  for (off_t done = 0; ok && done < st.st_size;) {
+    ssize_t n = sendfile(to, from, NULL, (size_t) (st.st_size - done));
+    ok = n > 0;
+    done += n > 0 ? n : 0;
+  }
+  if (!ok || fchmod(to, 0755) < 0) {
+    hutch_fail_errno(err, "lxc backend: copy %s", shim);
+    free(copy);
+    return NULL;
+  }
+  return copy;
+}
+
+static void remove_shim_copy(void)
+{
+  if (!shim_copy_dir[0])
+    return;
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", shim_copy_dir, LXC_SHIM_NAME);
+  unlink(path);
+  rmdir(shim_copy_dir);
+  shim_copy_dir[0] = 0;
+}
+
 static void end_monitor(const struct launch *l)
 {
+  remove_shim_copy();
   if (monitor_pid > 0) {
     kill(monitor_pid, SIGKILL);
     waitpid(monitor_pid, NULL, 0);
@@ -415,6 +471,13 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   cleanup_free char *shim = shim_path(err);
   if (!shim)
     return -1;
+  if (l->ns.new_user && !enterable_by_all(shim)) {
+    char *copy = shim_for_userns(shim, err);
+    if (!copy)
+      return -1;
+    free(shim);
+    shim = copy;
+  }
   bool from_root = false;
   cleanup_free char *cgroup_dir = cgroup_dir_of(l, &from_root, err);
   if (!cgroup_dir)
