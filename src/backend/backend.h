@@ -83,6 +83,9 @@ struct container_record; /* engine/state_store.h */
 struct hutch_backend {
   const char *name;
   const char *summary;
+  /* The keys this backend reads from hutch.conf as "NAME.KEY = VALUE"
+   * (NULL-terminated; NULL: none). */
+  const char *const *settings;
   /* Fills *out (allocating in arena) with what this backend honours at this
    * commit: the truth `features` prints and `validate` checks against. */
   void (*describe)(struct oci_support *out, struct arena *arena);

@@ -45,7 +45,9 @@ static int usage_fail(struct hutch_error **err, const char *path, unsigned line,
   while (end > start && is_space(end[-1]))
     end--;
   int shown = (int) (end - start > 80 ? 80 : end - start);
-  return hutch_fail(err, 0, "%s:%u: expected \"default-backend = NAME\" or \"backend NAME = GLOB\", got \"%.*s\"",
+  return hutch_fail(err, 0,
+                    "%s:%u: expected \"default-backend = NAME\", \"backend NAME = GLOB\" or \"BACKEND.SETTING = VALUE\", "
+                    "got \"%.*s\"",
                     path, line, shown, start);
 }
 
@@ -60,6 +62,47 @@ static int name_backend(const char *path, unsigned line, const char *word, size_
   return 0;
 }
 
+static int parse_setting(struct hutch_conf *conf, unsigned line, const char *key, size_t len, const char *dot,
+                         const char *p, const char *end, struct hutch_error **err)
+{
+  const char *path = conf->path;
+  const struct hutch_backend *b;
+  if (name_backend(path, line, key, (size_t) (dot - key), &b, err) < 0)
+    return -1;
+  cleanup_free char *name = xstrndup(dot + 1, len - (size_t) (dot - key) - 1);
+  bool known = false;
+  for (const char *const *s = b->settings; s && *s && !known; s++)
+    known = strcmp(*s, name) == 0;
+  if (!known)
+    return hutch_fail(err, 0, "%s:%u: the %s backend has no setting \"%.64s\"", path, line, b->name, name);
+  if (hutch_conf_setting(conf, b, name))
+    return hutch_fail(err, 0, "%s:%u: %s.%s given twice", path, line, b->name, name);
+  size_t eq_len = 0;
+  const char *eq = next_word(&p, end, &eq_len);
+  if (!word_is(eq, eq_len, "="))
+    return usage_fail(err, path, line, key, end);
+  /* The value is the rest of the line: a pct option may hold spaces. */
+  while (p < end && is_space(*p))
+    p++;
+  const char *value_end = end;
+  while (value_end > p && is_space(value_end[-1]))
+    value_end--;
+  if (value_end == p)
+    return hutch_fail(err, 0, "%s:%u: %s.%s has no value", path, line, b->name, name);
+  struct hutch_conf_setting setting = { b, xstrdup(name), xstrndup(p, (size_t) (value_end - p)), line };
+  conf->settings = xrealloc(conf->settings, (conf->n_settings + 1) * sizeof *conf->settings);
+  conf->settings[conf->n_settings++] = setting;
+  return 0;
+}
+
+const char *hutch_conf_setting(const struct hutch_conf *conf, const struct hutch_backend *b, const char *key)
+{
+  for (size_t i = 0; i < conf->n_settings; i++)
+    if (conf->settings[i].backend == b && strcmp(conf->settings[i].key, key) == 0)
+      return conf->settings[i].value;
+  return NULL;
+}
+
 static int parse_line(struct hutch_conf *conf, unsigned line, const char *p, const char *end,
                       struct hutch_error **err)
 {
@@ -71,6 +114,9 @@ static int parse_line(struct hutch_conf *conf, unsigned line, const char *p, con
     return 0;
   const char *start = key;
   const char *name = NULL;
+  const char *dot = memchr(key, '.', len);
+  if (dot)
+    return parse_setting(conf, line, key, len, dot, p, end, err);
   if (word_is(key, len, "backend"))
     name = next_word(&p, end, &name_len);
   else if (!word_is(key, len, "default-backend"))
@@ -137,6 +183,11 @@ void hutch_conf_release(struct hutch_conf *conf)
   for (size_t i = 0; i < conf->n_rules; i++)
     free(conf->rules[i].glob);
   free(conf->rules);
+  for (size_t i = 0; i < conf->n_settings; i++) {
+    free(conf->settings[i].key);
+    free(conf->settings[i].value);
+  }
+  free(conf->settings);
   free(conf->path);
   memset(conf, 0, sizeof *conf);
 }

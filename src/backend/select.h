@@ -28,8 +28,20 @@ struct hutch_conf_rule {
   unsigned line;
 };
 
+/* "BACKEND.KEY = VALUE": a setting of one backend (docs/proxmox.md lists
+ * the proxmox backend's). The backend must exist and name the key among
+ * its settings (hutch_backend.settings). */
+struct hutch_conf_setting {
+  const struct hutch_backend *backend;
+  char *key;
+  char *value;
+  unsigned line;
+};
+
 struct hutch_conf {
   char *path;
+  struct hutch_conf_setting *settings; /* in file order; a key given twice is an error */
+  size_t n_settings;
   const struct hutch_backend *default_backend; /* NULL: none given */
   unsigned default_line;
   struct hutch_conf_rule *rules; /* in file order */
@@ -43,6 +55,8 @@ int hutch_conf_parse(const char *path, const char *text, size_t len, struct hutc
  * the administrator's). A missing file is an empty configuration. */
 int hutch_conf_load(const char *path, struct hutch_conf *out, struct hutch_error **err);
 void hutch_conf_release(struct hutch_conf *conf);
+/* The value of backend b's setting key, or NULL when the file does not set it. */
+const char *hutch_conf_setting(const struct hutch_conf *conf, const struct hutch_backend *b, const char *key);
 
 /* $HUTCH_CONFIG, or HUTCH_CONF_DEFAULT_PATH; NULL when HUTCH_CONFIG is set
  * but empty (no file). */

@@ -298,3 +298,25 @@ int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t 
   mount_plan_release(&plan);
   return r;
 }
+
+int mounts_set_bind_flags(const struct oci_config *cfg, int root_fd, struct hutch_error **err)
+{
+  for (size_t i = 0; i < cfg->mounts.len; i++) {
+    const struct oci_mount *m = &cfg->mounts.items[i];
+    struct mount_plan plan;
+    mount_plan_build(&m->options, &plan);
+    uint64_t set = 0, clr = 0;
+    if (mount_plan_is_bind(&plan))
+      mount_plan_attrs(&plan, &set, &clr);
+    mount_plan_release(&plan);
+    if (!set && !clr)
+      continue;
+    cleanup_close int fd = safe_open(root_fd, m->destination, O_PATH | O_CLOEXEC, 0);
+    if (fd < 0)
+      return hutch_fail_errno(err, "mounts[%zu]: reopen %s", i, m->destination);
+    struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+      return hutch_fail_errno(err, "mounts[%zu].options: set on %s", i, m->destination);
+  }
+  return 0;
+}

@@ -56,5 +56,10 @@ int bind_tree_open(const char *source, bool rbind, uint64_t attr_set, uint64_t a
 /* One entry of `mounts`, already inside the new mount namespace. */
 int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err);
 
+/* Sets each bind mount's flags (nosuid, nodev, noexec, ro...) on its top
+ * mount under root_fd, as runc sets them: for a backend whose mounts were
+ * made by another program (liblxc binds without them). */
+int mounts_set_bind_flags(const struct oci_config *cfg, int root_fd, struct hutch_error **err);
+
 /* Default devices and linux.devices, /dev/ptmx and the /dev symlinks. */
 int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err);

@@ -38,7 +38,9 @@ DEFINE_TYPE(container_record_type, R,
   OBOOL(R, started, "started"),
   STR(R, rdt_group_created, "rdtGroupCreated"),
   STR(R, rdt_monitor, "rdtMonitor"),
-  OU64(R, host_root_mount, "hostRootMount"));
+  OU64(R, host_root_mount, "hostRootMount"),
+  STR(R, backend_id, "backendId"),
+  OI64(R, backend_pid, "backendPid"));
 #undef R
 
 bool container_id_valid(const char *id)

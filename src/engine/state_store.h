@@ -76,6 +76,11 @@ struct container_record {
   /* No mount namespace of its own: the mount ID of its root bind in the
    * runtime's mount table, detached (with all below it) on delete. */
   oci_opt_u64 host_root_mount;
+  /* The backend's own name for the container (Proxmox's VMID). */
+  char *backend_id;
+  /* A process of the backend's that holds the container (Proxmox: the CT's
+   * init as the host sees it, where pid is hutch's proxy). */
+  oci_opt_i64 backend_pid;
 };
 
 extern const struct oci_type container_record_type;

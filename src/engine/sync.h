@@ -21,6 +21,8 @@ enum sync_type {
   SYNC_STARTED,           /* init -> `start`: about to exec the process */
   SYNC_CREATED,           /* runtime -> init: the state says "created"; from now on it outlives us.
                            * init -> runtime: understood (it no longer dies with its parent) */
+  SYNC_FD,                /* proxmox proxy -> shim: an fd for the process (fd), value its number */
+  SYNC_EXIT,              /* proxmox shim -> proxy: the process ended, value its wait status */
 };
 
 struct sync_msg {

@@ -43,6 +43,15 @@ static void test_parse_valid(void)
   err = NULL;
   tap_ok(parse("", &conf, &err) == 0 && conf.n_rules == 0 && !conf.default_backend, "an empty file is no setting");
   hutch_conf_release(&conf);
+  tap_ok(parse("proxmox.storage = ctstore\nproxmox.net0 =  name=eth0,bridge=vmbr0 x \n", &conf, &err) == 0 &&
+             conf.n_settings == 2,
+         "BACKEND.SETTING = VALUE lines parse (%s)", test_error_msg(err));
+  const char *net0 = hutch_conf_setting(&conf, &hutch_backend_proxmox, "net0");
+  tap_ok(net0 && strcmp(net0, "name=eth0,bridge=vmbr0 x") == 0, "a setting's value is the rest of its line, trimmed");
+  tap_ok(!hutch_conf_setting(&conf, &hutch_backend_lxc, "storage") &&
+             !hutch_conf_setting(&conf, &hutch_backend_proxmox, "pct"),
+         "settings are per backend and per key");
+  hutch_conf_release(&conf);
 }
 
 static void expect_refused(const char *text, const char *want, const char *what)
@@ -62,8 +71,15 @@ static void test_parse_invalid(void)
   expect_refused("default-backend = bogus\n", "hutch.conf:1: unknown backend \"bogus\"", "an unknown default");
   expect_refused("default-backend = native\n\ndefault-backend = lxc\n",
                  "hutch.conf:3: default-backend given twice (first on line 1)", "default-backend twice");
-  expect_refused("\nfrob = native\n", "hutch.conf:2: expected \"default-backend = NAME\" or \"backend NAME = GLOB\"",
+  expect_refused("\nfrob = native\n",
+                 "hutch.conf:2: expected \"default-backend = NAME\", \"backend NAME = GLOB\" or \"BACKEND.SETTING",
                  "an unknown setting");
+  expect_refused("proxmox.frob = 1\n", "hutch.conf:1: the proxmox backend has no setting \"frob\"",
+                 "an unknown setting of a backend");
+  expect_refused("docker.storage = 1\n", "hutch.conf:1: unknown backend \"docker\"", "a setting of no backend");
+  expect_refused("proxmox.storage = a\nproxmox.storage = b\n", "hutch.conf:2: proxmox.storage given twice",
+                 "a setting given twice");
+  expect_refused("proxmox.storage =\n", "hutch.conf:1: proxmox.storage has no value", "a setting without a value");
   expect_refused("default-backend native\n", "hutch.conf:1: expected", "a setting without =");
   expect_refused("default-backend =\n", "hutch.conf:1: expected", "a setting without a value");
   expect_refused("backend = lxc-*\n", "hutch.conf:1: expected", "a rule without a backend");
@@ -163,14 +179,14 @@ static void test_require(void)
   struct hutch_backend_choice choice = { .backend = &hutch_backend_proxmox };
   snprintf(choice.source, sizeof choice.source, "--backend");
   struct hutch_error *err = NULL;
-  tap_ok(hutch_backend_choice_require(&choice, HUTCH_OP_CREATE, &err) < 0 &&
+  tap_ok(hutch_backend_choice_require(&choice, HUTCH_OP_STATS, &err) < 0 &&
            strcmp(err->msg, "not supported by the proxmox backend (chosen by --backend)") == 0,
-         "a backend without create is refused, naming the source (%s)", test_error_msg(err));
+         "an operation the chosen backend lacks is refused, naming the source (%s)", test_error_msg(err));
   hutch_error_free(err);
   err = NULL;
   choice.backend = &hutch_backend_native;
   tap_ok(hutch_backend_choice_require(&choice, HUTCH_OP_RUN, &err) == 0, "native has run");
-  tap_ok(hutch_backend_require(&hutch_backend_proxmox, HUTCH_OP_KILL, &err) < 0 &&
+  tap_ok(hutch_backend_require(&hutch_backend_proxmox, HUTCH_OP_STATS, &err) < 0 &&
            strcmp(err->msg, "not supported by the proxmox backend") == 0,
          "an operation a backend lacks is answered, not called");
   hutch_error_free(err);

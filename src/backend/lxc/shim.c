@@ -168,30 +168,6 @@ static int remove_shim_mount(const char *self, struct hutch_error **err)
   return 0;
 }
 
-/* liblxc binds without the bind's flags (nosuid, nodev, noexec, ro...):
- * they are set on each bind mount, as runc sets them, on its top mount. */
-static int set_bind_flags(const struct oci_config *cfg, int root_fd, struct hutch_error **err)
-{
-  for (size_t i = 0; i < cfg->mounts.len; i++) {
-    const struct oci_mount *m = &cfg->mounts.items[i];
-    struct mount_plan plan;
-    mount_plan_build(&m->options, &plan);
-    uint64_t set = 0, clr = 0;
-    if (mount_plan_is_bind(&plan))
-      mount_plan_attrs(&plan, &set, &clr);
-    mount_plan_release(&plan);
-    if (!set && !clr)
-      continue;
-    cleanup_close int fd = safe_open(root_fd, m->destination, O_PATH | O_CLOEXEC, 0);
-    if (fd < 0)
-      return hutch_fail_errno(err, "mounts[%zu]: reopen %s", i, m->destination);
-    struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
-    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-      return hutch_fail_errno(err, "mounts[%zu].options: set on %s", i, m->destination);
-  }
-  return 0;
-}
-
 static int send_notify_fd(struct shim *s, int notify_fd, struct hutch_error **err)
 {
   if (notify_fd < 0)
@@ -214,7 +190,7 @@ static int set_up(struct shim *s, struct hutch_error **err)
   for (size_t i = 0; i < cfg->mounts.len; i++)
     if (lxc_mount_by_shim(&cfg->mounts.items[i]) && mount_entry(&ctx, &cfg->mounts.items[i], i, err) < 0)
       return -1;
-  if (devices_create(&ctx, err) < 0 || set_bind_flags(cfg, root_fd, err) < 0)
+  if (devices_create(&ctx, err) < 0 || mounts_set_bind_flags(cfg, root_fd, err) < 0)
     return -1;
   if (process_ensure_cwd(cfg->process, err) < 0 || setup_terminal(s, err) < 0)
     return -1;

@@ -164,6 +164,19 @@ static int process_from_flags(struct exec_ctx *x, const struct oci_process *base
   return 0;
 }
 
+struct oci_process *native_exec_process(const struct hutch_exec_opts *opts, const struct oci_config *cfg,
+                                        struct arena *arena, struct hutch_error **err)
+{
+  struct exec_ctx x = { .opts = opts, .arena = arena };
+  if (opts->process_file ? read_process_file(&x, err) < 0 : process_from_flags(&x, cfg->process, err) < 0)
+    return NULL;
+  if (opts->apparmor)
+    x.process->apparmor_profile = arena_strdup(arena, opts->apparmor);
+  if (opts->process_label)
+    x.process->selinux_label = arena_strdup(arena, opts->process_label);
+  return x.process;
+}
+
 static int check_unhonoured(const struct oci_process *p, struct hutch_error **err)
 {
   return lsm_check(p, NULL, err);

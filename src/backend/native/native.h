@@ -62,6 +62,9 @@ struct launch_driver {
   void (*created)(struct launch *l);
   /* Undoes what start made beyond what launch_abort knows. */
   void (*abort)(struct launch *l);
+  /* run in the foreground: the process has exited, the container goes
+   * (before its record and state directory). */
+  void (*finished)(const struct container_record *rec);
 };
 
 /* A container being launched, from create to "ready". */
@@ -188,6 +191,10 @@ int native_kill(const struct hutch_runtime *rt, struct hutch_container *c, int s
 int native_delete(const struct hutch_runtime *rt, struct hutch_container *c, bool force, struct hutch_error **err);
 int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const struct hutch_exec_opts *opts,
                 int *exit_status, struct hutch_error **err);
+/* The process an exec runs: --process's document, or the config's process
+ * with exec's flags over it (runc's rules). */
+struct oci_process *native_exec_process(const struct hutch_exec_opts *opts, const struct oci_config *cfg,
+                                        struct arena *arena, struct hutch_error **err);
 int native_pause(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
 int native_resume(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
 int native_update(const struct hutch_runtime *rt, struct hutch_container *c, const struct oci_resources *r,

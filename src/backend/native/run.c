@@ -136,6 +136,8 @@ int launch_run(const struct hutch_runtime *rt, const struct hutch_create_opts *o
     /* delete -f from elsewhere may have been faster: nothing left to do. */
     if (container_dir_open(rt->root, opts->id, &dir, &derr) == 0) {
       l.pid = 0;
+      if (driver && driver->finished)
+        driver->finished(&rec);
       if (container_destroy(&dir, &rec, l.cfg, &derr) < 0)
         log_warning("run: clean-up after exit: %s", derr->msg);
       container_dir_close(&dir);

@@ -1,15 +1,616 @@
-/* The proxmox backend: turns the bundle into a Proxmox VE container (VMID,
- * pct, /etc/pve/lxc/<vmid>.conf). Not built yet; it states that it honours
- * nothing. */
-#include "backend/backend.h"
+/* The proxmox backend's operations (proxmox.h has the process model).
+ * create and run are the native launch behind a driver that has PVE build
+ * and start the CT; start, state, status and kill are native's on the
+ * record, whose pid is the proxy; delete, exec, ps, pause, resume and
+ * update go through PVE's tools or to the CT's own processes. */
+#include "backend/native/native.h"
+#include "backend/proxmox/proxmox.h"
+#include "engine/cgroup.h"
+#include "engine/cgroup_freezer.h"
+#include "engine/exe_guard.h"
+#include "engine/process_info.h"
+#include "spec/codec.h"
+#include "spec/config.h"
+#include "spec/schema.h"
+#include "util/cleanup.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/xalloc.h"
 
-static void proxmox_describe(struct oci_support *out, struct arena *arena)
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#ifndef HUTCH_LIBEXECDIR
+#define HUTCH_LIBEXECDIR "/usr/libexec/hutch"
+#endif
+
+#define CREATE_TRIES 5
+
+static bool host_cgroup_v2(void)
 {
-  hutch_describe_unimplemented(out, arena, "proxmox");
+  struct statfs st;
+  return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+static unsigned long host_mem_mib(void)
+{
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+  return pages > 0 && size > 0 ? (unsigned long) ((unsigned long long) pages * (unsigned long long) size >> 20) : 1024;
+}
+
+static unsigned vmid_of(const struct container_record *rec)
+{
+  return rec && rec->backend_id ? (unsigned) strtoul(rec->backend_id, NULL, 10) : 0;
+}
+
+/* The shim next to hutch in a build tree, in libexecdir once installed. */
+static char *shim_source(void)
+{
+  const char *dir = exe_guard_original_dir();
+  if (dir) {
+    char *path = xasprintf("%s/%s", dir, PVE_SHIM_NAME);
+    if (access(path, R_OK) == 0)
+      return path;
+    free(path);
+  }
+  return xasprintf("%s/%s", HUTCH_LIBEXECDIR, PVE_SHIM_NAME);
+}
+
+/* A copy per container: what the CT's root may do to its /.hutch reaches
+ * nothing of the host's, nor another container. */
+static int copy_shim(int work_fd, struct hutch_error **err)
+{
+  cleanup_free char *src = shim_source();
+  cleanup_free char *text = NULL;
+  size_t len = 0;
+  if (read_regular_file_at(AT_FDCWD, src, 64u << 20, REGULAR_FOLLOW, &text, &len, err) < 0)
+    return hutch_error_prefix(err, "proxmox: the CT's init %s (install hutch's proxmox shim): ", src);
+  return write_file_atomic_at(work_fd, "init", text, len, 0755, ATOMIC_REPLACE, err);
+}
+
+/* work/init.sock, where the shim connects: its owner is the CT's root. */
+static int listen_for_shim(const struct launch *l, int work_fd, uid_t uid, gid_t gid, struct hutch_error **err)
+{
+  cleanup_close int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return hutch_fail_errno(err, "socket");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", work_fd, PVE_SOCKET_NAME);
+  if (bind(sock, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(sock, 1) < 0)
+    return hutch_fail_errno(err, "bind %s/%s/%s", l->dir.path, BACKEND_WORK_DIR, PVE_SOCKET_NAME);
+  if (fchownat(work_fd, PVE_SOCKET_NAME, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+      fchmodat(work_fd, PVE_SOCKET_NAME, 0600, 0) < 0)
+    return hutch_fail_errno(err, "%s/%s/%s", l->dir.path, BACKEND_WORK_DIR, PVE_SOCKET_NAME);
+  return steal_fd(&sock);
+}
+
+/* What the driver knows between start and abort. */
+static struct {
+  struct pve_settings settings;
+  unsigned vmid;
+  char *template_path;
+} made;
+
+static void remove_template(void)
+{
+  if (made.template_path) {
+    unlink(made.template_path);
+    free(made.template_path);
+    made.template_path = NULL;
+  }
+}
+
+static bool already_exists(const char *msg)
+{
+  return msg && strstr(msg, "already exists");
+}
+
+/* pct create with a VMID from nextid, again when another creator was faster. */
+static int create_ct(struct launch *l, const struct pve_plan *plan, const char *volid, struct hutch_error **err)
+{
+  for (int attempt = 0;; attempt++) {
+    unsigned vmid;
+    if (pve_next_vmid(&made.settings, &vmid, err) < 0)
+      return -1;
+    char id[16];
+    snprintf(id, sizeof id, "%u", vmid);
+    /* Named in the state before PVE has it: a create that dies is cleaned. */
+    made.vmid = vmid;
+    l->rec.backend_id = arena_strdup(&l->cfg->arena, id);
+    if (record_write(l->dir.fd, &l->rec, err) < 0)
+      return -1;
+    char **argv = xcalloc(plan->n_create_args + 5, sizeof *argv);
+    size_t n = 0;
+    argv[n++] = (char *) made.settings.pct;
+    argv[n++] = (char *) "create";
+    argv[n++] = id;
+    argv[n++] = (char *) volid;
+    for (size_t i = 0; i < plan->n_create_args; i++)
+      argv[n++] = plan->create_args[i];
+    int r = pve_call("pct create", argv, NULL, err);
+    free(argv);
+    if (r == 0)
+      return 0;
+    /* Someone else's CT: not ours to destroy. */
+    made.vmid = 0;
+    l->rec.backend_id = NULL;
+    if (!already_exists((*err)->msg) || attempt + 1 >= CREATE_TRIES)
+      return -1;
+    hutch_error_free(*err);
+    *err = NULL;
+  }
+}
+
+static int write_work_files(struct launch *l, int work_fd, const struct pve_plan *plan, struct hutch_error **err)
+{
+  if (copy_shim(work_fd, err) < 0)
+    return -1;
+  /* The shim reads it as the CT's root; nobody else in the CT may. */
+  if (write_file_atomic_at(work_fd, "config.json", l->config_text, l->config_len, 0600, ATOMIC_REPLACE, err) < 0)
+    return -1;
+  if (fchownat(work_fd, "config.json", plan->root_uid, plan->root_gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return hutch_fail_errno(err, "%s/%s/config.json", l->dir.path, BACKEND_WORK_DIR);
+  return 0;
+}
+
+static int socket_activation_fds(void)
+{
+  const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+  return lf && lp && atoi(lp) == getpid() && atoi(lf) > 0 ? atoi(lf) : 0;
+}
+
+static int start_proxy(struct launch *l, int init_listen_fd, struct hutch_error **err)
+{
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return hutch_fail_errno(err, "socketpair");
+  struct pve_proxy_args args = {
+    .id = l->opts->id,
+    .sync_fd = sv[1],
+    .init_listen_fd = init_listen_fd,
+    .start_listen_fd = l->start_listen_fd,
+    .preserve_fds = socket_activation_fds() + l->opts->preserve_fds,
+  };
+  pid_t pid = fork();
+  if (pid < 0) {
+    int saved = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return hutch_fail(err, saved, "fork the proxy: %s", strerror(saved));
+  }
+  if (pid == 0) {
+    /* The state directory's lock is create's alone. */
+    close(sv[0]);
+    close(l->dir.fd);
+    close(l->dir.root_fd);
+    pve_proxy_main(&args);
+  }
+  close(sv[1]);
+  l->sync_fd = sv[0];
+  l->pid = pid;
+  return 0;
+}
+
+/* Before anything is made: a host without PVE says so plainly. */
+static int check_tools(const struct pve_settings *s, struct hutch_error **err)
+{
+  const char *tools[] = { s->pct, s->pvesh, s->pvesm };
+  for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
+    if (access(tools[i], X_OK) < 0)
+      return hutch_fail(err, errno, "proxmox: %s: %s (not a Proxmox VE node? hutch.conf's proxmox.* settings name "
+                        "PVE's tools)", tools[i], strerror(errno));
+  return 0;
+}
+
+static int pve_start_container(struct launch *l, bool for_run, struct hutch_error **err)
+{
+  (void) for_run;
+  /* PVE makes and limits the CT's cgroups: none of hutch's. */
+  cgroup_set_release(&l->cgroups);
+  l->rec.cgroup_dirs = (oci_strings) { NULL, 0, true };
+  l->rec.cgroup_created = (oci_strings) { NULL, 0, true };
+  memset(&made, 0, sizeof made);
+  if (pve_settings_load(l->cfg, &l->cfg->arena, &made.settings, err) < 0 || check_tools(&made.settings, err) < 0)
+    return -1;
+  if (mkdirat(l->dir.fd, BACKEND_WORK_DIR, 0755) < 0 && errno != EEXIST)
+    return hutch_fail_errno(err, "%s/%s", l->dir.path, BACKEND_WORK_DIR);
+  cleanup_close int work_fd = openat(l->dir.fd, BACKEND_WORK_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (work_fd < 0)
+    return hutch_fail_errno(err, "%s/%s", l->dir.path, BACKEND_WORK_DIR);
+  cleanup_free char *work = xasprintf("%s/%s", l->dir.path, BACKEND_WORK_DIR);
+  /* Open to the CT's root: bound at /.hutch, entered from inside. */
+  if (chmod(work, 0755) < 0)
+    return hutch_fail_errno(err, "%s", work);
+  cleanup_free char *description =
+      xasprintf("OCI container %s, run by hutch (bundle %s); delete it with hutch delete", l->opts->id, l->bundle);
+  struct pve_plan_in in = {
+    .cfg = l->cfg,
+    .settings = &made.settings,
+    .work_dir = work,
+    .description = description,
+    .cgroup_v2 = host_cgroup_v2(),
+    .host_mem_mib = host_mem_mib(),
+  };
+  struct pve_plan plan;
+  if (pve_plan_build(&in, &plan, err) < 0)
+    return -1;
+  int r = -1;
+  cleanup_close int init_listen = -1;
+  cleanup_free char *volid = xasprintf("%s:vztmpl/hutch-%s.tar", made.settings.template_storage, l->opts->id);
+  if (write_work_files(l, work_fd, &plan, err) < 0)
+    goto out;
+  if (!(made.template_path = pve_volume_path(&made.settings, volid, err)))
+    goto out;
+  if (pve_template_write(l->rootfs, made.template_path, plan.unprivileged, err) < 0)
+    goto out;
+  if (create_ct(l, &plan, volid, err) < 0)
+    goto out;
+  /* PVE has unpacked it into the CT's volume. */
+  remove_template();
+  if (pve_conf_append(&made.settings, made.vmid, plan.raw, plan.n_raw, err) < 0 ||
+      pve_conf_verify(&made.settings, made.vmid, plan.raw, plan.n_raw, err) < 0)
+    goto out;
+  if ((init_listen = listen_for_shim(l, work_fd, plan.root_uid, plan.root_gid, err)) < 0)
+    goto out;
+  if (start_proxy(l, init_listen, err) < 0)
+    goto out;
+  close(init_listen);
+  init_listen = -1;
+  char id[16];
+  snprintf(id, sizeof id, "%u", made.vmid);
+  char *start[] = { (char *) made.settings.pct, (char *) "start", id, NULL };
+  if (pve_call("pct start", start, NULL, err) < 0)
+    goto out;
+  pid_t init = 0;
+  if (pve_ct_pid(&made.settings, made.vmid, &init, err) < 0)
+    goto out;
+  l->rec.backend_pid = (oci_opt_i64) { init, init > 0 };
+  l->init_alive = true;
+  r = launch_supervise(l, err);
+out:
+  pve_plan_release(&plan);
+  return r;
+}
+
+static void pve_abort(struct launch *l)
+{
+  (void) l;
+  remove_template();
+  struct hutch_error *e = NULL;
+  if (made.vmid && pve_ct_destroy(&made.settings, made.vmid, &e) < 0)
+    log_warning("%s", e->msg);
+  hutch_error_free(e);
+  made.vmid = 0;
+}
+
+static void pve_finished(const struct container_record *rec);
+
+static const struct launch_driver pve_driver = {
+  .backend = &hutch_backend_proxmox,
+  .start = pve_start_container,
+  .abort = pve_abort,
+  .finished = pve_finished,
+};
+
+static int check_runtime_options(const struct hutch_runtime *rt, struct hutch_error **err)
+{
+  if (rt->systemd_cgroup)
+    return hutch_fail(err, 0, "--systemd-cgroup: not supported by the proxmox backend (PVE places its CTs)");
+  if (rt->no_cgroups)
+    return hutch_fail(err, 0, "--cgroup-manager disabled: not supported by the proxmox backend (PVE places its CTs)");
+  if (getenv("NOTIFY_SOCKET"))
+    return hutch_fail(err, 0, "NOTIFY_SOCKET: sd_notify is not supported by the proxmox backend");
+  return 0;
+}
+
+int pve_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err)
+{
+  if (check_runtime_options(rt, err) < 0)
+    return -1;
+  return launch_create(rt, opts, &pve_driver, err);
+}
+
+int pve_run_container(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
+                      struct hutch_error **err)
+{
+  if (check_runtime_options(rt, err) < 0)
+    return -1;
+  return launch_run(rt, opts, &pve_driver, exit_status, err);
+}
+
+int pve_settings_of(struct hutch_container *c, struct arena *arena, struct pve_settings *out,
+                    struct hutch_error **err)
+{
+  struct oci_config *cfg = snapshot_read(c->dir.fd, err);
+  if (!cfg)
+    return -1;
+  /* The annotations' strings must outlive the snapshot. */
+  struct oci_config copy = { 0 };
+  copy.annotations.items = arena_calloc(arena, cfg->annotations.len + 1, sizeof *copy.annotations.items);
+  for (size_t i = 0; i < cfg->annotations.len; i++) {
+    copy.annotations.items[i].key = arena_strdup(arena, cfg->annotations.items[i].key);
+    copy.annotations.items[i].value = arena_strdup(arena, cfg->annotations.items[i].value);
+  }
+  copy.annotations.len = cfg->annotations.len;
+  oci_config_free(cfg);
+  return pve_settings_load(&copy, arena, out, err);
+}
+
+/* run in the foreground, once the process has exited. */
+static void pve_finished(const struct container_record *rec)
+{
+  unsigned vmid = vmid_of(rec);
+  struct hutch_error *e = NULL;
+  if (vmid && pve_ct_destroy(&made.settings, vmid, &e) < 0)
+    log_warning("%s", e->msg);
+  hutch_error_free(e);
+}
+
+/* The CT's processes: those in the pid namespace of its init. */
+static int ct_pids(const struct container_record *rec, pid_t **pids, size_t *n, struct hutch_error **err)
+{
+  *pids = NULL;
+  *n = 0;
+  if (!rec->backend_pid.set)
+    return 0;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%lld/ns/pid", (long long) rec->backend_pid.value);
+  struct stat ns;
+  if (stat(path, &ns) < 0)
+    return 0;
+  DIR *d = opendir("/proc");
+  if (!d)
+    return hutch_fail_errno(err, "/proc");
+  size_t cap = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    char *end;
+    long pid = strtol(e->d_name, &end, 10);
+    if (*end || pid <= 0)
+      continue;
+    snprintf(path, sizeof path, "/proc/%ld/ns/pid", pid);
+    struct stat st;
+    if (stat(path, &st) < 0 || st.st_ino != ns.st_ino || st.st_dev != ns.st_dev)
+      continue;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 16;
+      *pids = xrealloc(*pids, cap * sizeof **pids);
+    }
+    (*pids)[(*n)++] = (pid_t) pid;
+  }
+  closedir(d);
+  return 0;
+}
+
+static bool ct_init_alive(const struct container_record *rec)
+{
+  struct process_info info;
+  return rec->backend_pid.set && process_info_read((pid_t) rec->backend_pid.value, &info);
+}
+
+static int pve_kill(const struct hutch_runtime *rt, struct hutch_container *c, int sig, bool all,
+                    struct hutch_error **err)
+{
+  if (!all)
+    return native_kill(rt, c, sig, false, err);
+  /* --all: every process of the CT, the shim too (SIGKILL ends the CT). */
+  pid_t *pids = NULL;
+  size_t n = 0;
+  if (ct_pids(c->rec, &pids, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    kill(pids[i], sig);
+  free(pids);
+  return 0;
+}
+
+static int pve_ps(const struct hutch_runtime *rt, struct hutch_container *c, pid_t **pids, size_t *n,
+                  struct hutch_error **err)
+{
+  (void) rt;
+  if (ct_pids(c->rec, pids, n, err) < 0)
+    return -1;
+  /* The shim is PVE's init of the CT, not the container's process. */
+  for (size_t i = 0; i < *n; i++)
+    if (c->rec->backend_pid.set && (*pids)[i] == (pid_t) c->rec->backend_pid.value) {
+      (*pids)[i] = (*pids)[--*n];
+      break;
+    }
+  return 0;
+}
+
+static int pve_delete(const struct hutch_runtime *rt, struct hutch_container *c, bool force, struct hutch_error **err)
+{
+  if (c->rec) {
+    enum oci_status status = container_status(c->dir.fd, c->rec, true);
+    if ((status == OCI_STATUS_RUNNING || status == OCI_STATUS_PAUSED) && !force)
+      return hutch_fail(err, 0, "cannot delete container %s that is not stopped: %s", c->rec->id,
+                        oci_enum_name(&oci_enum_status, status));
+    unsigned vmid = vmid_of(c->rec);
+    if (vmid) {
+      struct pve_settings s;
+      if (pve_settings_of(c, &c->arena, &s, err) < 0 || pve_ct_destroy(&s, vmid, err) < 0)
+        return -1;
+    }
+  }
+  return native_delete(rt, c, true, err);
+}
+
+/* The freezer of the CT's cgroups, as its init sees them. */
+static int freeze(struct hutch_container *c, bool frozen, struct hutch_error **err)
+{
+  enum oci_status status = container_status(c->dir.fd, c->rec, true);
+  if (frozen && status != OCI_STATUS_RUNNING)
+    return hutch_fail(err, 0, "container not running");
+  if (!frozen && status != OCI_STATUS_RUNNING)
+    return hutch_fail(err, 0, "container not paused");
+  if (!ct_init_alive(c->rec))
+    return hutch_fail(err, 0, "container not running");
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%lld/cgroup", (long long) c->rec->backend_pid.value);
+  struct cgroup_layout layout = { 0 };
+  struct cgroup_set set = { 0 };
+  int r = cgroup_layout_read("/proc/self/mountinfo", path, &layout, err);
+  if (r == 0) {
+    cgroup_set_own(&layout, &set);
+    bool is = cgroup_freezer_frozen(set.dirs, set.n);
+    if (frozen == is)
+      r = hutch_fail(err, 0, frozen ? "container already paused" : "container not paused");
+    else
+      r = cgroup_freezer_set(set.dirs, set.n, frozen, err);
+  }
+  cgroup_set_release(&set);
+  cgroup_layout_release(&layout);
+  return r;
+}
+
+static int pve_pause(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
+{
+  (void) rt;
+  return freeze(c, true, err);
+}
+
+static int pve_resume(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
+{
+  (void) rt;
+  return freeze(c, false, err);
+}
+
+static int pve_update(const struct hutch_runtime *rt, struct hutch_container *c, const struct oci_resources *r,
+                      struct hutch_error **err)
+{
+  (void) rt;
+  unsigned vmid = vmid_of(c->rec);
+  struct pve_settings s;
+  if (pve_settings_of(c, &c->arena, &s, err) < 0)
+    return -1;
+  if (!vmid || !pve_ct_exists(&s, vmid))
+    return hutch_fail(err, 0, "container not running");
+  char **args = NULL;
+  size_t n = 0;
+  if (pve_plan_update(r, host_cgroup_v2(), host_mem_mib(), &args, &n, err) < 0)
+    return -1;
+  int rc = 0;
+  if (n) {
+    char id[16];
+    snprintf(id, sizeof id, "%u", vmid);
+    char **argv = xcalloc(n + 4, sizeof *argv);
+    argv[0] = (char *) s.pct;
+    argv[1] = (char *) "set";
+    argv[2] = id;
+    memcpy(argv + 3, args, n * sizeof *args);
+    rc = pve_call("pct set", argv, NULL, err);
+    free(argv);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(args[i]);
+  free(args);
+  return rc;
+}
+
+static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, const struct hutch_exec_opts *opts,
+                    int *exit_status, struct hutch_error **err)
+{
+  (void) rt;
+  *exit_status = 255;
+  enum oci_status status = container_status(c->dir.fd, c->rec, true);
+  if (status != OCI_STATUS_RUNNING && status != OCI_STATUS_CREATED)
+    return hutch_fail(err, 0, "cannot exec in a %s container", oci_enum_name(&oci_enum_status, status));
+  if (opts->console_socket || opts->pidfd_socket || opts->preserve_fds || opts->n_cgroups)
+    return hutch_fail(err, ENOSYS, "exec: %s is not implemented by the proxmox backend (pct exec)",
+                      opts->console_socket ? "--console-socket"
+                      : opts->pidfd_socket ? "--pidfd-socket"
+                      : opts->preserve_fds ? "--preserve-fds"
+                                           : "--cgroup");
+  struct oci_config *cfg = snapshot_read(c->dir.fd, err);
+  if (!cfg)
+    return -1;
+  int r = -1;
+  struct pve_settings s;
+  struct oci_process *p = native_exec_process(opts, cfg, &c->arena, err);
+  if (!p || pve_settings_of(c, &c->arena, &s, err) < 0)
+    goto out;
+  if (!p->args.len) {
+    hutch_fail(err, 0, "exec: no command given");
+    goto out;
+  }
+  if ((p->apparmor_profile && p->apparmor_profile[0]) || (p->selinux_label && p->selinux_label[0])) {
+    hutch_fail(err, 0, "process.%s: not honoured by backend proxmox (PVE's own profile applies)",
+               p->apparmor_profile ? "apparmorProfile" : "selinuxLabel");
+    goto out;
+  }
+  struct strbuf json = STRBUF_INIT;
+  oci_encode(&json, &oci_type_process, p, NULL);
+  char id[16];
+  snprintf(id, sizeof id, "%u", vmid_of(c->rec));
+  char *argv[] = { (char *) s.pct, (char *) "exec", id, (char *) "--keep-env", (char *) "0", (char *) "--",
+                   (char *) PVE_CT_SHIM, (char *) "exec", json.buf, NULL };
+  /* The lock is for state changes; the process may run for days. */
+  close(c->dir.fd);
+  c->dir.fd = -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    static char *const env[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+    if (opts->detach) {
+      int null = open("/dev/null", O_RDWR);
+      if (null >= 0)
+        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+    }
+    syscall(SYS_close_range, 3, ~0U, 0);
+    execve(argv[0], argv, env);
+    _exit(127);
+  }
+  strbuf_release(&json);
+  if (pid < 0) {
+    hutch_fail_errno(err, "fork");
+    goto out;
+  }
+  if (opts->pid_file && pid_file_write(opts->pid_file, pid, err) < 0)
+    goto out;
+  if (opts->detach) {
+    *exit_status = 0;
+    r = 0;
+    goto out;
+  }
+  r = foreground_wait(pid, -1, exit_status, err);
+out:
+  oci_config_free(cfg);
+  return r;
+}
+
+static void describe(struct oci_support *out, struct arena *arena)
+{
+  pve_describe(out, arena);
 }
 
 const struct hutch_backend hutch_backend_proxmox = {
   .name = "proxmox",
   .summary = "a Proxmox VE container managed with pct",
-  .describe = proxmox_describe,
+  .settings = pve_setting_keys,
+  .describe = describe,
+  .create = pve_create,
+  .run = pve_run_container,
+  .start = native_start,
+  .state = native_state,
+  .status = native_status,
+  .kill = pve_kill,
+  .delete_ = pve_delete,
+  .exec = pve_exec,
+  .ps = pve_ps,
+  .pause = pve_pause,
+  .resume = pve_resume,
+  .update = pve_update,
 };
