@@ -40,7 +40,8 @@ DEFINE_TYPE(container_record_type, R,
   STR(R, rdt_monitor, "rdtMonitor"),
   OU64(R, host_root_mount, "hostRootMount"),
   STR(R, backend_id, "backendId"),
-  OI64(R, backend_pid, "backendPid"));
+  OI64(R, backend_pid, "backendPid"),
+  STR(R, backend_dir, "backendDir"));
 #undef R
 
 bool container_id_valid(const char *id)

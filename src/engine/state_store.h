@@ -81,6 +81,9 @@ struct container_record {
   /* A process of the backend's that holds the container (Proxmox: the CT's
    * init as the host sees it, where pid is hutch's proxy). */
   oci_opt_i64 backend_pid;
+  /* A directory of the backend's outside the state directory (Proxmox: what
+   * the CT binds at /.hutch), removed by delete. */
+  char *backend_dir;
 };
 
 extern const struct oci_type container_record_type;

@@ -3,6 +3,7 @@
  * cannot be told. Pure (no PVE, no files but stat of host paths), so the
  * translation is unit-tested on a table of configs. */
 #include "backend/proxmox/proxmox.h"
+#include "engine/device_filter.h"
 #include "spec/names.h"
 #include "util/cpulist.h"
 #include "util/xalloc.h"
@@ -238,6 +239,20 @@ static int plan_device_rules(struct plan_ctx *c, const oci_device_cgroups *rules
       strv_addf(&c->raw, "%s.devices.%s: a", cgroup_key(c), verb);
     else
       strv_addf(&c->raw, "%s.devices.%s: %s %s:%s %s", cgroup_key(c), verb, type, major, minor, access);
+  }
+  if (!rules->len)
+    return 0;
+  /* The rules replace PVE's: what every container keeps usable (liblxc's
+   * console and ptys among them) and the nodes of linux.devices stay
+   * allowed, as native and runc keep them. */
+  for (size_t i = 0; i < device_default_rule_count; i++)
+    strv_addf(&c->raw, "%s.devices.allow: %s", cgroup_key(c), device_default_rules[i]);
+  const struct oci_linux *l = c->cfg ? c->cfg->linux_ : NULL;
+  for (size_t i = 0; l && i < l->devices.len; i++) {
+    const struct oci_device *d = &l->devices.items[i];
+    char type = d->type.value == OCI_DEVICE_BLOCK ? 'b' : 'c';
+    strv_addf(&c->raw, "%s.devices.allow: %c %lld:%lld rwm", cgroup_key(c), type, (long long) d->major.value,
+              (long long) d->minor.value);
   }
   return 0;
 }

@@ -70,6 +70,14 @@ static char *shim_source(void)
   return xasprintf("%s/%s", HUTCH_LIBEXECDIR, PVE_SHIM_NAME);
 }
 
+/* What the driver knows between start and abort. */
+static struct {
+  struct pve_settings settings;
+  unsigned vmid;
+  char *template_path;
+  char *run_dir;
+} made;
+
 /* A copy per container: what the CT's root may do to its /.hutch reaches
  * nothing of the host's, nor another container. */
 static int copy_shim(int work_fd, struct hutch_error **err)
@@ -91,19 +99,13 @@ static int listen_for_shim(const struct launch *l, int work_fd, uid_t uid, gid_t
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", work_fd, PVE_SOCKET_NAME);
   if (bind(sock, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(sock, 1) < 0)
-    return hutch_fail_errno(err, "bind %s/%s/%s", l->dir.path, BACKEND_WORK_DIR, PVE_SOCKET_NAME);
+    return hutch_fail_errno(err, "bind %s/%s", made.run_dir, PVE_SOCKET_NAME);
   if (fchownat(work_fd, PVE_SOCKET_NAME, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ||
       fchmodat(work_fd, PVE_SOCKET_NAME, 0600, 0) < 0)
-    return hutch_fail_errno(err, "%s/%s/%s", l->dir.path, BACKEND_WORK_DIR, PVE_SOCKET_NAME);
+    return hutch_fail_errno(err, "%s/%s", made.run_dir, PVE_SOCKET_NAME);
   return steal_fd(&sock);
 }
 
-/* What the driver knows between start and abort. */
-static struct {
-  struct pve_settings settings;
-  unsigned vmid;
-  char *template_path;
-} made;
 
 static void remove_template(void)
 {
@@ -163,7 +165,7 @@ static int write_work_files(struct launch *l, int work_fd, const struct pve_plan
   if (write_file_atomic_at(work_fd, "config.json", l->config_text, l->config_len, 0600, ATOMIC_REPLACE, err) < 0)
     return -1;
   if (fchownat(work_fd, "config.json", plan->root_uid, plan->root_gid, AT_SYMLINK_NOFOLLOW) < 0)
-    return hutch_fail_errno(err, "%s/%s/config.json", l->dir.path, BACKEND_WORK_DIR);
+    return hutch_fail_errno(err, "%s/config.json", made.run_dir);
   return 0;
 }
 
@@ -226,14 +228,16 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
   memset(&made, 0, sizeof made);
   if (pve_settings_load(l->cfg, &l->cfg->arena, &made.settings, err) < 0 || check_tools(&made.settings, err) < 0)
     return -1;
-  if (mkdirat(l->dir.fd, BACKEND_WORK_DIR, 0755) < 0 && errno != EEXIST)
-    return hutch_fail_errno(err, "%s/%s", l->dir.path, BACKEND_WORK_DIR);
-  cleanup_close int work_fd = openat(l->dir.fd, BACKEND_WORK_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  /* Named in the record before it is made: delete after a crash finds it. */
+  char *work = pve_run_dir_make(l->opts->id, err);
+  if (!work)
+    return -1;
+  made.run_dir = work;
+  l->rec.backend_dir = arena_strdup(&l->cfg->arena, work);
+  if (record_write(l->dir.fd, &l->rec, err) < 0)
+    return -1;
+  cleanup_close int work_fd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (work_fd < 0)
-    return hutch_fail_errno(err, "%s/%s", l->dir.path, BACKEND_WORK_DIR);
-  cleanup_free char *work = xasprintf("%s/%s", l->dir.path, BACKEND_WORK_DIR);
-  /* Open to the CT's root: bound at /.hutch, entered from inside. */
-  if (chmod(work, 0755) < 0)
     return hutch_fail_errno(err, "%s", work);
   cleanup_free char *description =
       xasprintf("OCI container %s, run by hutch (bundle %s); delete it with hutch delete", l->opts->id, l->bundle);
@@ -295,6 +299,9 @@ static void pve_abort(struct launch *l)
     log_warning("%s", e->msg);
   hutch_error_free(e);
   made.vmid = 0;
+  pve_run_dir_remove(made.run_dir);
+  free(made.run_dir);
+  made.run_dir = NULL;
 }
 
 static void pve_finished(const struct container_record *rec);
@@ -358,6 +365,7 @@ static void pve_finished(const struct container_record *rec)
   if (vmid && pve_ct_destroy(&made.settings, vmid, &e) < 0)
     log_warning("%s", e->msg);
   hutch_error_free(e);
+  pve_run_dir_remove(rec->backend_dir);
 }
 
 /* The CT's processes: those in the pid namespace of its init. */
@@ -445,6 +453,7 @@ static int pve_delete(const struct hutch_runtime *rt, struct hutch_container *c,
       if (pve_settings_of(c, &c->arena, &s, err) < 0 || pve_ct_destroy(&s, vmid, err) < 0)
         return -1;
     }
+    pve_run_dir_remove(c->rec->backend_dir);
   }
   return native_delete(rt, c, true, err);
 }

@@ -33,6 +33,10 @@
 #define PVE_CT_CONFIG "/.hutch/config.json"
 #define PVE_CT_SOCKET "/.hutch/init.sock"
 #define PVE_SOCKET_NAME "init.sock"
+/* Where a CT's /.hutch comes from: not the state directory, which is 0700
+ * and which an unprivileged CT's root (mounting its binds in its user
+ * namespace) cannot pass through. One directory per container below it. */
+#define PVE_RUN_DIR "/run/hutch-proxmox"
 /* PVE's default id map for unprivileged CTs (the only one hutch maps). */
 #define PVE_USERNS_BASE 100000u
 #define PVE_USERNS_SIZE 65536u
@@ -127,6 +131,11 @@ struct pve_proxy_args {
   int preserve_fds;   /* 3.. handed to the process */
 };
 void __attribute__((noreturn)) pve_proxy_main(const struct pve_proxy_args *args);
+
+/* Makes a container's directory below PVE_RUN_DIR (a fresh name), or removes
+ * one that the record names. */
+char *pve_run_dir_make(const char *id, struct hutch_error **err);
+void pve_run_dir_remove(const char *path);
 
 /* The backend's operations. */
 int pve_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err);

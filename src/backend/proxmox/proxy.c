@@ -112,28 +112,30 @@ static int close_inherited(struct proxy *p, struct hutch_error **err)
   return fds_close_except(3, keep, 4, err);
 }
 
+/* /proc/self/fdinfo of a pidfd names its process as we see it. */
+static pid_t pidfd_pid(int pidfd)
+{
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+  cleanup_fclose FILE *f = fopen(path, "re");
+  pid_t pid = 0;
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, "Pid:", 4) == 0)
+      pid = (pid_t) strtol(line + 4, NULL, 10);
+  return pid;
+}
+
 static int join_ct_namespaces(struct proxy *p, struct hutch_error **err)
 {
   int flags = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWCGROUP;
-  char self[64], other[64];
-  snprintf(other, sizeof other, "/proc/self/fdinfo/%d", p->shim_pidfd);
-  struct stat a, b;
-  /* The user namespace only when the CT has its own. */
-  cleanup_free char *path = NULL;
-  pid_t pid = 0;
-  {
-    FILE *f = fopen(other, "re");
-    char line[256];
-    while (f && fgets(line, sizeof line, f))
-      if (strncmp(line, "Pid:", 4) == 0)
-        pid = (pid_t) strtol(line + 4, NULL, 10);
-    if (f)
-      fclose(f);
-  }
+  pid_t pid = pidfd_pid(p->shim_pidfd);
   if (pid <= 0)
     return hutch_fail(err, ESRCH, "proxmox proxy: the CT's init is gone");
-  snprintf(self, sizeof self, "/proc/%d/ns/user", (int) pid);
-  if (stat(self, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino != b.st_ino)
+  /* Its user namespace too when the CT (unprivileged) has one. */
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/user", (int) pid);
+  struct stat theirs, ours;
+  if (stat(path, &theirs) == 0 && stat("/proc/self/ns/user", &ours) == 0 && theirs.st_ino != ours.st_ino)
     flags |= CLONE_NEWUSER;
   if (setns(p->shim_pidfd, flags) < 0)
     return hutch_fail_errno(err, "proxmox proxy: enter the CT's namespaces");

@@ -4,7 +4,9 @@
  * a CT's config is changed only under PVE's flock, by rename. */
 #include "backend/proxmox/proxmox.h"
 #include "util/cleanup.h"
+#include "engine/state_store.h"
 #include "util/file.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -326,4 +328,40 @@ int pve_ct_destroy(const struct pve_settings *s, unsigned vmid, struct hutch_err
   }
   char *destroy[] = { (char *) s->pct, (char *) "destroy", id, (char *) "--purge", (char *) "--force", NULL };
   return pve_call("pct destroy", destroy, NULL, err);
+}
+
+char *pve_run_dir_make(const char *id, struct hutch_error **err)
+{
+  if (mkdir(PVE_RUN_DIR, 0711) < 0 && errno != EEXIST) {
+    hutch_fail_errno(err, "proxmox: %s", PVE_RUN_DIR);
+    return NULL;
+  }
+  /* Ours only: a directory of root's that no one else may change. */
+  struct stat st;
+  if (lstat(PVE_RUN_DIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+    hutch_fail(err, EPERM, "proxmox: %s is not a directory of root's that only root may change", PVE_RUN_DIR);
+    return NULL;
+  }
+  char *path = xasprintf("%s/%.64s-XXXXXX", PVE_RUN_DIR, id);
+  if (!mkdtemp(path) || chmod(path, 0755) < 0) {
+    hutch_fail_errno(err, "proxmox: %s", path);
+    free(path);
+    return NULL;
+  }
+  return path;
+}
+
+void pve_run_dir_remove(const char *path)
+{
+  size_t len = strlen(PVE_RUN_DIR);
+  if (!path || strncmp(path, PVE_RUN_DIR "/", len + 1) != 0 || strchr(path + len + 1, '/'))
+    return;
+  int parent = open(PVE_RUN_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (parent < 0)
+    return;
+  struct hutch_error *e = NULL;
+  if (remove_tree_at(parent, path + len + 1, &e) < 0)
+    log_warning("%s", e->msg);
+  hutch_error_free(e);
+  close(parent);
 }

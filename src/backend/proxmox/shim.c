@@ -192,13 +192,10 @@ static int set_up(struct shim *s, struct hutch_error **err)
 
 /* The process's own set-up, in the child, then exec. Failures go to
  * err_pipe (the parent reports them). */
-static void __attribute__((noreturn)) run_process(struct shim *s, const struct oci_process *p, int err_pipe,
-                                                  bool new_session)
+static void __attribute__((noreturn)) run_process(struct shim *s, const struct oci_process *p, int err_pipe)
 {
   struct hutch_error *err = NULL;
-  if (new_session && setsid() < 0 && errno != EPERM)
-    hutch_fail_errno(&err, "setsid");
-  if (!err && p->terminal.value && pty_become_controlling(&err) < 0)
+  if (p->terminal.value && pty_become_controlling(&err) < 0)
     goto fail;
   if (!err && (process_set_rlimits(p, &err) < 0 || process_set_oom_score_adj(p, &err) < 0 ||
                process_apply_attrs(p, s->cfg ? s->cfg->linux_ : NULL, &err) < 0))
@@ -277,7 +274,7 @@ static int start_process(struct shim *s, struct hutch_error **err)
   if (child == 0) {
     close(pipefd[0]);
     close(s->sock);
-    run_process(s, p, pipefd[1], !p->terminal.value);
+    run_process(s, p, pipefd[1]);
   }
   close(pipefd[1]);
   char why[1024];
@@ -341,7 +338,7 @@ static int exec_main(const char *process_json)
     fail_out(&s, err);
   if (process_check_program(p, &err) < 0)
     fail_out(&s, err);
-  run_process(&s, p, -1, false);
+  run_process(&s, p, -1);
 }
 
 int main(int argc, char **argv)
