@@ -368,6 +368,9 @@ static void pve_finished(const struct container_record *rec)
   pve_run_dir_remove(rec->backend_dir);
 }
 
+static enum oci_status pve_status(const struct hutch_runtime *rt, int dir_fd, const struct container_record *rec,
+                                  bool creator_gone);
+
 /* The CT's processes: those in the pid namespace of its init. */
 static int ct_pids(const struct container_record *rec, pid_t **pids, size_t *n, struct hutch_error **err)
 {
@@ -443,7 +446,7 @@ static int pve_ps(const struct hutch_runtime *rt, struct hutch_container *c, pid
 static int pve_delete(const struct hutch_runtime *rt, struct hutch_container *c, bool force, struct hutch_error **err)
 {
   if (c->rec) {
-    enum oci_status status = container_status(c->dir.fd, c->rec, true);
+    enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
     if ((status == OCI_STATUS_RUNNING || status == OCI_STATUS_PAUSED) && !force)
       return hutch_fail(err, 0, "cannot delete container %s that is not stopped: %s", c->rec->id,
                         oci_enum_name(&oci_enum_status, status));
@@ -458,29 +461,61 @@ static int pve_delete(const struct hutch_runtime *rt, struct hutch_container *c,
   return native_delete(rt, c, true, err);
 }
 
-/* The freezer of the CT's cgroups, as its init sees them. */
-static int freeze(struct hutch_container *c, bool frozen, struct hutch_error **err)
+/* The CT's cgroups, as its init sees them (its freezer among them). */
+static int ct_cgroups(const struct container_record *rec, struct cgroup_layout *layout, struct cgroup_set *set,
+                      struct hutch_error **err)
 {
-  enum oci_status status = container_status(c->dir.fd, c->rec, true);
-  if (frozen && status != OCI_STATUS_RUNNING)
-    return hutch_fail(err, 0, "container not running");
-  if (!frozen && status != OCI_STATUS_RUNNING)
-    return hutch_fail(err, 0, "container not paused");
-  if (!ct_init_alive(c->rec))
-    return hutch_fail(err, 0, "container not running");
   char path[64];
-  snprintf(path, sizeof path, "/proc/%lld/cgroup", (long long) c->rec->backend_pid.value);
+  snprintf(path, sizeof path, "/proc/%lld/cgroup", (long long) rec->backend_pid.value);
+  if (cgroup_layout_read("/proc/self/mountinfo", path, layout, err) < 0)
+    return -1;
+  cgroup_set_own(layout, set);
+  return 0;
+}
+
+static bool ct_frozen(const struct container_record *rec)
+{
+  if (!ct_init_alive(rec))
+    return false;
   struct cgroup_layout layout = { 0 };
   struct cgroup_set set = { 0 };
-  int r = cgroup_layout_read("/proc/self/mountinfo", path, &layout, err);
-  if (r == 0) {
-    cgroup_set_own(&layout, &set);
-    bool is = cgroup_freezer_frozen(set.dirs, set.n);
-    if (frozen == is)
-      r = hutch_fail(err, 0, frozen ? "container already paused" : "container not paused");
-    else
-      r = cgroup_freezer_set(set.dirs, set.n, frozen, err);
-  }
+  struct hutch_error *ignored = NULL;
+  bool frozen = ct_cgroups(rec, &layout, &set, &ignored) == 0 && cgroup_freezer_frozen(set.dirs, set.n);
+  hutch_error_free(ignored);
+  cgroup_set_release(&set);
+  cgroup_layout_release(&layout);
+  return frozen;
+}
+
+static enum oci_status pve_status(const struct hutch_runtime *rt, int dir_fd, const struct container_record *rec,
+                                  bool creator_gone)
+{
+  enum oci_status status = native_status(rt, dir_fd, rec, creator_gone);
+  return status == OCI_STATUS_RUNNING && ct_frozen(rec) ? OCI_STATUS_PAUSED : status;
+}
+
+static int pve_state(const struct hutch_runtime *rt, struct hutch_container *c, struct strbuf *json,
+                     struct hutch_error **err)
+{
+  (void) err;
+  struct oci_state st;
+  record_to_state(c->rec, pve_status(rt, c->dir.fd, c->rec, true), &st);
+  oci_state_write(json, &st, "  ");
+  return 0;
+}
+
+static int freeze(const struct hutch_runtime *rt, struct hutch_container *c, bool frozen, struct hutch_error **err)
+{
+  enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
+  if (frozen && status != OCI_STATUS_RUNNING)
+    return hutch_fail(err, 0, status == OCI_STATUS_PAUSED ? "container already paused" : "container not running");
+  if (!frozen && status != OCI_STATUS_PAUSED)
+    return hutch_fail(err, 0, "container not paused");
+  struct cgroup_layout layout = { 0 };
+  struct cgroup_set set = { 0 };
+  int r = ct_cgroups(c->rec, &layout, &set, err);
+  if (r == 0)
+    r = cgroup_freezer_set(set.dirs, set.n, frozen, err);
   cgroup_set_release(&set);
   cgroup_layout_release(&layout);
   return r;
@@ -488,14 +523,12 @@ static int freeze(struct hutch_container *c, bool frozen, struct hutch_error **e
 
 static int pve_pause(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
 {
-  (void) rt;
-  return freeze(c, true, err);
+  return freeze(rt, c, true, err);
 }
 
 static int pve_resume(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
 {
-  (void) rt;
-  return freeze(c, false, err);
+  return freeze(rt, c, false, err);
 }
 
 static int pve_update(const struct hutch_runtime *rt, struct hutch_container *c, const struct oci_resources *r,
@@ -533,9 +566,8 @@ static int pve_update(const struct hutch_runtime *rt, struct hutch_container *c,
 static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, const struct hutch_exec_opts *opts,
                     int *exit_status, struct hutch_error **err)
 {
-  (void) rt;
   *exit_status = 255;
-  enum oci_status status = container_status(c->dir.fd, c->rec, true);
+  enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
   if (status != OCI_STATUS_RUNNING && status != OCI_STATUS_CREATED)
     return hutch_fail(err, 0, "cannot exec in a %s container", oci_enum_name(&oci_enum_status, status));
   if (opts->console_socket || opts->pidfd_socket || opts->preserve_fds || opts->n_cgroups)
@@ -613,8 +645,8 @@ const struct hutch_backend hutch_backend_proxmox = {
   .create = pve_create,
   .run = pve_run_container,
   .start = native_start,
-  .state = native_state,
-  .status = native_status,
+  .state = pve_state,
+  .status = pve_status,
   .kill = pve_kill,
   .delete_ = pve_delete,
   .exec = pve_exec,
