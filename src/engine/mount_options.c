@@ -197,3 +197,11 @@ bool mount_plan_is_bind(const struct mount_plan *plan)
 {
   return (plan->flags & MS_BIND) != 0;
 }
+
+bool mount_is_tmpcopyup(const struct oci_mount *m)
+{
+  for (size_t i = 0; m->type && strcmp(m->type, "tmpfs") == 0 && i < m->options.len; i++)
+    if (strcmp(m->options.items[i], "tmpcopyup") == 0)
+      return true;
+  return false;
+}

@@ -34,3 +34,8 @@ void mount_plan_attrs(const struct mount_plan *plan, uint64_t *set, uint64_t *cl
  * kernel keeps them locked on a bind mount made in a user namespace and
  * refuses a remount that drops them, so a remount must repeat them. */
 unsigned long mount_locked_flags(const char *path);
+
+/* A tmpfs with tmpcopyup: the image's files under its mount point are
+ * copied in, which hutch's engine does (a backend whose mounts another
+ * program makes leaves this one to hutch's shim). */
+bool mount_is_tmpcopyup(const struct oci_mount *m);

@@ -114,7 +114,7 @@ int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err
   return 0;
 }
 
-static int write_sysctl(const struct oci_kv *kv, struct hutch_error **err)
+int sysctl_write(const struct oci_kv *kv, struct hutch_error **err)
 {
   cleanup_free char *path = xasprintf("/proc/sys/%s", kv->key);
   for (char *p = path + strlen("/proc/sys/"); *p; p++)
@@ -186,7 +186,7 @@ int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err)
   const struct oci_linux *l = cfg->linux_;
   if (l) {
     for (size_t i = 0; i < l->sysctl.len; i++)
-      if (write_sysctl(&l->sysctl.items[i], err) < 0)
+      if (sysctl_write(&l->sysctl.items[i], err) < 0)
         return -1;
     for (size_t i = 0; i < l->readonly_paths.len; i++)
       if (make_readonly(l->readonly_paths.items[i], i, err) < 0)

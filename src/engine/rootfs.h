@@ -56,6 +56,10 @@ int bind_tree_open(const char *source, bool rbind, uint64_t attr_set, uint64_t a
 /* One entry of `mounts`, already inside the new mount namespace. */
 int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err);
 
+/* One entry of linux.sysctl through /proc/sys, which shows the namespaces
+ * of the process that writes (net.*: its network's, IPC keys: its IPC's). */
+int sysctl_write(const struct oci_kv *kv, struct hutch_error **err);
+
 /* Sets each bind mount's flags (nosuid, nodev, noexec, ro...) on its top
  * mount under root_fd, as runc sets them: for a backend whose mounts were
  * made by another program (liblxc binds without them). */

@@ -31,7 +31,8 @@
 #   E2E_TODO=REGEX=WHY scenarios known to fail: "not ok ... # TODO WHY"
 #   BACKEND=lxc        hutch only: the backend its /etc/hutch/hutch.conf names
 #                      (a private overlay of /etc), as podman/containerd users
-#                      select one
+#                      select one; BACKEND=proxmox also makes a stand-in PVE
+#                      node (tests/proxmox/standin) that hutch.conf points to
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -225,6 +226,12 @@ printf 'containers:400000:300000\n' >"$W/subid"
 if [ -n "${BACKEND:-}" ]; then
   mkdir -p "$W/etc-upper/hutch" "$W/etc-work" && cp "$W/subid" "$W/etc-upper/subuid" &&
     cp "$W/subid" "$W/etc-upper/subgid" && printf 'default-backend = %s\n' "$BACKEND" >"$W/etc-upper/hutch/hutch.conf" &&
+    if [ "$BACKEND" = proxmox ]; then
+      "$HERE/../proxmox/standin/mkroot" "$W/pve" >/dev/null &&
+        printf 'proxmox.%s\n' "pct = $W/pve/bin/pct" "pvesh = $W/pve/bin/pvesh" "pvesm = $W/pve/bin/pvesm" \
+          "config-dir = $W/pve/etc/pve/lxc" "lock-dir = $W/pve/run/lock/lxc" "storage = ctstore" "rootfs-size = 0" \
+          >>"$W/etc-upper/hutch/hutch.conf"
+    fi &&
     mount -t overlay -o "lowerdir=/etc,upperdir=$W/etc-upper,workdir=$W/etc-work" hutch-e2e-etc /etc
 elif [ -f /etc/subuid ] && [ -f /etc/subgid ]; then
   mount --bind "$W/subid" /etc/subuid && mount --bind "$W/subid" /etc/subgid

@@ -2,6 +2,7 @@
  * liblxc 5.0). Only what liblxc does well is given to it; the process and
  * what must be done after pivot_root is the shim's (shim.c). */
 #include "backend/lxc/lxc.h"
+#include "engine/mount_options.h"
 #include "spec/names.h"
 #include "engine/safe_path.h"
 #include "util/cleanup.h"
@@ -116,10 +117,7 @@ bool lxc_mount_by_shim(const struct oci_mount *m)
 {
   /* tmpcopyup needs the image's files under the mount point, copied by
    * hutch's engine: the shim mounts it. */
-  for (size_t i = 0; m->type && strcmp(m->type, "tmpfs") == 0 && i < m->options.len; i++)
-    if (strcmp(m->options.items[i], "tmpcopyup") == 0)
-      return true;
-  return false;
+  return mount_is_tmpcopyup(m);
 }
 
 static bool is_cgroup(const struct oci_mount *m)

@@ -4,11 +4,13 @@
  * translation is unit-tested on a table of configs. */
 #include "backend/proxmox/proxmox.h"
 #include "engine/device_filter.h"
+#include "engine/mount_options.h"
 #include "spec/names.h"
 #include "util/cpulist.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,7 +51,7 @@ static void strv_free(struct strv *v)
 struct plan_ctx {
   const struct pve_plan_in *in;
   const struct oci_config *cfg;
-  struct strv args, raw, sysctl;
+  struct strv args, raw;
   bool unprivileged;
   unsigned next_dev, next_mp;
 };
@@ -271,15 +273,47 @@ static int plan_resources(struct plan_ctx *c, struct hutch_error **err)
   return plan_device_rules(c, &r->devices, err);
 }
 
-/* The nodes PVE makes in every CT's /dev. */
+/* The nodes PVE makes in every CT's /dev: the basic ones, and its own
+ * consoles /dev/tty1... (lxc.tty.max), which a host's virtual terminal
+ * cannot be bound over. */
 static bool pve_default_device(const char *path)
 {
+  if (strncmp(path, "/dev/tty", 8) == 0 && path[8] >= '1' && path[8] <= '9' && strspn(path + 8, "0123456789") ==
+      strlen(path + 8))
+    return true;
   static const char *const nodes[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                                        "/dev/tty", "/dev/console", "/dev/ptmx" };
   for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++)
     if (strcmp(path, nodes[i]) == 0)
       return true;
   return false;
+}
+
+static bool node_is(const char *path, bool is_block, long long maj, long long min)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && (is_block ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode)) &&
+         (long long) major(st.st_rdev) == maj && (long long) minor(st.st_rdev) == min;
+}
+
+/* The host's node of that number: udev's /dev/char|block/M:m, else the
+ * first in /dev itself. */
+static bool host_node(bool is_block, long long maj, long long min, char *out, size_t size)
+{
+  snprintf(out, size, "/dev/%s/%lld:%lld", is_block ? "block" : "char", maj, min);
+  if (node_is(out, is_block, maj, min))
+    return true;
+  DIR *d = opendir("/dev");
+  bool found = false;
+  for (struct dirent *e; d && !found && (e = readdir(d));) {
+    if (e->d_type != (is_block ? DT_BLK : DT_CHR))
+      continue;
+    snprintf(out, size, "/dev/%s", e->d_name);
+    found = plain_path(out) && node_is(out, is_block, maj, min);
+  }
+  if (d)
+    closedir(d);
+  return found;
 }
 
 /* devN passes a host node through at the same path: the config's node must
@@ -296,11 +330,20 @@ static int plan_devices(struct plan_ctx *c, struct hutch_error **err)
                         "path", i);
     struct stat st;
     bool is_block = d->type.value == OCI_DEVICE_BLOCK;
-    if (stat(d->path, &st) < 0 || !(is_block ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode)) ||
-        (long long) major(st.st_rdev) != d->major.value || (long long) minor(st.st_rdev) != d->minor.value)
-      return hutch_fail(err, 0, "linux.devices[%zu]: Proxmox VE passes through the host's own node: %s on the host "
-                        "is not %s %lld:%lld", i, d->path, is_block ? "b" : "c", (long long) d->major.value,
-                        (long long) d->minor.value);
+    long long want_major = d->major.value, want_minor = d->minor.value;
+    bool same = stat(d->path, &st) == 0 && (is_block ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode)) &&
+                (long long) major(st.st_rdev) == want_major && (long long) minor(st.st_rdev) == want_minor;
+    if (!same) {
+      /* Another path in the CT: the host's node of that number (udev's
+       * /dev/char and /dev/block name them), bound there. */
+      char host[300];
+      if (!host_node(is_block, want_major, want_minor, host, sizeof host))
+        return hutch_fail(err, 0, "linux.devices[%zu]: Proxmox VE passes through nodes of the host: it has no %s "
+                          "%lld:%lld in /dev", i, is_block ? "block device" : "character device", want_major,
+                          want_minor);
+      strv_addf(&c->raw, "lxc.mount.entry: %s %s none bind,create=file 0 0", host, d->path + 1);
+      continue;
+    }
     if (c->next_dev > 255)
       return hutch_fail(err, 0, "linux.devices: more than 256 devices");
     struct strv opt = { 0 };
@@ -402,6 +445,9 @@ static int plan_mounts(struct plan_ctx *c, struct hutch_error **err)
       }
       continue;
     }
+    /* The image's files copied in: the shim mounts it, with the engine. */
+    if (mount_is_tmpcopyup(m))
+      continue;
     if (m->type && strcmp(m->type, "tmpfs") == 0) {
       char opts[512];
       tmpfs_options(m, opts, sizeof opts);
@@ -414,8 +460,9 @@ static int plan_mounts(struct plan_ctx *c, struct hutch_error **err)
   return 0;
 }
 
-/* lxc.sysctl keys PVE keeps (its IPC list); the network's the shim writes
- * in the CT's own network namespace; the rest are the host's. */
+/* The namespaced keys a CT may set: PVE's IPC list and the network's. The
+ * proxy writes them (liblxc's lxc.sysctl fails on the read-only /proc/sys of
+ * proc:mixed); the rest are the host's. */
 static bool pve_ipc_sysctl(const char *key)
 {
   static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
@@ -435,11 +482,7 @@ static int plan_sysctl(struct plan_ctx *c, struct hutch_error **err)
     const char *k = l->sysctl.items[i].key, *v = l->sysctl.items[i].value;
     if (strpbrk(v, "\n\r") || strpbrk(k, " \t\n\r/"))
       return hutch_fail(err, 0, "linux.sysctl[\"%s\"]: holds a line break or a space", k);
-    if (pve_ipc_sysctl(k))
-      strv_addf(&c->raw, "lxc.sysctl.%s: %s", k, v);
-    else if (strncmp(k, "net.", 4) == 0)
-      strv_addf(&c->sysctl, "%s", k);
-    else
+    if (!pve_ipc_sysctl(k) && strncmp(k, "net.", 4) != 0)
       return hutch_fail(err, 0, "linux.sysctl[\"%s\"]: not one a Proxmox VE container may set (IPC and net.* only)",
                         k);
   }
@@ -543,27 +586,22 @@ int pve_plan_build(const struct pve_plan_in *in, struct pve_plan *out, struct hu
   out->n_create_args = c.args.n;
   out->raw = c.raw.items;
   out->n_raw = c.raw.n;
-  out->shim_sysctl = c.sysctl.items;
-  out->n_shim_sysctl = c.sysctl.n;
   memset(&c.args, 0, sizeof c.args);
   memset(&c.raw, 0, sizeof c.raw);
-  memset(&c.sysctl, 0, sizeof c.sysctl);
   r = 0;
 out:
   strv_free(&c.args);
   strv_free(&c.raw);
-  strv_free(&c.sysctl);
   return r;
 }
 
 void pve_plan_release(struct pve_plan *plan)
 {
-  struct strv v[3] = {
+  struct strv v[2] = {
     { plan->create_args, plan->n_create_args, 0 },
     { plan->raw, plan->n_raw, 0 },
-    { plan->shim_sysctl, plan->n_shim_sysctl, 0 },
   };
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 2; i++)
     strv_free(&v[i]);
   memset(plan, 0, sizeof *plan);
 }

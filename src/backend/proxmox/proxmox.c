@@ -8,6 +8,8 @@
 #include "engine/cgroup.h"
 #include "engine/cgroup_freezer.h"
 #include "engine/exe_guard.h"
+#include "engine/fdpass.h"
+#include "engine/terminal.h"
 #include "engine/process_info.h"
 #include "spec/codec.h"
 #include "spec/config.h"
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -182,6 +185,7 @@ static int start_proxy(struct launch *l, int init_listen_fd, struct hutch_error 
     return hutch_fail_errno(err, "socketpair");
   struct pve_proxy_args args = {
     .id = l->opts->id,
+    .sysctl = l->cfg->linux_ ? &l->cfg->linux_->sysctl : NULL,
     .sync_fd = sv[1],
     .init_listen_fd = init_listen_fd,
     .start_listen_fd = l->start_listen_fd,
@@ -221,10 +225,6 @@ static int check_tools(const struct pve_settings *s, struct hutch_error **err)
 static int pve_start_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
   (void) for_run;
-  /* PVE makes and limits the CT's cgroups: none of hutch's. */
-  cgroup_set_release(&l->cgroups);
-  l->rec.cgroup_dirs = (oci_strings) { NULL, 0, true };
-  l->rec.cgroup_created = (oci_strings) { NULL, 0, true };
   memset(&made, 0, sizeof made);
   if (pve_settings_load(l->cfg, &l->cfg->arena, &made.settings, err) < 0 || check_tools(&made.settings, err) < 0)
     return -1;
@@ -265,12 +265,22 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
     goto out;
   /* PVE has unpacked it into the CT's volume. */
   remove_template();
+  for (size_t i = 0; i < plan.n_raw; i++)
+    log_debug("proxmox: CT %u: %s", made.vmid, plan.raw[i]);
   if (pve_conf_append(&made.settings, made.vmid, plan.raw, plan.n_raw, err) < 0 ||
       pve_conf_verify(&made.settings, made.vmid, plan.raw, plan.n_raw, err) < 0)
     goto out;
   if ((init_listen = listen_for_shim(l, work_fd, plan.root_uid, plan.root_gid, err)) < 0)
     goto out;
-  if (start_proxy(l, init_listen, err) < 0)
+  /* PVE makes and limits the CT's cgroups (lxc/<vmid>). The engine's
+   * cgroupsPath holds the process it knows, the proxy, without limits: it
+   * is where the engine looks for it and what it removes. */
+  l->cgroups_created = true;
+  if (cgroup_create(&l->cgroups, err) < 0)
+    goto out;
+  launch_record_cgroups(l);
+  if (record_write(l->dir.fd, &l->rec, err) < 0 || start_proxy(l, init_listen, err) < 0 ||
+      cgroup_enter(&l->cgroups, l->pid, err) < 0)
     goto out;
   close(init_listen);
   init_listen = -1;
@@ -370,6 +380,8 @@ static void pve_finished(const struct container_record *rec)
 
 static enum oci_status pve_status(const struct hutch_runtime *rt, int dir_fd, const struct container_record *rec,
                                   bool creator_gone);
+static int freeze(const struct hutch_runtime *rt, struct hutch_container *c, bool frozen, struct hutch_error **err);
+static bool ct_init_alive(const struct container_record *rec);
 
 /* The CT's processes: those in the pid namespace of its init. */
 static int ct_pids(const struct container_record *rec, pid_t **pids, size_t *n, struct hutch_error **err)
@@ -415,8 +427,20 @@ static bool ct_init_alive(const struct container_record *rec)
 static int pve_kill(const struct hutch_runtime *rt, struct hutch_container *c, int sig, bool all,
                     struct hutch_error **err)
 {
-  if (!all)
-    return native_kill(rt, c, sig, false, err);
+  if (!all) {
+    /* To the CT's init, which passes it on to the process: a SIGKILL, which
+     * it cannot pass on, ends the CT and with it the process (the proxy
+     * then dies of it too). Its pid is the CT's while the proxy lives. */
+    enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
+    if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED)
+      return hutch_fail(err, 0, "container not running");
+    if (!ct_init_alive(c->rec) || kill((pid_t) c->rec->backend_pid.value, sig) < 0)
+      return hutch_fail(err, ESRCH, "container not running");
+    /* As runc: SIGKILL to a paused container takes effect at once. */
+    if (status == OCI_STATUS_PAUSED && sig == SIGKILL)
+      return freeze(rt, c, false, err);
+    return 0;
+  }
   /* --all: every process of the CT, the shim too (SIGKILL ends the CT). */
   pid_t *pids = NULL;
   size_t n = 0;
@@ -563,6 +587,24 @@ static int pve_update(const struct hutch_runtime *rt, struct hutch_container *c,
   return rc;
 }
 
+/* exec -t under an engine: a pty whose master goes to the console socket;
+ * pct exec gets the slave as its stdio and terminal. */
+static int pty_for_console(const char *path, int *slave, struct hutch_error **err)
+{
+  cleanup_close int sock = unix_connect(path, err);
+  if (sock < 0)
+    return hutch_error_prefix(err, "--console-socket: ");
+  cleanup_close int master = -1;
+  if (pty_open(&master, slave, err) < 0)
+    return -1;
+  if (fd_send(sock, master, "/dev/ptmx", err) < 0) {
+    close(*slave);
+    *slave = -1;
+    return hutch_error_prefix(err, "--console-socket: ");
+  }
+  return 0;
+}
+
 static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, const struct hutch_exec_opts *opts,
                     int *exit_status, struct hutch_error **err)
 {
@@ -570,10 +612,9 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
   enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
   if (status != OCI_STATUS_RUNNING && status != OCI_STATUS_CREATED)
     return hutch_fail(err, 0, "cannot exec in a %s container", oci_enum_name(&oci_enum_status, status));
-  if (opts->console_socket || opts->pidfd_socket || opts->preserve_fds || opts->n_cgroups)
+  if (opts->pidfd_socket || opts->preserve_fds || opts->n_cgroups)
     return hutch_fail(err, ENOSYS, "exec: %s is not implemented by the proxmox backend (pct exec)",
-                      opts->console_socket ? "--console-socket"
-                      : opts->pidfd_socket ? "--pidfd-socket"
+                      opts->pidfd_socket   ? "--pidfd-socket"
                       : opts->preserve_fds ? "--preserve-fds"
                                            : "--cgroup");
   struct oci_config *cfg = snapshot_read(c->dir.fd, err);
@@ -581,6 +622,7 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
     return -1;
   int r = -1;
   struct pve_settings s;
+  int pty_slave = -1;
   struct oci_process *p = native_exec_process(opts, cfg, &c->arena, err);
   if (!p || pve_settings_of(c, &c->arena, &s, err) < 0)
     goto out;
@@ -593,6 +635,20 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
                p->apparmor_profile ? "apparmorProfile" : "selinuxLabel");
     goto out;
   }
+  bool tty = p->terminal.value;
+  if (tty && opts->detach && !opts->console_socket) {
+    hutch_fail(err, 0, "cannot allocate tty if hutch will detach without setting console socket");
+    goto out;
+  }
+  if (opts->console_socket && (!tty || !opts->detach)) {
+    hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
+    goto out;
+  }
+  /* lxc-attach makes the process's terminal in the CT when its stdin is
+   * one: the process itself takes it as it comes. */
+  p->terminal = (oci_opt_bool) { false, true };
+  if (opts->console_socket && pty_for_console(opts->console_socket, &pty_slave, err) < 0)
+    goto out;
   struct strbuf json = STRBUF_INIT;
   oci_encode(&json, &oci_type_process, p, NULL);
   char id[16];
@@ -604,17 +660,25 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
   c->dir.fd = -1;
   pid_t pid = fork();
   if (pid == 0) {
-    static char *const env[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-    if (opts->detach) {
-      int null = open("/dev/null", O_RDWR);
-      if (null >= 0)
-        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+    static char *const env[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "TERM=xterm", NULL };
+    if (pty_slave >= 0) {
+      setsid();
+      if (dup2(pty_slave, 0) < 0 || dup2(pty_slave, 1) < 0 || dup2(pty_slave, 2) < 0 ||
+          ioctl(0, TIOCSCTTY, 0) < 0)
+        _exit(127);
     }
     syscall(SYS_close_range, 3, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     execve(argv[0], argv, env);
     _exit(127);
   }
   strbuf_release(&json);
+  if (pty_slave >= 0) {
+    close(pty_slave);
+    pty_slave = -1;
+  }
   if (pid < 0) {
     hutch_fail_errno(err, "fork");
     goto out;
@@ -628,6 +692,8 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
   }
   r = foreground_wait(pid, -1, exit_status, err);
 out:
+  if (pty_slave >= 0)
+    close(pty_slave);
   oci_config_free(cfg);
   return r;
 }

@@ -71,9 +71,6 @@ struct pve_plan {
   bool unprivileged;
   uid_t root_uid; /* the CT root's uid and gid on the host */
   gid_t root_gid;
-  /* sysctl the shim writes (the network's), the rest are raw lines */
-  char **shim_sysctl;
-  size_t n_shim_sysctl;
 };
 struct pve_plan_in {
   const struct oci_config *cfg;
@@ -125,6 +122,10 @@ int pve_template_write(const char *rootfs, const char *dest, bool unprivileged, 
 /* The proxy (proxy.c), forked by create. */
 struct pve_proxy_args {
   const char *id;
+  /* linux.sysctl (IPC and net.* only, as the plan allows): written once the
+   * proxy is in the CT's IPC and network namespaces, through the host's
+   * /proc/sys (the CT's is read-only). */
+  const oci_string_map *sysctl;
   int sync_fd;        /* to the runtime */
   int init_listen_fd; /* work/init.sock: the shim connects */
   int start_listen_fd; /* start.sock, -1 for run */

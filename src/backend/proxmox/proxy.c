@@ -8,6 +8,7 @@
  * It talks with the runtime on sync_fd as the native init does (SYNC_PRESTART
  * … SYNC_READY, SYNC_CREATED), and with the shim on work/init.sock. */
 #include "backend/proxmox/proxmox.h"
+#include "engine/rootfs.h"
 #include "engine/sync.h"
 #include "util/cleanup.h"
 #include "util/fds.h"
@@ -137,7 +138,15 @@ static int join_ct_namespaces(struct proxy *p, struct hutch_error **err)
   struct stat theirs, ours;
   if (stat(path, &theirs) == 0 && stat("/proc/self/ns/user", &ours) == 0 && theirs.st_ino != ours.st_ino)
     flags |= CLONE_NEWUSER;
-  if (setns(p->shim_pidfd, flags) < 0)
+  /* First the two that linux.sysctl is about, while our /proc/sys is
+   * still the host's, writable one. */
+  if (setns(p->shim_pidfd, CLONE_NEWNET | CLONE_NEWIPC) < 0)
+    return hutch_fail_errno(err, "proxmox proxy: enter the CT's namespaces");
+  const oci_string_map *sysctl = p->args->sysctl;
+  for (size_t i = 0; sysctl && i < sysctl->len; i++)
+    if (sysctl_write(&sysctl->items[i], err) < 0)
+      return -1;
+  if (setns(p->shim_pidfd, flags & ~(CLONE_NEWNET | CLONE_NEWIPC)) < 0)
     return hutch_fail_errno(err, "proxmox proxy: enter the CT's namespaces");
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "backend/native/native.h"
 #include "backend/proxmox/proxmox.h"
 #include "engine/hooks.h"
+#include "engine/mount_options.h"
 #include "engine/process_setup.h"
 #include "engine/rootfs.h"
 #include "engine/seccomp.h"
@@ -73,15 +74,9 @@ static int read_config(struct shim *s, struct hutch_error **err)
   s->cfg = oci_config_parse_and_validate(text, len, &diags);
   if (!s->cfg || diag_first_error(&diags))
     return hutch_fail(err, EINVAL, "config.json does not parse in the container");
-  /* The IPC sysctls are PVE's raw lines; the network's are ours. */
-  struct oci_linux *l = s->cfg->linux_;
-  if (l) {
-    size_t k = 0;
-    for (size_t i = 0; i < l->sysctl.len; i++)
-      if (strncmp(l->sysctl.items[i].key, "net.", 4) == 0)
-        l->sysctl.items[k++] = l->sysctl.items[i];
-    l->sysctl.len = k;
-  }
+  /* The proxy has written linux.sysctl: the CT's /proc/sys is read-only. */
+  if (s->cfg->linux_)
+    s->cfg->linux_->sysctl.len = 0;
   return 0;
 }
 
@@ -181,6 +176,13 @@ static int set_up(struct shim *s, struct hutch_error **err)
   cleanup_close int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return hutch_fail_errno(err, "open /");
+  bool userns = false;
+  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++)
+    userns = userns || cfg->linux_->namespaces.items[i].type.value == OCI_NS_USER;
+  struct rootfs_ctx ctx = { .cfg = cfg, .userns = userns, .root_fd = root_fd, .proc_pidns_fd = -1 };
+  for (size_t i = 0; i < cfg->mounts.len; i++)
+    if (mount_is_tmpcopyup(&cfg->mounts.items[i]) && mount_entry(&ctx, &cfg->mounts.items[i], i, err) < 0)
+      return -1;
   if (mounts_set_bind_flags(cfg, root_fd, err) < 0 || process_ensure_cwd(cfg->process, err) < 0 ||
       setup_terminal(s, err) < 0 || rootfs_finish(cfg, err) < 0 || process_check_program(cfg->process, err) < 0)
     return -1;
@@ -336,8 +338,11 @@ static int exec_main(const char *process_json)
   const struct oci_linux *l = s.cfg->linux_;
   if (l && l->seccomp && seccomp_compile(l->seccomp, NULL, &s.seccomp, &err) < 0)
     fail_out(&s, err);
-  if (process_check_program(p, &err) < 0)
-    fail_out(&s, err);
+  /* As a shell says it: podman and containerd turn these into 127 and 126. */
+  if (process_check_program(p, &err) < 0) {
+    dprintf(2, "hutch: %s\n", err->msg);
+    _exit(err->code == EACCES ? 126 : 127);
+  }
   run_process(&s, p, -1);
 }
 

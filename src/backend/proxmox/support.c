@@ -63,10 +63,12 @@ void pve_describe(struct oci_support *out, struct arena *a)
   static const char *const ns[] = { "pid", "network", "mount", "ipc", "uts", "cgroup", "user" };
   struct oci_features_linux *l = f->linux_;
   keep_only(a, &l->namespaces, ns, sizeof ns / sizeof *ns);
-  /* lxc.mount.entry and mpN options; the shim sets a bind's flags. */
+  /* lxc.mount.entry and mpN options; the shim sets a bind's flags and
+   * mounts a tmpfs with tmpcopyup. */
   static const char *const opts[] = {
     "bind", "rbind", "ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "noatime", "atime",
     "relatime", "norelatime", "strictatime", "nodiratime", "diratime", "private", "rprivate", "slave", "rslave",
+    "tmpcopyup",
   };
   keep_only(a, &f->mount_options, opts, sizeof opts / sizeof *opts);
   oci_opt_bool no = { false, true };

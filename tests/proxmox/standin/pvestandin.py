@@ -16,7 +16,6 @@ import errno
 import fcntl
 import gzip
 import hashlib
-import io
 import json
 import os
 import random
@@ -25,7 +24,6 @@ import shlex
 import signal
 import socket
 import stat
-import struct
 import subprocess
 import sys
 import tarfile
@@ -1754,18 +1752,28 @@ def remove_ct_cgroups(vmid, tries=20):
     return left
 
 
+def cgroup_populated(path):
+    for dirpath, _, _ in os.walk(path):
+        if (file_read(os.path.join(dirpath, 'cgroup.procs')) or '').strip():
+            return True
+    return False
+
+
+def vmid_cgroup_busy(vmid):
+    """a container of another stand-in root (or a real one) uses lxc/<vmid>"""
+    for h in cgroup_hierarchies():
+        if os.path.isdir(os.path.join(h, f"lxc/{vmid}")) or \
+                os.path.isdir(os.path.join(h, f"lxc.monitor/{vmid}")):
+            return True
+    return False
+
+
 def write_cgroup(path, value):
     try:
         with open(path, 'w') as f:
             f.write(str(value))
     except OSError as e:
         die(f"error writing '{value}' to '{path}': {e.strerror}")
-
-
-def monitor_sock_name(lxcpath):
-    path = f"lxc/{lxcpath}/monitor-sock"
-    h = fnv_64a(path.encode())
-    return f"lxc/{h:016x}/{lxcpath}"[:106]
 
 
 def _close_fds(keep=()):
@@ -1837,73 +1845,6 @@ def daemonize_exec(argv, stdin='/dev/null', stdout='/dev/null', stderr='/dev/nul
         return int(data)
     except ValueError:
         die(f"failed to start '{argv[0]}'")
-
-
-def monitor_connect(ctx):
-    """connect to lxc-monitord for our lxcpath (start it like liblxc does if needed)"""
-    name = monitor_sock_name(ctx.lxcpath)
-
-    def conn():
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
-        s.connect('\0' + name)
-        return s
-    try:
-        return conn()
-    except OSError:
-        pass
-    monitord = '/usr/libexec/lxc/lxc-monitord'
-    if not os.access(monitord, os.X_OK):
-        die(f"{monitord} not found")
-    r, w = os.pipe()
-    os.set_inheritable(w, True)
-    try:
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.close(r)
-                os.setsid()
-                if os.fork() != 0:
-                    os._exit(0)
-                os.chdir('/')
-                nfd = os.open('/dev/null', os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(nfd, fd)
-                _close_fds(keep=(w,))
-                _reset_signals()
-                os.execve(monitord, ['lxc-monitord', ctx.lxcpath, str(w)], {'PATH': SYSTEMD_PATH})
-            except BaseException:
-                pass
-            os._exit(127)
-        os.close(w)
-        w = None
-        os.waitpid(pid, 0)
-        import select
-        select.select([r], [], [], 5)
-        try:
-            os.read(r, 1)
-        except OSError:
-            pass
-    finally:
-        os.close(r)
-        if w is not None:
-            os.close(w)
-    return conn()
-
-
-LXC_MSG = struct.Struct('i256si')
-STATES = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED']
-
-
-def read_lxc_message(sock, timeout=None):
-    sock.settimeout(timeout)
-    buf = b''
-    while len(buf) < LXC_MSG.size:
-        chunk = sock.recv(LXC_MSG.size - len(buf))
-        if not chunk:
-            return None
-        buf += chunk
-    typ, name, value = LXC_MSG.unpack(buf)
-    return typ, name.split(b'\0', 1)[0].decode(errors='replace'), value
 
 
 def pid_alive(pid):
@@ -2256,6 +2197,9 @@ def prestart(ctx, vmid, conf, storage, dev_entries, skiplock):
         check_lock(conf)
     left = remove_ct_cgroups(vmid, tries=1)
     if left:
+        if any(cgroup_populated(d) for d in left):
+            die(f"stand-in: cgroup lxc/{vmid} is in use by another container on this host "
+                f"(cgroup paths lxc/<vmid> are host-global: use distinct VMIDs in concurrent roots)")
         warn(f"leftover cgroup(s) could not be removed: {', '.join(left)}")
     id_map, _, _ = parse_id_maps(conf)
     pdir = os.path.join(ctx.ct_dir(vmid), 'passthrough')
@@ -2288,43 +2232,51 @@ def print_ct_stderr_log(ctx, vmid):
         eprint((m.group(2) if m else line) + "\n")
 
 
-def wait_started(ctx, vmid, sock, lxcpid):
-    """monitor_start: 10 s to see STARTING, then until RUNNING or a stop state"""
+def cmd_socket_present(ctx, vmid):
+    want = '@' + cmd_sock_name(ctx, vmid)
+    for line in (file_read('/proc/net/unix') or '').split('\n')[1:]:
+        f = line.split()
+        if len(f) >= 8 and f[7].rstrip('@') == want:
+            return True
+    return False
+
+
+def wait_started(ctx, vmid, lxcpid):
+    """PVE's monitor_start: up to 10 s for the start to begin (here: lxc-start's command
+    socket appears), then until RUNNING (True) or until lxc-start gave up (False).
+    RUNNING is observed with lxc-wait, which registers as a state client."""
     deadline = time.monotonic() + 10
-    seen_starting = False
-    while True:
-        if sock is not None:
-            try:
-                msg = read_lxc_message(sock, timeout=0.2)
-            except socket.timeout:
-                msg = ()
-            except OSError as e:
-                raise PVEError(f"failed to read from state socket: {e.strerror}\n")
-            if msg is None:
-                raise PVEError("monitor socket: got EOF\n")
-            if msg:
-                typ, name, value = msg
-                if typ == 0 and name == str(vmid):
-                    st = STATES[value] if 0 <= value < len(STATES) else str(value)
-                    if st == 'STARTING':
-                        seen_starting = True
-                    elif st in ('ABORTING', 'STOPPING', 'STOPPED'):
-                        return False
-                    elif st == 'RUNNING':
-                        return True
-                continue
-        else:
-            st = lxc_state(ctx, vmid)
-            if st == 'RUNNING':
-                return True
-            if st in ('STARTING', 'STOPPING', 'ABORTING'):
-                seen_starting = True
-            time.sleep(0.05)
+    while not cmd_socket_present(ctx, vmid):
         if not pid_alive(lxcpid):
-            # lxc-start is gone without telling the monitor (killed)
-            return lxc_state(ctx, vmid) == 'RUNNING'
-        if not seen_starting and time.monotonic() > deadline:
+            return False
+        if time.monotonic() > deadline:
             raise PVEError("got timeout\n")
+        time.sleep(0.01)
+    w = subprocess.Popen([lxc('lxc-wait'), '-n', str(vmid), '-P', ctx.lxcpath, '-s', 'RUNNING'],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    try:
+        while w.poll() is None:
+            if not pid_alive(lxcpid):
+                try:
+                    w.wait(timeout=0.3)
+                except subprocess.TimeoutExpired:
+                    break
+            time.sleep(0.01)
+    finally:
+        if w.poll() is None:
+            w.kill()
+            w.wait()
+    if w.returncode == 0:
+        return True
+    if pid_alive(lxcpid):
+        return lxc_state(ctx, vmid) == 'RUNNING'
+    # lxc-start is gone: either the start failed, or the init ran and ended before
+    # lxc-wait registered (PVE's monitor would have seen RUNNING); lxc-start -F only
+    # reports the former on stderr
+    log = file_read(f"{ctx.rundir}/ct-{vmid}.stderr") or ''
+    return not re.search(r'The container failed to start|Failed to load config|'
+                         r'Failed to create lxc_container|Failed to spawn container', log)
 
 
 def lxc_state(ctx, vmid):
@@ -2356,11 +2308,6 @@ def vm_start(ctx, vmid, conf, skiplock=False, debug=None):
     # activate volumes: the subvol directories must exist
     root = parse_volume('rootfs', conf['rootfs'])
     rootpath = rootfs_host_path(ctx, storage, root)
-    sock = None
-    try:
-        sock = monitor_connect(ctx)
-    except (OSError, PVEError) as e:
-        warn(f"failed to connect to monitor socket: {getattr(e, 'strerror', None) or errtext(e).strip()}")
     os.makedirs(ctx.rundir, exist_ok=True)
     errlog = f"{ctx.rundir}/ct-{vmid}.stderr"
     try:
@@ -2386,7 +2333,7 @@ def vm_start(ctx, vmid, conf, skiplock=False, debug=None):
         sys.stderr.flush()
         lxcpid = daemonize_exec(argv, stderr=errlog)
         try:
-            ok = wait_started(ctx, vmid, sock, lxcpid)
+            ok = wait_started(ctx, vmid, lxcpid)
         except PVEError as e:
             warn(f"problem with monitor socket, but continuing anyway: {errtext(e)}")
             ok = True
@@ -2397,9 +2344,6 @@ def vm_start(ctx, vmid, conf, skiplock=False, debug=None):
             print_ct_stderr_log(ctx, vmid)
     except PVEError as e:
         err = e
-    finally:
-        if sock is not None:
-            sock.close()
     wl = f"{ctx.rundir}/ct-{vmid}.warnings"
     if os.path.exists(wl):
         for line in (file_read(wl) or '').splitlines():
@@ -2600,17 +2544,14 @@ def delete_mountpoint_volume(storage, vmid, volid):
 
 
 def apply_pending_mountpoint(ctx, vmid, conf, opt, storage, running):
+    # stand-in: no mount point hotplug, a running CT keeps new mount points pending
+    if running:
+        die("skip")
     mp = parse_volume(opt, conf['pending'][opt])
     old = conf.get(opt)
     if mp['type'] == 'volume' and re.fullmatch(NEW_DISK_RE, mp['volume']):
-        if running:
-            die("skip")
         create_disks(ctx, storage, vmid, {opt: conf['pending'][opt]}, conf, True)
     else:
-        if running and old is not None:
-            die("skip")
-        if running:
-            die("skip")
         conf['pending'][opt] = print_ct_mountpoint(mp)
     if old is not None:
         omp = parse_volume(opt, old)
@@ -3217,9 +3158,14 @@ def restore_oci_archive(ctx, storage, archive, rootdir, conf):
             say(f"creating base directory for volume at {path}\n")
 
             def mk(p=path):
-                os.makedirs('/' + p.lstrip('/'), exist_ok=True)
-                if id_map:
-                    os.lchown('/' + p.lstrip('/'), root_uid, root_gid)
+                # like make_path run as the CT's root inside its user namespace
+                cur = ''
+                for comp in [c for c in p.split('/') if c]:
+                    cur += '/' + comp
+                    if not os.path.lexists(cur):
+                        os.mkdir(cur, 0o755)
+                        if id_map:
+                            os.lchown(cur, root_uid, root_gid)
                 return ''
             _in_chroot(rootdir, mk)
     init_cmd = (array('Entrypoint') or []) + (array('Cmd') or [])
@@ -4215,7 +4161,9 @@ def api_nextid(ctx, uri, param):
             return param['vmid']
         raise_param_exc({'vmid': f"VM {v} already exists"})
     for i in range(100, 1000000):
-        if i not in ids:
+        # stand-in: also skip VMIDs whose host-global cgroup lxc/<vmid> exists (a CT of
+        # another stand-in root on this host), so that concurrent roots do not collide
+        if i not in ids and not vmid_cgroup_busy(i):
             return str(i)
     die("unable to get any free VMID in range [100, 1000000]")
 
@@ -4367,10 +4315,10 @@ def main_pvesh(ctx, args):
     props['noproxy'] = S('boolean')
     props.update(STD_OUTPUT_PROPS)
     param, usage = parse_cmd(f"pvesh {cmd}", props, ['api_path'], args[1:], fmt_opts=True)
-    if cmd != 'get' or not handler:
-        die(f"no '{ {'get': 'get', 'ls': 'get', 'usage': 'get'}.get(cmd, cmd)}' handler for "
-            f"'{param['api_path']}'" if cmd in ('get',) or not handler
-            else f"stand-in: 'pvesh {cmd}' is not supported")
+    if cmd != 'get':
+        die(f"stand-in: 'pvesh {cmd}' is not supported")
+    if not handler:
+        die(f"no 'get' handler for '{param['api_path']}'")
     with attach_usage(usage):
         data = handler[2](ctx, uri, param)
     print_api_result(data, param)
