@@ -28,7 +28,8 @@
 #   E2E_ONLY=REGEX     run only the scenarios whose name matches (others are
 #                      reported as skipped)
 #   KEEP_WORKDIR=1     keep a copy of the work dir's logs in /tmp/hutch-e2e-logs.*
-#   E2E_TODO=REGEX=WHY scenarios known to fail: "not ok ... # TODO WHY"
+#   E2E_TODO=REGEX=WHY scenarios known to fail: "not ok ... # TODO WHY"; several
+#                      entries one per line
 #   BACKEND=lxc        hutch only: the backend its /etc/hutch/hutch.conf names
 #                      (a private overlay of /etc), as podman/containerd users
 #                      select one; BACKEND=proxmox also makes a stand-in PVE
@@ -55,6 +56,15 @@ scenario() {
   SC_NEEDS+=("${3:-}")
 }
 declare -A READY=()
+
+# known_failure NAME: the WHY of the first E2E_TODO line whose REGEX matches.
+known_failure() {
+  local entry
+  while IFS= read -r entry; do
+    [ -n "$entry" ] && [[ $1 =~ ${entry%%=*} ]] && { echo "${entry#*=}"; return 0; }
+  done <<<"${E2E_TODO:-}"
+  return 1
+}
 
 . "$HERE/setup.bash"
 . "$HERE/podman.bash"
@@ -383,9 +393,9 @@ for idx in "${!SC_NAMES[@]}"; do
   if [ "$rc" = 0 ] && [ "$FAILS" = 0 ]; then
     echo "ok $N - $name"
     PASSED=$((PASSED + 1))
-  elif [ -n "${E2E_TODO:-}" ] && [[ $name =~ ${E2E_TODO%%=*} ]]; then
+  elif todo_why=$(known_failure "$name"); then
     # known and named: reported, not counted as a failure
-    echo "not ok $N - $name # TODO ${E2E_TODO#*=}"
+    echo "not ok $N - $name # TODO $todo_why"
     grep -v '^note:' "$W/.diag" | head -n 20 | sed 's/^/#   /'
   else
     echo "not ok $N - $name"

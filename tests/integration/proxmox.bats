@@ -70,7 +70,7 @@ assert_pve_clean() { # assert_pve_clean ID [VMID]
   [ -z "$left" ] || fail "a CT volume is left: $left"
   left=$(ls -d /run/hutch-proxmox/"$id"-* 2>/dev/null || true)
   [ -z "$left" ] || fail "the CT's /.hutch source is left: $left"
-  left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -path "*/lxc/$vmid" 2>/dev/null || true)
+  left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 6 -type d -path "*/lxc/$vmid" 2>/dev/null || true)
   [ -z "$left" ] || fail "the CT's cgroup is left: $left"
 }
 

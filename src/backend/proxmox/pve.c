@@ -101,19 +101,34 @@ int pve_run(char *const argv[], struct strbuf *out, struct strbuf *errout, int *
   return 0;
 }
 
-/* The last non-empty line of a tool's stderr: PVE's error is there. */
+/* A tool's stderr on one line ("; " between its lines), its end kept when
+ * long: PVE's error comes last, its details (400 ... key: msg) before. */
 static void last_line(const struct strbuf *sb, char *buf, size_t size)
 {
   buf[0] = 0;
-  if (!sb->len)
-    return;
-  size_t end = sb->len;
-  while (end && (sb->buf[end - 1] == '\n' || sb->buf[end - 1] == ' '))
-    end--;
-  size_t start = end;
-  while (start && sb->buf[start - 1] != '\n')
-    start--;
-  snprintf(buf, size, "%.*s", (int) (end - start), sb->buf + start);
+  size_t k = 0;
+  for (size_t i = 0; i < sb->len && size > 1; i++) {
+    char ch = sb->buf[i];
+    if (ch == '\n') {
+      while (k && buf[k - 1] == ' ')
+        k--;
+      if (k && (k < 2 || strncmp(buf + k - 2, "; ", 2) != 0) && i + 1 < sb->len && k + 2 < size) {
+        buf[k++] = ';';
+        buf[k++] = ' ';
+      }
+      continue;
+    }
+    if (k + 1 >= size) {
+      /* Keep the end: drop the first half. */
+      size_t half = k / 2;
+      memmove(buf, buf + half, k - half);
+      k -= half;
+    }
+    buf[k++] = (unsigned char) ch < 0x20 ? ' ' : ch;
+  }
+  while (k && (buf[k - 1] == ' ' || buf[k - 1] == ';'))
+    k--;
+  buf[k] = 0;
 }
 
 int pve_call(const char *step, char *const argv[], struct strbuf *out, struct hutch_error **err)
@@ -125,7 +140,7 @@ int pve_call(const char *step, char *const argv[], struct strbuf *out, struct hu
     return hutch_error_prefix(err, "proxmox: %s: ", step);
   }
   if (status != 0) {
-    char line[512];
+    char line[1024];
     last_line(&errout, line, sizeof line);
     strbuf_release(&errout);
     return hutch_fail(err, 0, "proxmox: %s failed (%s exited with %d): %s", step, argv[0], status,

@@ -1726,9 +1726,19 @@ def cgroup_hierarchies():
 
 def limit_cgroup(controller, vmid):
     """path of the CT's limiting cgroup ('lxc/<vmid>', not the inner 'ns')"""
-    if cgroup_mode() == 2:
-        return os.path.join(CGROUP_ROOT, f"lxc/{vmid}")
-    return os.path.join(CGROUP_ROOT, controller, f"lxc/{vmid}")
+    base = CGROUP_ROOT if cgroup_mode() == 2 else os.path.join(CGROUP_ROOT, controller)
+    path = os.path.join(base, f"lxc/{vmid}")
+    if os.path.isdir(path):
+        return path
+    # Stand-in deviation: liblxc 5.0 on a v1 host may place the CT below
+    # the cgroup lxc-start was started in (PVE's is systemd's unit, at the
+    # root); look for lxc/<vmid> a few levels down.
+    for dirpath, dirnames, _ in os.walk(base):
+        if dirpath.endswith(f"/lxc/{vmid}"):
+            return dirpath
+        if dirpath[len(base):].count('/') >= 4:
+            dirnames[:] = []
+    return path
 
 
 def remove_ct_cgroups(vmid, tries=20):

@@ -339,5 +339,6 @@ check "OCI: stopped" test "$("$PCT" status $D 2>/dev/null)" = "status: stopped"
 "$PCT" destroy $D >/dev/null 2>&1
 check "OCI: destroyed" test ! -e "$C3"
 
+echo "1..$N"
 echo "# $N tests, $FAILED failed"
 [ $FAILED = 0 ]
