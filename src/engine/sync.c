@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 int sync_send(int sock, enum sync_type type, int value, const char *text, int fd, struct hutch_error **err)
@@ -60,8 +61,12 @@ int sync_recv(int sock, struct sync_msg *msg, int *fd, struct hutch_error **err)
   if (c && c->cmsg_type == SCM_RIGHTS) {
     int received;
     memcpy(&received, CMSG_DATA(c), sizeof received);
+    /* One the caller does not take is not kept: a peer that is not to be
+     * trusted (a container's init) cannot leave fds with us. */
     if (fd)
       *fd = received;
+    else
+      close(received);
   }
   return 0;
 }

@@ -62,7 +62,7 @@ static const struct row rows[] = {
     "{" BASE ",\"linux\":{\"namespaces\":[" NS ",{\"type\":\"user\"}],"
     "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
     "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}}",
-    false, "--unprivileged 1", NULL, NULL },
+    false, "--unprivileged 1|--features keyctl=1", NULL, NULL },
   { "another id map", "{" BASE ",\"linux\":{\"namespaces\":[" NS ",{\"type\":\"user\"}],"
                       "\"uidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":65536}],"
                       "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}}",
@@ -88,6 +88,9 @@ static const struct row rows[] = {
     NULL, NULL },
   { "a host sysctl", "{" BASE "," LINUX(",\"sysctl\":{\"kernel.domainname\":\"x\"}") "}", false, NULL, NULL,
     "linux.sysctl[\"kernel.domainname\"]" },
+  { "/dev/fuse is PVE's fuse feature", "{" BASE "," LINUX(",\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\","
+                                                           "\"major\":10,\"minor\":229}]") "}",
+    false, "--features fuse=1", NULL, NULL },
   { "a capability a privileged CT drops clears PVE's drop list",
     "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],"
     "\"user\":{\"uid\":0,\"gid\":0},\"capabilities\":{\"bounding\":[\"CAP_SYS_TIME\"]}}," LINUX("") "}",

@@ -114,8 +114,9 @@ static void test_proxmox(void)
              !l->cgroup->systemd.value && !l->net_devices->enabled.value && l->seccomp->enabled.value,
          "proxmox: seccomp; PVE's own LSM profile, no RDT, systemd driver or netDevices");
   tap_ok(oci_strings_contain(&f->mount_options, "bind") && oci_strings_contain(&f->mount_options, "nosuid") &&
-             !oci_strings_contain(&f->mount_options, "tmpcopyup") && !oci_strings_contain(&f->mount_options, "idmap"),
-         "proxmox: bind and its flags, not tmpcopyup or idmap");
+             oci_strings_contain(&f->mount_options, "tmpcopyup") && !oci_strings_contain(&f->mount_options, "idmap") &&
+             !oci_strings_contain(&f->mount_options, "rro"),
+         "proxmox: bind and its flags, tmpcopyup (by the shim); not idmap or the recursive attributes");
   tap_str_eq(f->oci_version_max, HUTCH_OCI_VERSION_MAX, "proxmox: ociVersionMax");
   const struct annotation_check {
     const char *json, *path;

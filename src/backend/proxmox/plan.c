@@ -53,6 +53,7 @@ struct plan_ctx {
   const struct oci_config *cfg;
   struct strv args, raw;
   bool unprivileged;
+  bool fuse; /* /dev/fuse asked for: PVE's fuse feature */
   unsigned next_dev, next_mp;
 };
 
@@ -325,6 +326,12 @@ static int plan_devices(struct plan_ctx *c, struct hutch_error **err)
     const struct oci_device *d = &l->devices.items[i];
     if (pve_default_device(d->path))
       continue;
+    /* PVE's fuse feature binds it (and lets the CT mount fuse). */
+    if (strcmp(d->path, "/dev/fuse") == 0 && d->type.value == OCI_DEVICE_CHAR && d->major.value == 10 &&
+        d->minor.value == 229) {
+      c->fuse = true;
+      continue;
+    }
     if (!plain_path(d->path) || strncmp(d->path, "/dev/", 5) != 0)
       return hutch_fail(err, 0, "linux.devices[%zu].path: Proxmox VE passes through nodes under /dev only, at a plain "
                         "path", i);
@@ -573,6 +580,13 @@ int pve_plan_build(const struct pve_plan_in *in, struct pve_plan *out, struct hu
       plan_sysctl(&c, err) < 0)
     goto out;
   plan_capabilities(&c);
+  /* keyctl: an unprivileged CT gets PVE's "keyctl errno 38" filter unless
+   * told otherwise; what the process may do is its config's seccomp's. */
+  if (c.unprivileged || c.fuse) {
+    strv_addf(&c.args, "--features");
+    strv_addf(&c.args, "%s%s%s", c.unprivileged ? "keyctl=1" : "", c.unprivileged && c.fuse ? "," : "",
+              c.fuse ? "fuse=1" : "");
+  }
   /* The shim: its directory, read-only, and it as the CT's init. */
   strv_addf(&c.raw, "lxc.mount.entry: %s %s none bind,ro,create=dir 0 0", in->work_dir, PVE_CT_DIR);
   strv_addf(&c.raw, "lxc.init.cmd: %s", PVE_CT_SHIM);
