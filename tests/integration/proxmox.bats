@@ -283,3 +283,18 @@ EOF
 make_template() {
   tar -C "$TEMPLATE/rootfs" -cf "$PVE/var/lib/vz/template/cache/other.tar" . && echo "local:vztmpl/other.tar"
 }
+
+@test "proxmox: a CT PVE has locked (a backup) is not changed or destroyed under it" {
+  new_id c
+  new_bundle b sh -c 'while :; do sleep 0.1; done'
+  hrun run -d --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run -d: $stderr"
+  pct set 100 --lock backup
+  expect_fail "CT is locked (backup)" update --memory 134217728 "$c"
+  expect_fail "CT is locked (backup)" delete -f "$c"
+  pct list | grep -q "^100 *running" || fail "the locked CT was stopped: $(pct list)"
+  pct unlock 100
+  h delete -f "$c"
+  assert_clean "$ROOT" "$c"
+  assert_pve_clean "$c"
+}
