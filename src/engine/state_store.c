@@ -41,6 +41,7 @@ DEFINE_TYPE(container_record_type, R,
   OU64(R, host_root_mount, "hostRootMount"),
   STR(R, backend_id, "backendId"),
   OI64(R, backend_pid, "backendPid"),
+  OU64(R, backend_pid_start, "backendPidStart"),
   STR(R, backend_dir, "backendDir"));
 #undef R
 

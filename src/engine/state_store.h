@@ -81,6 +81,7 @@ struct container_record {
   /* A process of the backend's that holds the container (Proxmox: the CT's
    * init as the host sees it, where pid is hutch's proxy). */
   oci_opt_i64 backend_pid;
+  oci_opt_u64 backend_pid_start; /* its start time: a reused pid is not it */
   /* A directory of the backend's outside the state directory (Proxmox: what
    * the CT binds at /.hutch), removed by delete. */
   char *backend_dir;

@@ -93,7 +93,9 @@ static bool plain_path(const char *s)
   for (const char *p = s; *p; p++)
     if ((unsigned char) *p <= ' ' || *p == ',' || *p == ';' || *p == '=' || *p == 0x7f || *p == '#')
       return false;
-  return s[0] == '/' && !strstr(s, "/./") && !strstr(s, "/../");
+  size_t n = strlen(s);
+  bool dot_end = (n >= 2 && strcmp(s + n - 2, "/.") == 0) || (n >= 3 && strcmp(s + n - 3, "/..") == 0);
+  return s[0] == '/' && !strstr(s, "/./") && !strstr(s, "/../") && !dot_end;
 }
 
 static int plan_namespaces(struct plan_ctx *c, struct hutch_error **err)
@@ -135,17 +137,19 @@ static unsigned long long mib_up(long long bytes)
   return ((unsigned long long) bytes + MIB - 1) / MIB;
 }
 
-static int plan_memory(struct plan_ctx *c, const struct oci_memory *m, struct hutch_error **err)
+static int plan_memory(struct plan_ctx *c, const struct oci_memory *m, bool update, struct hutch_error **err)
 {
   unsigned long long mem = c->in->host_mem_mib, swap = 0;
   bool limited = m && m->limit.set && m->limit.value > 0;
+  /* runc's reading: a swap of 0 is none given. */
+  bool swap_given = m && m->swap.set && m->swap.value != 0;
   if (limited) {
     mem = mib_up(m->limit.value);
     if (mem < 16)
       return hutch_fail(err, 0, "linux.resources.memory.limit: %lld bytes is below Proxmox VE's smallest CT memory "
                         "(16 MiB)", (long long) m->limit.value);
   }
-  if (m && m->swap.set) {
+  if (swap_given) {
     if (m->swap.value == -1)
       swap = c->in->host_mem_mib; /* PVE has no "unlimited": as much as the host has memory */
     else if (!limited)
@@ -155,11 +159,16 @@ static int plan_memory(struct plan_ctx *c, const struct oci_memory *m, struct hu
     else
       swap = mib_up(m->swap.value) - mem;
   }
-  strv_addf(&c->args, "--memory");
-  strv_addf(&c->args, "%llu", mem);
-  /* PVE's create default is 512 MiB of swap; OCI's is none asked for. */
-  strv_addf(&c->args, "--swap");
-  strv_addf(&c->args, "%llu", swap);
+  /* update changes what it is given; create says all (PVE's own defaults
+   * are 512 MiB of memory and of swap, OCI's no limit and no swap asked). */
+  if (!update || limited) {
+    strv_addf(&c->args, "--memory");
+    strv_addf(&c->args, "%llu", mem);
+  }
+  if (!update || swap_given) {
+    strv_addf(&c->args, "--swap");
+    strv_addf(&c->args, "%llu", swap);
+  }
   return 0;
 }
 
@@ -189,6 +198,11 @@ static int plan_cpu(struct plan_ctx *c, const struct oci_cpu *cpu, struct hutch_
     double limit = (double) cpu->quota.value / (double) period;
     if (limit > 8192)
       return hutch_fail(err, 0, "linux.resources.cpu.quota: %lld/%llu CPUs is above Proxmox VE's cpulimit (8192)",
+                        (long long) cpu->quota.value, (unsigned long long) period);
+    /* PVE writes int(100000 * cpulimit) µs: below 1 ms the kernel refuses
+     * it, and 0 would mean no limit. */
+    if (limit < 0.01)
+      return hutch_fail(err, 0, "linux.resources.cpu.quota: %lld/%llu CPUs is below what Proxmox VE can set (0.01)",
                         (long long) cpu->quota.value, (unsigned long long) period);
     /* PVE writes int(100000 * cpulimit) over a period of 100000. */
     strv_addf(&c->args, "--cpulimit");
@@ -263,7 +277,7 @@ static int plan_device_rules(struct plan_ctx *c, const oci_device_cgroups *rules
 static int plan_resources(struct plan_ctx *c, struct hutch_error **err)
 {
   const struct oci_resources *r = c->cfg->linux_ ? c->cfg->linux_->resources : NULL;
-  if (plan_memory(c, r ? r->memory : NULL, err) < 0)
+  if (plan_memory(c, r ? r->memory : NULL, false, err) < 0)
     return -1;
   if (!r)
     return 0;
@@ -355,8 +369,11 @@ static int plan_devices(struct plan_ctx *c, struct hutch_error **err)
       return hutch_fail(err, 0, "linux.devices: more than 256 devices");
     struct strv opt = { 0 };
     strv_addf(&opt, "%s", d->path);
+    if (d->file_mode.set && (d->file_mode.value & 07000))
+      return hutch_fail(err, 0, "linux.devices[%zu].fileMode: Proxmox VE sets permission bits only (0%o)", i,
+                        (unsigned) d->file_mode.value);
     if (d->file_mode.set)
-      strv_addf(&opt, ",mode=0%o", (unsigned) d->file_mode.value & 07777);
+      strv_addf(&opt, ",mode=0%03o", (unsigned) d->file_mode.value & 0777);
     if (d->uid.set)
       strv_addf(&opt, ",uid=%u", (unsigned) d->uid.value);
     if (d->gid.set)
@@ -505,11 +522,27 @@ static void plan_capabilities(struct plan_ctx *c)
     return;
   static const char *const dropped[] = { "CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE", "CAP_SYS_TIME", "CAP_SYS_MODULE",
                                          "CAP_SYS_RAWIO" };
+  bool wanted = false;
   for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
-    if (oci_strings_contain(&p->capabilities->bounding, dropped[i])) {
-      strv_addf(&c->raw, "lxc.cap.drop: ");
-      return;
+    wanted = wanted || oci_strings_contain(&p->capabilities->bounding, dropped[i]);
+  if (!wanted)
+    return;
+  /* Cleared, then dropped again but for those asked for. */
+  strv_addf(&c->raw, "lxc.cap.drop: ");
+  char again[128] = "";
+  for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++) {
+    if (oci_strings_contain(&p->capabilities->bounding, dropped[i]))
+      continue;
+    size_t at = strlen(again);
+    snprintf(again + at, sizeof again - at, "%s", at ? " " : "");
+    for (const char *q = dropped[i] + 4; *q && strlen(again) + 1 < sizeof again; q++) {
+      size_t k = strlen(again);
+      again[k] = (char) tolower((unsigned char) *q);
+      again[k + 1] = 0;
     }
+  }
+  if (again[0])
+    strv_addf(&c->raw, "lxc.cap.drop: %s", again);
 }
 
 static const char *host_arch(void)
@@ -532,7 +565,7 @@ int pve_plan_build(const struct pve_plan_in *in, struct pve_plan *out, struct hu
   const struct pve_settings *s = in->settings;
   int r = -1;
   if (!plain_path(in->work_dir)) {
-    hutch_fail(err, 0, "--root: the state directory %s cannot be bound into a Proxmox VE container (no spaces, "
+    hutch_fail(err, 0, "proxmox: the CT's directory %s cannot be bound into a Proxmox VE container (no spaces, "
                "commas, '=' or '#')", in->work_dir);
     goto out;
   }
@@ -632,7 +665,16 @@ int pve_plan_update(const struct oci_resources *r, bool cgroup_v2, unsigned long
     return hutch_fail(err, 0, "linux.resources.%s: the proxmox backend updates memory, swap, cpu quota and shares "
                       "(pct set); not this", field);
   }
-  if ((r->memory && plan_memory(&c, r->memory, err) < 0) || plan_cpu(&c, r->cpu, err) < 0) {
+  if (r->memory && r->memory->swap.set && r->memory->swap.value != 0 &&
+      !(r->memory->limit.set && r->memory->limit.value > 0)) {
+    strv_free(&c.args);
+    return hutch_fail(err, 0, "linux.resources.memory.swap: Proxmox VE sets swap beside memory: give memory.limit too");
+  }
+  if (r->cpu && r->cpu->quota.set && r->cpu->quota.value == -1) {
+    strv_addf(&c.args, "--cpulimit");
+    strv_addf(&c.args, "0");
+  }
+  if ((r->memory && plan_memory(&c, r->memory, true, err) < 0) || plan_cpu(&c, r->cpu, err) < 0) {
     strv_free(&c.args);
     strv_free(&c.raw);
     return -1;

@@ -119,6 +119,11 @@ static void remove_template(void)
   }
 }
 
+static char *template_volid(const struct pve_settings *s, const char *run_dir)
+{
+  return xasprintf("%s:vztmpl/hutch-%s.tar", s->template_storage, strrchr(run_dir, '/') + 1);
+}
+
 static bool already_exists(const char *msg)
 {
   return msg && strstr(msg, "already exists");
@@ -150,9 +155,12 @@ static int create_ct(struct launch *l, const struct pve_plan *plan, const char *
     free(argv);
     if (r == 0)
       return 0;
-    /* Someone else's CT: not ours to destroy. */
+    /* Someone else's CT: not ours to destroy, not in our state. */
     made.vmid = 0;
     l->rec.backend_id = NULL;
+    struct hutch_error *ignored = NULL;
+    record_write(l->dir.fd, &l->rec, &ignored);
+    hutch_error_free(ignored);
     if (!already_exists((*err)->msg) || attempt + 1 >= CREATE_TRIES)
       return -1;
     hutch_error_free(*err);
@@ -189,7 +197,7 @@ static int start_proxy(struct launch *l, int init_listen_fd, struct hutch_error 
     .sync_fd = sv[1],
     .init_listen_fd = init_listen_fd,
     .start_listen_fd = l->start_listen_fd,
-    .preserve_fds = socket_activation_fds() + l->opts->preserve_fds,
+    .preserve_fds = l->opts->preserve_fds,
   };
   pid_t pid = fork();
   if (pid < 0) {
@@ -239,8 +247,9 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
   cleanup_close int work_fd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (work_fd < 0)
     return hutch_fail_errno(err, "%s", work);
-  cleanup_free char *description =
-      xasprintf("OCI container %s, run by hutch (bundle %s); delete it with hutch delete", l->opts->id, l->bundle);
+  cleanup_free char *description = xasprintf(
+      "OCI container %s, run by hutch (bundle %s, /.hutch from %s); delete it with hutch delete", l->opts->id,
+      l->bundle, work);
   struct pve_plan_in in = {
     .cfg = l->cfg,
     .settings = &made.settings,
@@ -254,7 +263,8 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
     return -1;
   int r = -1;
   cleanup_close int init_listen = -1;
-  cleanup_free char *volid = xasprintf("%s:vztmpl/hutch-%s.tar", made.settings.template_storage, l->opts->id);
+  /* Named for this create alone: a shared storage may hold another's. */
+  cleanup_free char *volid = template_volid(&made.settings, work);
   if (write_work_files(l, work_fd, &plan, err) < 0)
     goto out;
   if (!(made.template_path = pve_volume_path(&made.settings, volid, err)))
@@ -292,7 +302,14 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
   pid_t init = 0;
   if (pve_ct_pid(&made.settings, made.vmid, &init, err) < 0)
     goto out;
-  l->rec.backend_pid = (oci_opt_i64) { init, init > 0 };
+  struct process_info init_info;
+  if (init <= 0 || !process_info_read(init, &init_info)) {
+    hutch_fail(err, ESRCH, "proxmox: CT %u stopped right after pct start (its init, hutch's shim, failed: see "
+               "PVE's log of the CT's start)", made.vmid);
+    goto out;
+  }
+  l->rec.backend_pid = (oci_opt_i64) { init, true };
+  l->rec.backend_pid_start = (oci_opt_u64) { init_info.start_time, true };
   l->init_alive = true;
   r = launch_supervise(l, err);
 out:
@@ -331,6 +348,8 @@ static int check_runtime_options(const struct hutch_runtime *rt, struct hutch_er
     return hutch_fail(err, 0, "--cgroup-manager disabled: not supported by the proxmox backend (PVE places its CTs)");
   if (getenv("NOTIFY_SOCKET"))
     return hutch_fail(err, 0, "NOTIFY_SOCKET: sd_notify is not supported by the proxmox backend");
+  if (socket_activation_fds())
+    return hutch_fail(err, 0, "LISTEN_FDS: socket activation is not supported by the proxmox backend");
   return 0;
 }
 
@@ -349,22 +368,14 @@ int pve_run_container(const struct hutch_runtime *rt, const struct hutch_create_
   return launch_run(rt, opts, &pve_driver, exit_status, err);
 }
 
-int pve_settings_of(struct hutch_container *c, struct arena *arena, struct pve_settings *out,
+int pve_settings_of(const struct container_record *rec, struct arena *arena, struct pve_settings *out,
                     struct hutch_error **err)
 {
-  struct oci_config *cfg = snapshot_read(c->dir.fd, err);
-  if (!cfg)
-    return -1;
-  /* The annotations' strings must outlive the snapshot. */
-  struct oci_config copy = { 0 };
-  copy.annotations.items = arena_calloc(arena, cfg->annotations.len + 1, sizeof *copy.annotations.items);
-  for (size_t i = 0; i < cfg->annotations.len; i++) {
-    copy.annotations.items[i].key = arena_strdup(arena, cfg->annotations.items[i].key);
-    copy.annotations.items[i].value = arena_strdup(arena, cfg->annotations.items[i].value);
-  }
-  copy.annotations.len = cfg->annotations.len;
-  oci_config_free(cfg);
-  return pve_settings_load(&copy, arena, out, err);
+  /* The record keeps the config's annotations, where the per-container
+   * settings are. */
+  struct oci_config cfg = { 0 };
+  cfg.annotations = rec->annotations;
+  return pve_settings_load(&cfg, arena, out, err);
 }
 
 /* run in the foreground, once the process has exited. */
@@ -372,7 +383,7 @@ static void pve_finished(const struct container_record *rec)
 {
   unsigned vmid = vmid_of(rec);
   struct hutch_error *e = NULL;
-  if (vmid && pve_ct_destroy(&made.settings, vmid, &e) < 0)
+  if (vmid && pve_ct_is_ours(&made.settings, vmid, rec->backend_dir) && pve_ct_destroy(&made.settings, vmid, &e) < 0)
     log_warning("%s", e->msg);
   hutch_error_free(e);
   pve_run_dir_remove(rec->backend_dir);
@@ -388,7 +399,7 @@ static int ct_pids(const struct container_record *rec, pid_t **pids, size_t *n, 
 {
   *pids = NULL;
   *n = 0;
-  if (!rec->backend_pid.set)
+  if (!ct_init_alive(rec))
     return 0;
   char path[64];
   snprintf(path, sizeof path, "/proc/%lld/ns/pid", (long long) rec->backend_pid.value);
@@ -418,10 +429,38 @@ static int ct_pids(const struct container_record *rec, pid_t **pids, size_t *n, 
   return 0;
 }
 
+/* The CT's init as recorded at create: the same process (its start time),
+ * in a pid namespace that is not ours. A pid reused by a host process after
+ * the CT stopped is never taken for it. */
 static bool ct_init_alive(const struct container_record *rec)
 {
-  struct process_info info;
-  return rec->backend_pid.set && process_info_read((pid_t) rec->backend_pid.value, &info);
+  if (!rec->backend_pid.set || !rec->backend_pid_start.set ||
+      !process_is_alive((pid_t) rec->backend_pid.value, rec->backend_pid_start.value))
+    return false;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%lld/ns/pid", (long long) rec->backend_pid.value);
+  struct stat theirs, ours;
+  return stat(path, &theirs) == 0 && stat("/proc/self/ns/pid", &ours) == 0 &&
+         (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
+}
+
+static int stop_ct_process(const struct container_record *rec, struct hutch_error **err)
+{
+  char path[96];
+  snprintf(path, sizeof path, "/proc/%lld/task/%lld/children", (long long) rec->backend_pid.value,
+           (long long) rec->backend_pid.value);
+  cleanup_free char *text = NULL;
+  size_t len = 0;
+  if (read_file_at(AT_FDCWD, path, 1 << 16, &text, &len, err) < 0)
+    return -1;
+  for (char *p = text, *end; *p; p = end) {
+    long pid = strtol(p, &end, 10);
+    if (end == p)
+      break;
+    if (pid > 0)
+      kill((pid_t) pid, SIGSTOP);
+  }
+  return 0;
 }
 
 static int pve_kill(const struct hutch_runtime *rt, struct hutch_container *c, int sig, bool all,
@@ -434,7 +473,12 @@ static int pve_kill(const struct hutch_runtime *rt, struct hutch_container *c, i
     enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
     if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED)
       return hutch_fail(err, 0, "container not running");
-    if (!ct_init_alive(c->rec) || kill((pid_t) c->rec->backend_pid.value, sig) < 0)
+    if (!ct_init_alive(c->rec))
+      return hutch_fail(err, ESRCH, "container not running");
+    /* SIGSTOP cannot be passed on: it goes to the shim's children. */
+    if (sig == SIGSTOP)
+      return stop_ct_process(c->rec, err);
+    if (kill((pid_t) c->rec->backend_pid.value, sig) < 0)
       return hutch_fail(err, ESRCH, "container not running");
     /* As runc: SIGKILL to a paused container takes effect at once. */
     if (status == OCI_STATUS_PAUSED && sig == SIGKILL)
@@ -477,9 +521,24 @@ static int pve_delete(const struct hutch_runtime *rt, struct hutch_container *c,
     unsigned vmid = vmid_of(c->rec);
     if (vmid) {
       struct pve_settings s;
-      if (pve_settings_of(c, &c->arena, &s, err) < 0 || pve_ct_destroy(&s, vmid, err) < 0)
+      if (pve_settings_of(c->rec, &c->arena, &s, err) < 0)
+        return -1;
+      if (!pve_ct_is_ours(&s, vmid, c->rec->backend_dir))
+        log_debug("proxmox: CT %u is gone or not this container's: left alone", vmid);
+      else if (pve_ct_destroy(&s, vmid, err) < 0)
         return -1;
     }
+    /* A create that died may have left its template. */
+    struct pve_settings s;
+    struct hutch_error *ignored = NULL;
+    if (strcmp(c->rec->phase, "creating") == 0 && c->rec->backend_dir &&
+        pve_settings_of(c->rec, &c->arena, &s, &ignored) == 0) {
+      cleanup_free char *volid = template_volid(&s, c->rec->backend_dir);
+      cleanup_free char *path = pve_volume_path(&s, volid, &ignored);
+      if (path)
+        unlink(path);
+    }
+    hutch_error_free(ignored);
     pve_run_dir_remove(c->rec->backend_dir);
   }
   return native_delete(rt, c, true, err);
@@ -494,6 +553,18 @@ static int ct_cgroups(const struct container_record *rec, struct cgroup_layout *
   if (cgroup_layout_read("/proc/self/mountinfo", path, layout, err) < 0)
     return -1;
   cgroup_set_own(layout, set);
+  /* PVE's cgroup of the CT, lxc/<vmid>, holds all of it: the init may sit
+   * in any cgroup below it that the container's root chose. */
+  char part[32];
+  int len = snprintf(part, sizeof part, "/lxc/%u", vmid_of(rec));
+  for (size_t i = 0; i < set->n; i++) {
+    char *at = strstr(set->dirs[i], part);
+    while (at && at[len] && at[len] != '/')
+      at = strstr(at + 1, part);
+    if (!at)
+      return hutch_fail(err, EPERM, "proxmox: the CT's init is not in a cgroup below lxc/%u", vmid_of(rec));
+    at[len] = 0;
+  }
   return 0;
 }
 
@@ -561,9 +632,9 @@ static int pve_update(const struct hutch_runtime *rt, struct hutch_container *c,
   (void) rt;
   unsigned vmid = vmid_of(c->rec);
   struct pve_settings s;
-  if (pve_settings_of(c, &c->arena, &s, err) < 0)
+  if (pve_settings_of(c->rec, &c->arena, &s, err) < 0)
     return -1;
-  if (!vmid || !pve_ct_exists(&s, vmid))
+  if (!vmid || !pve_ct_is_ours(&s, vmid, c->rec->backend_dir))
     return hutch_fail(err, 0, "container not running");
   char **args = NULL;
   size_t n = 0;
@@ -585,6 +656,38 @@ static int pve_update(const struct hutch_runtime *rt, struct hutch_container *c,
     free(args[i]);
   free(args);
   return rc;
+}
+
+/* The exec's process in the CT's /.hutch, 0600 and the CT root's. */
+static char *exec_process_file(const struct container_record *rec, const struct oci_config *cfg,
+                               const struct strbuf *json, struct hutch_error **err)
+{
+  if (!rec->backend_dir) {
+    hutch_fail(err, 0, "exec: the container has no /.hutch directory (made by an older hutch?)");
+    return NULL;
+  }
+  bool userns = false;
+  for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces.len; i++)
+    userns = userns || cfg->linux_->namespaces.items[i].type.value == OCI_NS_USER;
+  uid_t root = userns ? PVE_USERNS_BASE : 0;
+  char *path = xasprintf("%s/exec-XXXXXX", rec->backend_dir);
+  int fd = mkostemp(path, O_CLOEXEC);
+  if (fd < 0) {
+    hutch_fail_errno(err, "exec: %s", path);
+    free(path);
+    return NULL;
+  }
+  bool ok = fchown(fd, root, root) == 0 && fchmod(fd, 0600) == 0 &&
+            write(fd, json->buf, json->len) == (ssize_t) json->len;
+  int saved = errno;
+  close(fd);
+  if (!ok) {
+    unlink(path);
+    hutch_fail(err, saved, "exec: write %s: %s", path, strerror(saved));
+    free(path);
+    return NULL;
+  }
+  return path;
 }
 
 /* exec -t under an engine: a pty whose master goes to the console socket;
@@ -623,8 +726,9 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
   int r = -1;
   struct pve_settings s;
   int pty_slave = -1;
+  char *process_file = NULL;
   struct oci_process *p = native_exec_process(opts, cfg, &c->arena, err);
-  if (!p || pve_settings_of(c, &c->arena, &s, err) < 0)
+  if (!p || pve_settings_of(c->rec, &c->arena, &s, err) < 0)
     goto out;
   if (!p->args.len) {
     hutch_fail(err, 0, "exec: no command given");
@@ -651,10 +755,17 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
     goto out;
   struct strbuf json = STRBUF_INIT;
   oci_encode(&json, &oci_type_process, p, NULL);
+  /* The process (its env may hold secrets) goes as a file only the CT's
+   * root may read, not on argv, which every host user sees. */
+  if (!(process_file = exec_process_file(c->rec, cfg, &json, err))) {
+    strbuf_release(&json);
+    goto out;
+  }
+  cleanup_free char *in_ct = xasprintf("/" PVE_CT_DIR "/%s", strrchr(process_file, '/') + 1);
   char id[16];
   snprintf(id, sizeof id, "%u", vmid_of(c->rec));
   char *argv[] = { (char *) s.pct, (char *) "exec", id, (char *) "--keep-env", (char *) "0", (char *) "--",
-                   (char *) PVE_CT_SHIM, (char *) "exec", json.buf, NULL };
+                   (char *) PVE_CT_SHIM, (char *) "exec", in_ct, NULL };
   /* The lock is for state changes; the process may run for days. */
   close(c->dir.fd);
   c->dir.fd = -1;
@@ -691,11 +802,33 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
     goto out;
   }
   r = foreground_wait(pid, -1, exit_status, err);
+  unlink(process_file);
 out:
+  free(process_file);
   if (pty_slave >= 0)
     close(pty_slave);
   oci_config_free(cfg);
   return r;
+}
+
+/* native_start; when a startContainer or poststart hook failed, it has
+ * destroyed the container as the spec says, and the CT goes with it. */
+static int pve_start(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err)
+{
+  if (native_start(rt, c, err) == 0)
+    return 0;
+  if (faccessat(c->dir.fd, STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+    return -1;
+  unsigned vmid = vmid_of(c->rec);
+  struct pve_settings s;
+  struct hutch_error *e = NULL;
+  if (vmid && pve_settings_of(c->rec, &c->arena, &s, &e) == 0 && pve_ct_is_ours(&s, vmid, c->rec->backend_dir))
+    pve_ct_destroy(&s, vmid, &e);
+  if (e)
+    log_warning("%s", e->msg);
+  hutch_error_free(e);
+  pve_run_dir_remove(c->rec->backend_dir);
+  return -1;
 }
 
 static void describe(struct oci_support *out, struct arena *arena)
@@ -710,7 +843,7 @@ const struct hutch_backend hutch_backend_proxmox = {
   .describe = describe,
   .create = pve_create,
   .run = pve_run_container,
-  .start = native_start,
+  .start = pve_start,
   .state = pve_state,
   .status = pve_status,
   .kill = pve_kill,

@@ -111,7 +111,11 @@ int pve_conf_verify(const struct pve_settings *s, unsigned vmid, char *const *li
 bool pve_ct_exists(const struct pve_settings *s, unsigned vmid);
 /* pct status --verbose: the init's host pid, 0 when stopped. */
 int pve_ct_pid(const struct pve_settings *s, unsigned vmid, pid_t *pid, struct hutch_error **err);
-/* pct stop (when running) and pct destroy --purge. */
+/* Whether the CT's config names marker (the container's run directory, in
+ * its description and its /.hutch mount): a VMID that PVE has given to
+ * another CT since is never touched. */
+bool pve_ct_is_ours(const struct pve_settings *s, unsigned vmid, const char *marker);
+/* pct destroy --purge --force (which stops it first). */
 int pve_ct_destroy(const struct pve_settings *s, unsigned vmid, struct hutch_error **err);
 
 /* template.c: the rootfs as a template tar at dest (numeric owners, modes,
@@ -142,6 +146,6 @@ void pve_run_dir_remove(const char *path);
 int pve_create(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, struct hutch_error **err);
 int pve_run_container(const struct hutch_runtime *rt, const struct hutch_create_opts *opts, int *exit_status,
                       struct hutch_error **err);
-/* The settings of an existing container (its config snapshot's annotations). */
-int pve_settings_of(struct hutch_container *c, struct arena *arena, struct pve_settings *out,
+/* The settings of an existing container (the annotations its record keeps). */
+int pve_settings_of(const struct container_record *rec, struct arena *arena, struct pve_settings *out,
                     struct hutch_error **err);

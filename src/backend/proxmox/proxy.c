@@ -54,6 +54,20 @@ static void __attribute__((noreturn)) fail(struct proxy *p, struct hutch_error *
   _exit(1);
 }
 
+static bool is_ct_init(pid_t pid)
+{
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+  cleanup_fclose FILE *f = fopen(path, "re");
+  bool one = false;
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, "NSpid:", 6) == 0) {
+      char *last = strrchr(line, '\t');
+      one = last && strtol(last + 1, NULL, 10) == 1 && strchr(line + 6, '\t') != last;
+    }
+  return one;
+}
+
 /* The shim's connection, waited for while the runtime can still tell us to
  * give up (its end closing). */
 static int accept_shim(struct proxy *p, struct hutch_error **err)
@@ -73,12 +87,15 @@ static int accept_shim(struct proxy *p, struct hutch_error **err)
   if (p->shim < 0)
     return hutch_fail_errno(err, "proxmox proxy: accept the shim");
   close(p->args->init_listen_fd);
+  struct ucred cred;
+  socklen_t clen = sizeof cred;
+  if (getsockopt(p->shim, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0)
+    return hutch_fail_errno(err, "proxmox proxy: the shim's credentials");
+  /* Only the CT's init is let in: pid 1 of a pid namespace not ours. */
+  if (!is_ct_init(cred.pid))
+    return hutch_fail(err, EPERM, "proxmox proxy: pid %d connected, not the CT's init", (int) cred.pid);
   socklen_t len = sizeof p->shim_pidfd;
   if (getsockopt(p->shim, SOL_SOCKET, SO_PEERPIDFD, &p->shim_pidfd, &len) < 0) {
-    struct ucred cred;
-    len = sizeof cred;
-    if (getsockopt(p->shim, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-      return hutch_fail_errno(err, "proxmox proxy: the shim's credentials");
     p->shim_pidfd = (int) syscall(SYS_pidfd_open, cred.pid, 0);
     if (p->shim_pidfd < 0)
       return hutch_fail_errno(err, "proxmox proxy: pidfd_open the shim");
@@ -204,6 +221,10 @@ static void __attribute__((noreturn)) exit_like(int status)
   if (WIFEXITED(status))
     _exit(WEXITSTATUS(status));
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+  /* A status naming a signal that stops rather than ends (the shim's word
+   * is the container's) must not leave us stopped. */
+  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+    _exit(128 + sig);
   /* Die of the same signal, without a core of our own. */
   struct rlimit none = { 0, 0 };
   setrlimit(RLIMIT_CORE, &none);

@@ -197,6 +197,23 @@ bool pve_ct_exists(const struct pve_settings *s, unsigned vmid)
   return access(path, F_OK) == 0;
 }
 
+bool pve_ct_is_ours(const struct pve_settings *s, unsigned vmid, const char *marker)
+{
+  if (!marker || !marker[0])
+    return false;
+  cleanup_close int dir = open(s->config_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  char name[32];
+  snprintf(name, sizeof name, "%u.conf", vmid);
+  cleanup_free char *text = NULL;
+  size_t len = 0;
+  struct hutch_error *ignored = NULL;
+  if (dir < 0 || read_regular_file_at(dir, name, 1024 * 1024, REGULAR_NOFOLLOW, &text, &len, &ignored) < 0) {
+    hutch_error_free(ignored);
+    return false;
+  }
+  return memmem(text, len, marker, strlen(marker)) != NULL;
+}
+
 /* PVE's lock_config: flock with a 10 s timeout. */
 static int lock_ct(const struct pve_settings *s, unsigned vmid, struct hutch_error **err)
 {
@@ -333,14 +350,8 @@ int pve_ct_destroy(const struct pve_settings *s, unsigned vmid, struct hutch_err
     return 0;
   char id[16];
   snprintf(id, sizeof id, "%u", vmid);
-  pid_t pid = 0;
-  if (pve_ct_pid(s, vmid, &pid, err) < 0)
-    return -1;
-  if (pid > 0) {
-    char *stop[] = { (char *) s->pct, (char *) "stop", id, NULL };
-    if (pve_call("pct stop", stop, NULL, err) < 0)
-      return -1;
-  }
+  /* --force stops it first: no separate stop that a CT stopping by itself
+   * meanwhile would make fail. */
   char *destroy[] = { (char *) s->pct, (char *) "destroy", id, (char *) "--purge", (char *) "--force", NULL };
   return pve_call("pct destroy", destroy, NULL, err);
 }
@@ -369,7 +380,8 @@ char *pve_run_dir_make(const char *id, struct hutch_error **err)
 void pve_run_dir_remove(const char *path)
 {
   size_t len = strlen(PVE_RUN_DIR);
-  if (!path || strncmp(path, PVE_RUN_DIR "/", len + 1) != 0 || strchr(path + len + 1, '/'))
+  if (!path || strncmp(path, PVE_RUN_DIR "/", len + 1) != 0 || strchr(path + len + 1, '/') ||
+      strcmp(path + len + 1, ".") == 0 || strcmp(path + len + 1, "..") == 0 || !path[len + 1])
     return;
   int parent = open(PVE_RUN_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (parent < 0)

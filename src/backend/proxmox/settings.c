@@ -5,6 +5,7 @@
 #include "backend/select.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,25 @@ static const char **slot(struct pve_settings *s, const char *key)
   return NULL;
 }
 
-/* Tools and files are the host's business, not a container's: annotations
- * choose storages and networks only. */
+/* Tools, files and networks are the host's business, not a container's
+ * (a netN names bridges, VLANs and addresses the administrator decides):
+ * annotations choose storages only. */
 static bool annotation_may_set(const char *key)
 {
-  return strcmp(key, "storage") == 0 || strcmp(key, "rootfs-size") == 0 || strcmp(key, "template-storage") == 0 ||
-         strncmp(key, "net", 3) == 0;
+  return strcmp(key, "storage") == 0 || strcmp(key, "rootfs-size") == 0 || strcmp(key, "template-storage") == 0;
+}
+
+/* PVE's storage ids: [a-z][a-z0-9._-]*[a-z0-9]; nothing else may reach a
+ * property string. */
+static bool storage_id(const char *v)
+{
+  size_t n = strlen(v);
+  if (n < 2 || v[0] < 'a' || v[0] > 'z' || !(isalnum((unsigned char) v[n - 1]) && !isupper((unsigned char) v[n - 1])))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '.' || v[i] == '_' || v[i] == '-'))
+      return false;
+  return true;
 }
 
 static bool clean_value(const char *v)
@@ -93,11 +107,14 @@ int pve_settings_load(const struct oci_config *cfg, struct arena *arena, struct 
       continue;
     const char **dst = slot(out, k + plen);
     if (!dst || !annotation_may_set(k + plen))
-      return hutch_fail(err, 0, "annotations[\"%s\"]: not a setting of the proxmox backend (storage, rootfs-size, "
-                        "template-storage, net0..net%d)", k, PVE_MAX_NET - 1);
+      return hutch_fail(err, 0, "annotations[\"%s\"]: not a setting of the proxmox backend a container may choose "
+                        "(storage, rootfs-size, template-storage)", k);
     if (!clean_value(a->items[i].value))
       return hutch_fail(err, 0, "annotations[\"%s\"]: empty or holds a control character", k);
     *dst = a->items[i].value;
   }
+  if (!storage_id(out->storage) || !storage_id(out->template_storage))
+    return hutch_fail(err, 0, "proxmox storage \"%s\": not a Proxmox VE storage id",
+                      storage_id(out->storage) ? out->template_storage : out->storage);
   return 0;
 }

@@ -34,6 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -229,21 +233,56 @@ fail:
   _exit(127);
 }
 
+/* While the process runs, PID 1 keeps only what it needs to pass signals
+ * on: no capability but CAP_KILL, none to gain, not dumpable. A process of
+ * the container that takes it over (ptrace) gains nothing it has not. The
+ * bounding set stays: lxc-attach (pct exec) gives what it attaches no more
+ * than the init's. */
+static void drop_privileges(void)
+{
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2] = { { 0 } };
+  data[0].effective = data[0].permitted = 1u << CAP_KILL;
+  syscall(SYS_capset, &hdr, data);
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 /* The parent's part after the fork: nothing of the caller's stays with us,
- * signals go to the process, its wait status to the proxy. */
+ * signals go to the process, its wait status to the proxy. The proxy gone
+ * (killed, the engine's child no more) ends the process too: it would
+ * otherwise run on with no one to answer for it. */
 static void __attribute__((noreturn)) supervise(struct shim *s, pid_t child)
 {
   int keep[] = { s->sock };
   fds_close_except(0, keep, 1, NULL);
+  drop_privileges();
   sigset_t all;
   sigfillset(&all);
+  int sigfd = signalfd(-1, &all, SFD_CLOEXEC);
   for (;;) {
-    siginfo_t si;
-    int sig = sigwaitinfo(&all, &si);
-    if (sig < 0)
+    struct pollfd fds[2] = { { sigfd, POLLIN, 0 }, { s->sock, POLLIN, 0 } };
+    if (poll(fds, 2, -1) < 0)
       continue;
-    if (sig != SIGCHLD) {
-      kill(child, sig);
+    if (fds[1].revents & (POLLHUP | POLLERR)) {
+      kill(child, SIGKILL);
+      _exit(137);
+    }
+    if (fds[1].revents & POLLIN) {
+      /* Nothing comes from the proxy now; drain what does. */
+      char drain[64];
+      if (recv(s->sock, drain, sizeof drain, MSG_DONTWAIT) == 0) {
+        kill(child, SIGKILL);
+        _exit(137);
+      }
+    }
+    if (!(fds[0].revents & POLLIN))
+      continue;
+    struct signalfd_siginfo si;
+    if (read(sigfd, &si, sizeof si) != sizeof si)
+      continue;
+    if (si.ssi_signo != SIGCHLD) {
+      kill(child, (int) si.ssi_signo);
       continue;
     }
     /* Reap every orphan of the CT; the process's status is the answer. */
@@ -316,17 +355,23 @@ static int init_main(void)
   return 1;
 }
 
-/* pct exec: argv[2] is the exec's process (JSON). */
-static int exec_main(const char *process_json)
+/* pct exec: argv[2] names the exec's process (JSON), in /.hutch. */
+static int exec_main(const char *process_path)
 {
   struct shim s = { .sock = -1 };
   struct hutch_error *err = NULL;
   log_silence();
   struct arena arena;
   arena_init(&arena);
+  cleanup_free char *text = NULL;
+  size_t len = 0;
+  if (strncmp(process_path, "/" PVE_CT_DIR "/exec-", strlen(PVE_CT_DIR) + 7) != 0 || strstr(process_path, "/..") ||
+      read_regular_file_at(AT_FDCWD, process_path, OCI_CONFIG_MAX_SIZE, REGULAR_NOFOLLOW, &text, &len, &err) < 0) {
+    hutch_fail(&err, EINVAL, "exec: %s is not the process from hutch", process_path);
+    fail_out(&s, err);
+  }
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
-  struct oci_process *p = oci_decode_document(&arena, &oci_type_process, process_json, strlen(process_json),
-                                              "process", &diags);
+  struct oci_process *p = oci_decode_document(&arena, &oci_type_process, text, len, "process", &diags);
   if (p)
     oci_process_validate(p, &diags);
   if (!p || diag_first_error(&diags) || !p->args.len) {

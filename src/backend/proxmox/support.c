@@ -78,6 +78,12 @@ void pve_describe(struct oci_support *out, struct arena *a)
   l->net_devices->enabled = no;
   l->cgroup->systemd = no;
   l->cgroup->rdma = no;
+  /* The shim's listener fd has no agent to go to. */
+  static const char *const actions[] = {
+    "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
+    "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",
+  };
+  keep_only(a, &l->seccomp->actions, actions, sizeof actions / sizeof *actions);
   out->unhonoured = unhonoured;
   out->n_unhonoured = sizeof unhonoured / sizeof *unhonoured;
 }

@@ -33,7 +33,9 @@ static void add_id(unsigned **ids, size_t *n, unsigned id)
 
 static int collect(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-  (void) path, (void) type, (void) ftw;
+  (void) path, (void) ftw;
+  if (type == FTW_NS)
+    return 0;
   add_id(&seen.uids, &seen.n_uids, st->st_uid);
   add_id(&seen.gids, &seen.n_gids, st->st_gid);
   return 0;
@@ -63,9 +65,13 @@ int pve_template_write(const char *rootfs, const char *dest, bool unprivileged, 
   cleanup_free char *gid_map = xasprintf("%s.gidmap", dest);
   cleanup_free char *owner_opt = xasprintf("--owner-map=%s", uid_map);
   cleanup_free char *group_opt = xasprintf("--group-map=%s", gid_map);
+  /* The image may hold what only its owners may read: so may the tar. */
+  mode_t old_umask = umask(077);
   if (unprivileged) {
     memset(&seen, 0, sizeof seen);
-    int r = nftw(rootfs, collect, 64, FTW_PHYS | FTW_MOUNT);
+    int r = 0;
+    if (nftw(rootfs, collect, 64, FTW_PHYS | FTW_MOUNT) != 0)
+      r = hutch_fail_errno(err, "proxmox: template: walk %s", rootfs);
     if (r == 0)
       r = write_map(uid_map, seen.uids, seen.n_uids, err);
     if (r == 0)
@@ -73,10 +79,11 @@ int pve_template_write(const char *rootfs, const char *dest, bool unprivileged, 
     free(seen.uids);
     free(seen.gids);
     memset(&seen, 0, sizeof seen);
-    if (r != 0) {
+    if (r < 0) {
       unlink(uid_map);
       unlink(gid_map);
-      return r < 0 ? -1 : hutch_fail_errno(err, "proxmox: template: walk %s", rootfs);
+      umask(old_umask);
+      return -1;
     }
   }
   char *argv[] = {
@@ -87,6 +94,7 @@ int pve_template_write(const char *rootfs, const char *dest, bool unprivileged, 
     NULL,
   };
   int r = pve_call("make the template (tar)", argv, NULL, err);
+  umask(old_umask);
   if (unprivileged) {
     unlink(uid_map);
     unlink(gid_map);
