@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,8 +305,14 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
     goto out;
   struct process_info init_info;
   if (init <= 0 || !process_info_read(init, &init_info)) {
-    hutch_fail(err, ESRCH, "proxmox: CT %u stopped right after pct start (its init, hutch's shim, failed: see "
-               "PVE's log of the CT's start)", made.vmid);
+    /* The shim ended already: what it said (a missing program) is on its
+     * way through the proxy, unless it never got that far. */
+    struct pollfd said = { l->sync_fd, POLLIN, 0 };
+    if (poll(&said, 1, 2000) > 0 && launch_supervise(l, err) < 0)
+      goto out;
+    if (!*err)
+      hutch_fail(err, ESRCH, "proxmox: CT %u stopped right after pct start (its init, hutch's shim, failed: see "
+                 "PVE's log of the CT's start)", made.vmid);
     goto out;
   }
   l->rec.backend_pid = (oci_opt_i64) { init, true };
