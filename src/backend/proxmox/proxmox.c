@@ -733,7 +733,7 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
   int r = -1;
   struct pve_settings s;
   int pty_slave = -1;
-  char *process_file = NULL;
+  char *process_file = NULL, *in_ct = NULL;
   struct oci_process *p = native_exec_process(opts, cfg, &c->arena, err);
   if (!p || pve_settings_of(c->rec, &c->arena, &s, err) < 0)
     goto out;
@@ -768,7 +768,7 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
     strbuf_release(&json);
     goto out;
   }
-  cleanup_free char *in_ct = xasprintf("/" PVE_CT_DIR "/%s", strrchr(process_file, '/') + 1);
+  in_ct = xasprintf("/" PVE_CT_DIR "/%s", strrchr(process_file, '/') + 1);
   char id[16];
   snprintf(id, sizeof id, "%u", vmid_of(c->rec));
   char *argv[] = { (char *) s.pct, (char *) "exec", id, (char *) "--keep-env", (char *) "0", (char *) "--",
@@ -812,6 +812,7 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
   unlink(process_file);
 out:
   free(process_file);
+  free(in_ct);
   if (pty_slave >= 0)
     close(pty_slave);
   oci_config_free(cfg);
