@@ -52,7 +52,7 @@ run_suite integration/lxc-backend env HUTCH="$hutch" HUTCH_STATIC="$root/build/s
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
 run_suite e2e/clients tests/e2e/run.sh "$hutch"
 run_suite e2e/clients-lxc env BACKEND=lxc tests/e2e/run.sh "$hutch"
-# The stand-in PVE tools behave as proxmox-facts.md says PVE does.
+# The stand-in PVE tools behave as PVE's do (their sources, read line by line).
 run_suite proxmox/standin tests/proxmox/standin/selftest.sh
 # The proxmox backend on stand-in PVE tools (tests/proxmox/standin); what a
 # PVE CT cannot be, by design, is named (docs/proxmox.md).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The proxmox backend against stand-in pct, pvesh and pvesm
-# (tests/proxmox/standin) that behave as proxmox-facts.md says PVE does and
+# (tests/proxmox/standin) that behave as PVE's tools do (read from their sources) and
 # start real LXC containers from the config PVE would generate: the whole
 # path down to a running CT, its limits in the cgroup files, refusals,
 # a VMID taken meanwhile, a locked config, failures half-way, and what is

@@ -1,6 +1,6 @@
 /* The proxmox backend's translation: a table of configs, each with the pct
  * create options and raw conf lines it must give (values worked out from
- * proxmox-facts: MiB, cpulimit = quota/period, cpuunits = shares on v1 and
+ * PVE's sources: MiB, cpulimit = quota/period, cpuunits = shares on v1 and
  * runc's weight on v2), or the JSON path of its refusal. */
 #include "backend/proxmox/proxmox.h"
 #include "helpers.h"

@@ -1,4 +1,4 @@
-/* PVE's tools and its config files, as proxmox-facts.md describes them:
+/* PVE's tools and its config files, as PVE's sources define them:
  * exit codes vary (any non-zero is failure), keys PVE does not take are
  * dropped with a warning and exit 0 (so what is written is read back), and
  * a CT's config is changed only under PVE's flock, by rename. */

@@ -1,8 +1,7 @@
 # Test stand-ins for Proxmox VE's pct, pvesh, pvesm and pveversion.
 #
-# The behaviour follows the PVE sources as summarised in
-# /work/shared/design/proxmox-facts.md (pve-container, pve-common,
-# pve-guest-common, pve-storage, pve-manager).  Containers are really started
+# The behaviour follows the PVE sources (pve-container, pve-common,
+# pve-guest-common, pve-storage, pve-manager), read line by line.  Containers are really started
 # with liblxc's lxc-start from the LXC config PVE would generate, adapted to a
 # cgroup-v1 host running Debian's liblxc 5.0.2.
 #
