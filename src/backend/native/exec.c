@@ -177,6 +177,15 @@ struct oci_process *native_exec_process(const struct hutch_exec_opts *opts, cons
   return x.process;
 }
 
+int exec_check_terminal(bool tty, const struct hutch_exec_opts *opts, struct hutch_error **err)
+{
+  if (tty && opts->detach && !opts->console_socket)
+    return hutch_fail(err, 0, "cannot allocate tty if hutch will detach without setting console socket");
+  if (opts->console_socket && (!tty || !opts->detach))
+    return hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
+  return 0;
+}
+
 static int check_unhonoured(const struct oci_process *p, struct hutch_error **err)
 {
   return lsm_check(p, NULL, err);
@@ -571,15 +580,8 @@ int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const
   }
   if (check_unhonoured(x.process, err) < 0)
     goto out;
-  bool tty = x.process->terminal.value;
-  if (tty && opts->detach && !opts->console_socket) {
-    hutch_fail(err, 0, "cannot allocate tty if hutch will detach without setting console socket");
+  if (exec_check_terminal(x.process->terminal.value, opts, err) < 0)
     goto out;
-  }
-  if (opts->console_socket && (!tty || !opts->detach)) {
-    hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
-    goto out;
-  }
   x.init_pid = (pid_t) rec->pid.value;
   if (seccomp_prepare(rt, cfg, &x.seccomp_prog, err) < 0)
     goto out;

@@ -195,6 +195,9 @@ int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const
  * with exec's flags over it (runc's rules). */
 struct oci_process *native_exec_process(const struct hutch_exec_opts *opts, const struct oci_config *cfg,
                                         struct arena *arena, struct hutch_error **err);
+/* runc's rules for exec's terminal: a tty detached needs --console-socket,
+ * which is for a detached tty only. */
+int exec_check_terminal(bool tty, const struct hutch_exec_opts *opts, struct hutch_error **err);
 int native_pause(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
 int native_resume(const struct hutch_runtime *rt, struct hutch_container *c, struct hutch_error **err);
 int native_update(const struct hutch_runtime *rt, struct hutch_container *c, const struct oci_resources *r,

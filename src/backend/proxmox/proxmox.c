@@ -746,15 +746,8 @@ static int pve_exec(const struct hutch_runtime *rt, struct hutch_container *c, c
                p->apparmor_profile ? "apparmorProfile" : "selinuxLabel");
     goto out;
   }
-  bool tty = p->terminal.value;
-  if (tty && opts->detach && !opts->console_socket) {
-    hutch_fail(err, 0, "cannot allocate tty if hutch will detach without setting console socket");
+  if (exec_check_terminal(p->terminal.value, opts, err) < 0)
     goto out;
-  }
-  if (opts->console_socket && (!tty || !opts->detach)) {
-    hutch_fail(err, 0, "cannot use console socket if hutch will not detach or allocate tty");
-    goto out;
-  }
   /* lxc-attach makes the process's terminal in the CT when its stdin is
    * one: the process itself takes it as it comes. */
   p->terminal = (oci_opt_bool) { false, true };
