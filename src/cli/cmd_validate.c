@@ -5,9 +5,11 @@
 #include "spec/config.h"
 #include "util/file.h"
 #include "spec/support.h"
+#include "spec/upgrade.h"
 #include "util/cleanup.h"
 #include "util/json_writer.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,8 @@ static const struct opt_spec validate_options[] = {
   { "bundle", 'b', OPT_STRING, "DIR", "the bundle to check (default: the current directory)", false },
   { "backend", 0, OPT_STRING, "NAME", "warn about fields this backend will not honour: native (default), lxc, proxmox", false },
   { "format", 'f', OPT_STRING, "FORMAT", "text (default) or json", false },
+  { "upgrade", 0, OPT_BOOL, NULL, "print the config rewritten for runtime-spec 1.3.0 (what changed goes to stderr)", false },
+  { "output", 0, OPT_STRING, "FILE", "with --upgrade: write the upgraded config here (atomically) instead of stdout", false },
 };
 
 /* root.path must name a directory (relative to the bundle unless absolute). */
@@ -33,20 +37,20 @@ static void check_root(int bundle_fd, const struct oci_config *cfg, struct diag_
     diag_add(diags, DIAG_ERROR, "root.path", "\"%s\" is not a directory", cfg->root->path);
 }
 
-static void print_text(const struct diag_list *diags, bool debug)
+static void print_text(FILE *out, const struct diag_list *diags, bool debug)
 {
   for (size_t i = 0; i < diags->len; i++) {
     const struct diag *d = &diags->items[i];
     if (d->level == DIAG_DEBUG && !debug)
       continue;
-    printf("%s: %s%s%s\n", diag_level_name(d->level), d->path, d->path[0] ? ": " : "", d->message);
+    fprintf(out, "%s: %s%s%s\n", diag_level_name(d->level), d->path, d->path[0] ? ": " : "", d->message);
   }
   size_t errors = diag_count(diags, DIAG_ERROR), warnings = diag_count(diags, DIAG_WARNING);
-  printf("%s: %zu error%s, %zu warning%s\n", errors ? "invalid" : "valid", errors, errors == 1 ? "" : "s",
+  fprintf(out, "%s: %zu error%s, %zu warning%s\n", errors ? "invalid" : "valid", errors, errors == 1 ? "" : "s",
          warnings, warnings == 1 ? "" : "s");
 }
 
-static void print_json(const struct diag_list *diags, const char *bundle, const char *backend, bool debug)
+static void print_json(FILE *file, const struct diag_list *diags, const char *bundle, const char *backend, bool debug)
 {
   struct strbuf out = STRBUF_INIT;
   struct json_writer w;
@@ -75,8 +79,91 @@ static void print_json(const struct diag_list *diags, const char *bundle, const 
   }
   json_w_end_array(&w);
   json_w_end_object(&w);
-  printf("%s\n", strbuf_str(&out));
+  fprintf(file, "%s\n", strbuf_str(&out));
   strbuf_release(&out);
+}
+
+/* Everything validate checks in a config it could read. */
+static void check_config(int bundle_fd, const struct oci_config *cfg, const struct hutch_backend *backend,
+                         struct diag_list *diags)
+{
+  oci_config_validate(cfg, diags);
+  check_root(bundle_fd, cfg, diags);
+  struct arena arena;
+  arena_init(&arena);
+  struct oci_support support;
+  backend->describe(&support, &arena);
+  oci_config_check_support(cfg, &support, diags);
+  arena_release(&arena);
+}
+
+static void print_diags(FILE *out, const char *format, const struct diag_list *diags, const char *bundle,
+                        const struct hutch_backend *backend, bool debug)
+{
+  if (strcmp(format, "json") == 0)
+    print_json(out, diags, bundle, backend->name, debug);
+  else
+    print_text(out, diags, debug);
+}
+
+/* output names a file to replace: write it in its own directory, so the
+ * rename that makes it appear whole stays on one file system. */
+static int write_output(const char *output, const char *data, size_t len, struct hutch_error **err)
+{
+  cleanup_free char *copy = xstrdup(output);
+  char *slash = strrchr(copy, '/');
+  const char *dir = ".", *name = copy;
+  if (slash) {
+    *slash = '\0';
+    dir = slash == copy ? "/" : copy;
+    name = slash + 1;
+  }
+  if (!*name)
+    return hutch_fail(err, 0, "--output %s: names a directory, not a file", output);
+  cleanup_close int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return hutch_fail_errno(err, "--output %s", output);
+  if (write_file_atomic_at(dirfd, name, data, len, 0644, ATOMIC_REPLACE, err) < 0) {
+    hutch_error_prefix(err, "--output %s: ", output);
+    return -1;
+  }
+  return 0;
+}
+
+/* --upgrade: stdout (or --output) gets the config and nothing else, so it
+ * can be redirected into a file; the changes and the problems go to stderr. */
+static int upgrade_run(const struct cli_command *cmd, const struct cli_globals *globals, const char *bundle,
+                       int bundle_fd, const char *format, const struct hutch_backend *backend, const char *output)
+{
+  cleanup_error struct hutch_error *err = NULL;
+  cleanup_free char *text = NULL;
+  size_t len;
+  if (read_regular_file_at(bundle_fd, "config.json", OCI_CONFIG_MAX_SIZE, REGULAR_FOLLOW, &text, &len, &err) < 0) {
+    hutch_error_prefix(&err, "bundle %s: config.json: ", bundle);
+    return cli_report(cmd, err);
+  }
+  cleanup_diags struct diag_list changes = DIAG_LIST_INIT;
+  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  cleanup_strbuf struct strbuf upgraded = STRBUF_INIT;
+  if (oci_config_upgrade(text, len, &upgraded, &changes, &diags) == 0) {
+    for (size_t i = 0; i < changes.len; i++)
+      fprintf(stderr, "upgraded: %s: %s\n", changes.items[i].path, changes.items[i].message);
+    if (changes.len == 0)
+      fprintf(stderr, "upgraded: nothing to change\n");
+    cleanup_config struct oci_config *cfg = oci_config_parse(strbuf_str(&upgraded), upgraded.len, &diags);
+    if (cfg)
+      check_config(bundle_fd, cfg, backend, &diags);
+  }
+  print_diags(stderr, format, &diags, bundle, backend, globals->debug);
+  if (diag_count(&diags, DIAG_ERROR))
+    return 1;
+  if (!output) {
+    fputs(strbuf_str(&upgraded), stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
+  if (write_output(output, strbuf_str(&upgraded), upgraded.len, &err) < 0)
+    return cli_report(cmd, err);
+  return 0;
 }
 
 static int validate_run(const struct cli_command *cmd, const struct cli_globals *globals,
@@ -84,9 +171,15 @@ static int validate_run(const struct cli_command *cmd, const struct cli_globals 
 {
   const char *bundle = cli_opt_string(cmd, args, "bundle", ".");
   const char *format = cli_opt_string(cmd, args, "format", "text");
+  const char *output = cli_opt_string(cmd, args, "output", NULL);
+  bool upgrade = cli_opt_flag(cmd, args, "upgrade");
   cleanup_error struct hutch_error *err = NULL;
   if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
     hutch_fail(&err, 0, "--format: unknown format \"%s\" (expected text or json)", format);
+    return cli_report(cmd, err);
+  }
+  if (output && !upgrade) {
+    hutch_fail(&err, 0, "--output: only with --upgrade");
     return cli_report(cmd, err);
   }
   const struct hutch_backend *backend = cli_find_backend(cli_opt_string(cmd, args, "backend", HUTCH_DEFAULT_BACKEND), &err);
@@ -98,26 +191,17 @@ static int validate_run(const struct cli_command *cmd, const struct cli_globals 
     hutch_fail_errno(&err, "bundle %s", bundle);
     return cli_report(cmd, err);
   }
+  if (upgrade)
+    return upgrade_run(cmd, globals, bundle, bundle_fd, format, backend, output);
   cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
   cleanup_config struct oci_config *cfg = NULL;
   if (oci_config_read(bundle_fd, "config.json", REGULAR_FOLLOW, &cfg, &diags, &err) < 0) {
     hutch_error_prefix(&err, "bundle %s: ", bundle);
     return cli_report(cmd, err);
   }
-  if (cfg) {
-    oci_config_validate(cfg, &diags);
-    check_root(bundle_fd, cfg, &diags);
-    struct arena arena;
-    arena_init(&arena);
-    struct oci_support support;
-    backend->describe(&support, &arena);
-    oci_config_check_support(cfg, &support, &diags);
-    arena_release(&arena);
-  }
-  if (strcmp(format, "json") == 0)
-    print_json(&diags, bundle, backend->name, globals->debug);
-  else
-    print_text(&diags, globals->debug);
+  if (cfg)
+    check_config(bundle_fd, cfg, backend, &diags);
+  print_diags(stdout, format, &diags, bundle, backend, globals->debug);
   return diag_count(&diags, DIAG_ERROR) ? 1 : 0;
 }
 

@@ -6,38 +6,6 @@
 
 #include <string.h>
 
-static void encode_raw(struct json_writer *w, const struct json_node *n)
-{
-  switch (n->type) {
-  case JSON_NULL:
-    json_w_null(w);
-    break;
-  case JSON_BOOL:
-    json_w_bool(w, n->u.boolean);
-    break;
-  case JSON_NUMBER:
-    json_w_number_text(w, n->u.number.text);
-    break;
-  case JSON_STRING:
-    json_w_string_len(w, n->u.string.ptr, n->u.string.len);
-    break;
-  case JSON_ARRAY:
-    json_w_begin_array(w);
-    for (size_t i = 0; i < n->u.array.len; i++)
-      encode_raw(w, n->u.array.items[i]);
-    json_w_end_array(w);
-    break;
-  case JSON_OBJECT:
-    json_w_begin_object(w);
-    for (size_t i = 0; i < n->u.object.len; i++) {
-      json_w_key(w, n->u.object.items[i].key);
-      encode_raw(w, n->u.object.items[i].value);
-    }
-    json_w_end_object(w);
-    break;
-  }
-}
-
 static void encode_object(struct json_writer *w, const struct oci_type *type, const void *obj);
 
 static void encode_value(struct json_writer *w, const struct oci_field *f, const void *p)
@@ -137,7 +105,7 @@ static void encode_value(struct json_writer *w, const struct oci_field *f, const
     break;
   }
   case OCI_K_RAW:
-    encode_raw(w, *(const struct json_node *const *) p);
+    json_w_node(w, *(const struct json_node *const *) p);
     break;
   }
 }

@@ -1,4 +1,5 @@
 #include "util/json_writer.h"
+#include "util/json.h"
 #include "util/utf8.h"
 
 #include <inttypes.h>
@@ -177,4 +178,36 @@ void json_escape_string(struct strbuf *sb, const char *s, size_t len)
     i++;
   }
   strbuf_addc(sb, '"');
+}
+
+void json_w_node(struct json_writer *w, const struct json_node *n)
+{
+  switch (n->type) {
+  case JSON_NULL:
+    json_w_null(w);
+    break;
+  case JSON_BOOL:
+    json_w_bool(w, n->u.boolean);
+    break;
+  case JSON_NUMBER:
+    json_w_number_text(w, n->u.number.text);
+    break;
+  case JSON_STRING:
+    json_w_string_len(w, n->u.string.ptr, n->u.string.len);
+    break;
+  case JSON_ARRAY:
+    json_w_begin_array(w);
+    for (size_t i = 0; i < n->u.array.len; i++)
+      json_w_node(w, n->u.array.items[i]);
+    json_w_end_array(w);
+    break;
+  case JSON_OBJECT:
+    json_w_begin_object(w);
+    for (size_t i = 0; i < n->u.object.len; i++) {
+      json_w_key(w, n->u.object.items[i].key);
+      json_w_node(w, n->u.object.items[i].value);
+    }
+    json_w_end_object(w);
+    break;
+  }
 }

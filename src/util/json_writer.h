@@ -8,6 +8,8 @@
 
 #include "util/strbuf.h"
 
+struct json_node;
+
 /* Deeper than the reader accepts (128), so whatever was read can be written. */
 enum { JSON_WRITER_MAX_DEPTH = 160 };
 
@@ -35,6 +37,9 @@ void json_w_bool(struct json_writer *w, bool v);
 void json_w_null(struct json_writer *w);
 /* A number given as its JSON literal text (already validated). */
 void json_w_number_text(struct json_writer *w, const char *text);
+
+/* A tree from json_parse, written back as it was read (key order kept). */
+void json_w_node(struct json_writer *w, const struct json_node *n);
 
 /* Appends s as a quoted JSON string to sb. */
 void json_escape_string(struct strbuf *sb, const char *s, size_t len);
