@@ -150,6 +150,9 @@ extern const struct hutch_backend hutch_backend_lxc;
 extern const struct hutch_backend hutch_backend_proxmox;
 
 #define HUTCH_DEFAULT_BACKEND "native"
+/* Every backend's name, space-separated: what shells complete for --backend
+ * (a unit test checks it against the registry). */
+#define HUTCH_BACKEND_NAMES "native lxc proxmox"
 
 /* The backend of that name, or NULL. */
 const struct hutch_backend *hutch_backend_lookup(const char *name);

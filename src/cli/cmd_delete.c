@@ -6,7 +6,7 @@
 #include <errno.h>
 
 static const struct opt_spec delete_options[] = {
-  { "force", 'f', OPT_BOOL, NULL, "kill a running container first", false },
+  { "force", 'f', OPT_BOOL, NULL, "kill a running container first", false, NULL },
 };
 
 static int delete_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)

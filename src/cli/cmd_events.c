@@ -13,8 +13,8 @@
 #include <time.h>
 
 static const struct opt_spec events_options[] = {
-  { "interval", 0, OPT_STRING, "DURATION", "time between stats events (default 5s)", false },
-  { "stats", 0, OPT_BOOL, NULL, "print one stats event and exit", false },
+  { "interval", 0, OPT_STRING, "DURATION", "time between stats events (default 5s)", false, NULL },
+  { "stats", 0, OPT_BOOL, NULL, "print one stats event and exit", false, NULL },
 };
 
 static void print_event(const char *type, const char *id, const struct strbuf *data)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 static const struct opt_spec features_options[] = {
-  { "backend", 0, OPT_STRING, "NAME", "native (default), lxc or proxmox", false },
+  { "backend", 0, OPT_STRING, "NAME", "native (default), lxc or proxmox", false, HUTCH_BACKEND_NAMES },
 };
 
 static int features_run(const struct cli_command *cmd, const struct cli_globals *globals,

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 static const struct opt_spec list_options[] = {
-  { "format", 'f', OPT_STRING, "FORMAT", "table (default) or json", false },
-  { "quiet", 'q', OPT_BOOL, NULL, "print only the container IDs", false },
+  { "format", 'f', OPT_STRING, "FORMAT", "table (default) or json", false, "table json" },
+  { "quiet", 'q', OPT_BOOL, NULL, "print only the container IDs", false, NULL },
 };
 
 struct entry {

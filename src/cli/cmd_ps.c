@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 static const struct opt_spec ps_options[] = {
-  { "format", 'f', OPT_STRING, "FORMAT", "table (default) or json", false },
+  { "format", 'f', OPT_STRING, "FORMAT", "table (default) or json", false, "table json" },
 };
 
 static bool contains(const pid_t *pids, size_t n, long pid)

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 static const struct opt_spec spec_options[] = {
-  { "bundle", 'b', OPT_STRING, "DIR", "where to write config.json (default: the current directory)", false },
-  { "rootless", 0, OPT_BOOL, NULL, "adjust the config for a caller without privileges", false },
+  { "bundle", 'b', OPT_STRING, "DIR", "where to write config.json (default: the current directory)", false, NULL },
+  { "rootless", 0, OPT_BOOL, NULL, "adjust the config for a caller without privileges", false, NULL },
 };
 
 static int spec_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)

@@ -18,11 +18,11 @@
 #include <sys/stat.h>
 
 static const struct opt_spec validate_options[] = {
-  { "bundle", 'b', OPT_STRING, "DIR", "the bundle to check (default: the current directory)", false },
-  { "backend", 0, OPT_STRING, "NAME", "warn about fields this backend will not honour: native (default), lxc, proxmox", false },
-  { "format", 'f', OPT_STRING, "FORMAT", "text (default) or json", false },
-  { "upgrade", 0, OPT_BOOL, NULL, "print the config rewritten for runtime-spec 1.3.0 (what changed goes to stderr)", false },
-  { "output", 0, OPT_STRING, "FILE", "with --upgrade: write the upgraded config here (atomically) instead of stdout", false },
+  { "bundle", 'b', OPT_STRING, "DIR", "the bundle to check (default: the current directory)", false, NULL },
+  { "backend", 0, OPT_STRING, "NAME", "warn about fields this backend will not honour: native (default), lxc, proxmox", false, HUTCH_BACKEND_NAMES },
+  { "format", 'f', OPT_STRING, "FORMAT", "text (default) or json", false, "text json" },
+  { "upgrade", 0, OPT_BOOL, NULL, "print the config rewritten for runtime-spec 1.3.0 (what changed goes to stderr)", false, NULL },
+  { "output", 0, OPT_STRING, "FILE", "with --upgrade: write the upgraded config here (atomically) instead of stdout", false, NULL },
 };
 
 /* root.path must name a directory (relative to the bundle unless absolute). */

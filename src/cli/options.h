@@ -21,6 +21,9 @@ struct opt_spec {
   const char *metavar; /* "DIR" in the help text */
   const char *help;
   bool hidden; /* accepted, not listed in --help */
+  /* The values a shell completes for it, space-separated; NULL: a metavar
+   * "a|b|c" lists them, DIR completes directories, FILE and PATH files. */
+  const char *values;
 };
 
 enum { OPT_MAX = 32 };

@@ -7,18 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct opt_spec global_options[] = {
-  { "root", 0, OPT_STRING, "DIR", "where container state is kept (default /run/hutch)", false },
-  { "log", 0, OPT_STRING, "FILE", "write hutch's log here instead of stderr", false },
-  { "log-format", 0, OPT_STRING, "FORMAT", "text or json", false },
-  { "debug", 0, OPT_BOOL, NULL, "log debug messages", false },
-  { "systemd-cgroup", 0, OPT_BOOL, NULL, "manage cgroups through systemd (cgroupsPath is slice:prefix:name)", false },
+const struct opt_spec cli_global_options[] = {
+  { "root", 0, OPT_STRING, "DIR", "where container state is kept (default /run/hutch)", false, NULL },
+  { "log", 0, OPT_STRING, "FILE", "write hutch's log here instead of stderr", false, NULL },
+  { "log-format", 0, OPT_STRING, "FORMAT", "text or json", false, "text json" },
+  { "debug", 0, OPT_BOOL, NULL, "log debug messages", false, NULL },
+  { "systemd-cgroup", 0, OPT_BOOL, NULL, "manage cgroups through systemd (cgroupsPath is slice:prefix:name)", false, NULL },
   { "cgroup-manager", 0, OPT_STRING, "cgroupfs|systemd|disabled",
-    "crun's form: cgroupfs (the default), systemd (= --systemd-cgroup), or disabled (no cgroups)", false },
-  { "rootless", 0, OPT_STRING, "true|false|auto", "ignore cgroup permission errors (default auto)", false },
-  { "backend", 0, OPT_STRING, "NAME", "backend of the containers create and run make (docs/backends.md)", false },
-  { "version", 'v', OPT_BOOL, NULL, "print the version", false },
+    "crun's form: cgroupfs (the default), systemd (= --systemd-cgroup), or disabled (no cgroups)", false, NULL },
+  { "rootless", 0, OPT_STRING, "true|false|auto", "ignore cgroup permission errors (default auto)", false, NULL },
+  { "backend", 0, OPT_STRING, "NAME", "backend of the containers create and run make (docs/backends.md)", false, HUTCH_BACKEND_NAMES },
+  { "version", 'v', OPT_BOOL, NULL, "print the version", false, NULL },
 };
+const size_t cli_global_option_count = sizeof cli_global_options / sizeof cli_global_options[0];
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_CGROUP_MANAGER, G_ROOTLESS, G_BACKEND, G_VERSION };
 
 void cli_print_usage(FILE *out)
@@ -28,8 +29,8 @@ void cli_print_usage(FILE *out)
   for (size_t i = 0; i < cli_command_count; i++)
     fprintf(out, "  %-11s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
   fprintf(out, "\nGlobal options:\n");
-  for (size_t i = 0; i < sizeof global_options / sizeof *global_options; i++) {
-    const struct opt_spec *o = &global_options[i];
+  for (size_t i = 0; i < cli_global_option_count; i++) {
+    const struct opt_spec *o = &cli_global_options[i];
     char left[64];
     if (o->short_name)
       snprintf(left, sizeof left, "--%s, -%c%s%s", o->name, o->short_name, o->metavar ? " " : "",
@@ -102,7 +103,7 @@ int cli_parse(int argc, char **argv, struct cli_invocation *out, const char **co
   memset(out, 0, sizeof *out);
   *context = NULL;
   struct parsed_args g;
-  if (parse_args(global_options, sizeof global_options / sizeof *global_options, argc - 1, argv + 1, true, &g,
+  if (parse_args(cli_global_options, cli_global_option_count, argc - 1, argv + 1, true, &g,
                  err) < 0)
     return -1;
   int r = 0;

@@ -26,5 +26,9 @@ struct cli_invocation {
 /* Fills *out; returns 0, or -1 with *err and *context (the command the
  * error is about, NULL for the global part) for a usage error. Release with
  * cli_invocation_release either way. argv outlives *out. */
+/* The global options (before the command), as --help lists them. */
+extern const struct opt_spec cli_global_options[];
+extern const size_t cli_global_option_count;
+
 int cli_parse(int argc, char **argv, struct cli_invocation *out, const char **context, struct hutch_error **err);
 void cli_invocation_release(struct cli_invocation *inv);

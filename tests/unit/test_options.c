@@ -5,10 +5,10 @@
 #include <stdarg.h>
 
 static const struct opt_spec specs[] = {
-  { "bundle", 'b', OPT_STRING, "DIR", "", false },
-  { "detach", 'd', OPT_BOOL, NULL, "", false },
-  { "env", 'e', OPT_STRING_LIST, "K=V", "", false },
-  { "no-pivot", 0, OPT_BOOL, NULL, "", false },
+  { "bundle", 'b', OPT_STRING, "DIR", "", false, NULL },
+  { "detach", 'd', OPT_BOOL, NULL, "", false, NULL },
+  { "env", 'e', OPT_STRING_LIST, "K=V", "", false, NULL },
+  { "no-pivot", 0, OPT_BOOL, NULL, "", false, NULL },
 };
 enum { BUNDLE, DETACH, ENV, NO_PIVOT };
 
