@@ -1,4 +1,5 @@
 #include "backend/backend.h"
+#include "backend/select.h"
 #include "spec/version.h"
 #include "util/cleanup.h"
 #include "version.h"
@@ -61,6 +62,12 @@ struct oci_features *hutch_features_base(struct arena *arena, const char *backen
   f->annotations.items = kv;
   f->annotations.len = 3;
   f->annotations.set = true;
+  oci_features_add_extension(f, arena, "annotation", HUTCH_BACKEND_ANNOTATION, NULL, HUTCH_BACKEND_NAMES,
+                             "the backend that runs the container, unless create's or run's --backend, or the "
+                             "global --backend, names one");
+  oci_features_add_extension(f, arena, "file", HUTCH_CONF_DEFAULT_PATH, NULL, NULL,
+                             "chooses the backend by container id (rules, default-backend) and holds backend "
+                             "settings (BACKEND.SETTING = VALUE); HUTCH_CONFIG names another file");
   return f;
 }
 

@@ -18,16 +18,8 @@ static enum value_kind option_value(const struct opt_spec *o, char *words, size_
 {
   if (o->type == OPT_BOOL)
     return VALUE_NONE;
-  const char *list = o->values;
-  if (!list && o->metavar && strchr(o->metavar, '|'))
-    list = o->metavar;
-  if (list) {
-    snprintf(words, size, "%s", list);
-    for (char *p = words; *p; p++)
-      if (*p == '|')
-        *p = ' ';
+  if (opt_fixed_values(o, words, size))
     return VALUE_WORDS;
-  }
   const char *m = o->metavar ? o->metavar : "";
   if (strcmp(m, "DIR") == 0)
     return VALUE_DIRS;

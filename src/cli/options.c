@@ -1,6 +1,7 @@
 #include "cli/options.h"
 #include "util/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,20 @@ bool parse_bool(const char *s, bool *out)
     }
   }
   return false;
+}
+
+const char *opt_fixed_values(const struct opt_spec *o, char *buf, size_t size)
+{
+  const char *list = o->values;
+  if (!list && o->metavar && strchr(o->metavar, '|'))
+    list = o->metavar;
+  if (o->type == OPT_BOOL || !list)
+    return NULL;
+  snprintf(buf, size, "%s", list);
+  for (char *p = buf; *p; p++)
+    if (*p == '|')
+      *p = ' ';
+  return buf;
 }
 
 size_t opt_index(const struct opt_spec *specs, size_t n_specs, const char *name)

@@ -53,5 +53,9 @@ void parsed_args_release(struct parsed_args *args);
 /* Go's strconv.ParseBool: 1 t T TRUE true True / 0 f F FALSE false False. */
 bool parse_bool(const char *s, bool *out);
 
+/* The fixed set of values o takes, space-separated in buf (its values, or
+ * its metavar's "a|b|c"); NULL when it takes any value or none. */
+const char *opt_fixed_values(const struct opt_spec *o, char *buf, size_t size);
+
 /* Index of the option named name in specs (must exist). */
 size_t opt_index(const struct opt_spec *specs, size_t n_specs, const char *name);

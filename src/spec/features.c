@@ -50,6 +50,15 @@ DEFINE_TYPE(oci_type_features_linux, L,
   OBJ(L, net_devices, "netDevices", struct oci_features_flag, oci_type_features_flag));
 #undef L
 
+#define X struct oci_features_extension
+DEFINE_TYPE(oci_type_features_extension, X,
+  STR(X, kind, "kind", REQUIRED),
+  STR(X, name, "name", REQUIRED),
+  STRARR(X, commands, "commands"),
+  STRARR(X, values, "values"),
+  STR(X, description, "description"));
+#undef X
+
 #define F struct oci_features
 DEFINE_TYPE(oci_type_features, F,
   STR(F, oci_version_min, "ociVersionMin", REQUIRED),
@@ -58,7 +67,8 @@ DEFINE_TYPE(oci_type_features, F,
   STRARR(F, mount_options, "mountOptions"),
   STRMAP(F, annotations, "annotations"),
   STRARR(F, potentially_unsafe_config_annotations, "potentiallyUnsafeConfigAnnotations"),
-  OBJ(F, linux_, "linux", struct oci_features_linux, oci_type_features_linux));
+  OBJ(F, linux_, "linux", struct oci_features_linux, oci_type_features_linux),
+  OBJARR(F, vendor_extensions, "vendorExtensions", struct oci_features_extension, oci_type_features_extension));
 #undef F
 
 void oci_features_write(struct strbuf *out, const struct oci_features *f, const char *indent)
@@ -72,4 +82,43 @@ bool oci_strings_contain(const oci_strings *list, const char *name)
     if (list->items[i] && strcmp(list->items[i], name) == 0)
       return true;
   return false;
+}
+
+/* "a b c" as a list; an empty word ("" between two blanks, or a leading
+ * blank) is kept as "", which names the global options. */
+static void split_words(oci_strings *out, struct arena *arena, const char *words)
+{
+  if (!words)
+    return;
+  size_t n = 1;
+  for (const char *p = words; *p; p++)
+    n += *p == ' ';
+  out->items = arena_calloc(arena, n, sizeof *out->items);
+  out->len = 0;
+  out->set = true;
+  for (const char *p = words;;) {
+    const char *end = strchrnul(p, ' ');
+    out->items[out->len++] = arena_strndup(arena, p, (size_t) (end - p));
+    if (!*end)
+      break;
+    p = end + 1;
+  }
+}
+
+void oci_features_add_extension(struct oci_features *f, struct arena *arena, const char *kind, const char *name,
+                                const char *commands, const char *values, const char *description)
+{
+  oci_features_extensions *list = &f->vendor_extensions;
+  struct oci_features_extension *items = arena_calloc(arena, list->len + 1, sizeof *items);
+  if (list->len)
+    memcpy(items, list->items, list->len * sizeof *items);
+  struct oci_features_extension *e = &items[list->len];
+  e->kind = arena_strdup(arena, kind);
+  e->name = arena_strdup(arena, name);
+  split_words(&e->commands, arena, commands);
+  split_words(&e->values, arena, values);
+  e->description = arena_strdup(arena, description);
+  list->items = items;
+  list->len++;
+  list->set = true;
 }

@@ -54,6 +54,19 @@ struct oci_features_linux {
   struct oci_features_flag *net_devices;
 };
 
+/* One of a runtime's own annotations, options, commands or files, so that an
+ * engine can discover it. The spec has no member for these; runc and crun
+ * users asked for one, and hutch lists them under "vendorExtensions". */
+struct oci_features_extension {
+  char *kind; /* "annotation", "option", "command" or "file" */
+  char *name; /* "run.hutch.backend", "--backend", "validate", a path */
+  oci_strings commands; /* an option: the commands that take it ("" for a global one) */
+  oci_strings values;   /* the values it takes, when they are a fixed set */
+  char *description;
+};
+
+typedef OCI_ARRAY(struct oci_features_extension) oci_features_extensions;
+
 struct oci_features {
   char *oci_version_min;
   char *oci_version_max;
@@ -62,11 +75,17 @@ struct oci_features {
   oci_string_map annotations;
   oci_strings potentially_unsafe_config_annotations;
   struct oci_features_linux *linux_;
+  oci_features_extensions vendor_extensions;
 };
 
 extern const struct oci_type oci_type_features;
 
 void oci_features_write(struct strbuf *out, const struct oci_features *f, const char *indent);
+
+/* Appends an extension; values and commands are space-separated lists (NULL
+ * for none), copied into arena like the other strings. */
+void oci_features_add_extension(struct oci_features *f, struct arena *arena, const char *kind, const char *name,
+                                const char *commands, const char *values, const char *description);
 
 /* True when name is in the list. */
 bool oci_strings_contain(const oci_strings *list, const char *name);

@@ -20,6 +20,11 @@ json_get() { # json_get FILE-OR-- EXPR: evaluates a Python expression on the par
   run "$HUTCH" --version
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" =~ ^hutch\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+  # The release meson.build declares.
+  local declared
+  declared=$(sed -n "s/^  version : '\(.*\)',$/\1/p" "$BATS_TEST_DIRNAME/../../meson.build")
+  [ -n "$declared" ]
+  [ "${lines[0]}" = "hutch version $declared" ]
   [[ "${lines[1]}" =~ ^commit:\ [0-9a-f]+|unknown$ ]]
   [ "${lines[2]}" = "spec: 1.3.0" ]
   run "$HUTCH" -v
@@ -243,6 +248,39 @@ JSON
   run "$HUTCH" --debug validate --bundle "$TMP/bundle"
   [ "$status" -eq 0 ]
   [[ "$output" == *"debug: vendorThing: unknown field, ignored"* ]]
+}
+
+@test "features lists hutch's own annotations, options and files under vendorExtensions" {
+  local backend
+  for backend in native lxc proxmox; do
+    "$HUTCH" features --backend "$backend" >"$TMP/f.json"
+    # Every option listed is in that command's --help (or the global one),
+    # with the same words; every command listed exists.
+    json_get "$TMP/f.json" '"\n".join("%s %s %s" % (e["kind"], e["name"], " ".join(e.get("commands", [""]))) for e in d["vendorExtensions"])' >"$TMP/ext"
+    grep -qx 'annotation run.hutch.backend ' "$TMP/ext"
+    grep -qx 'file /etc/hutch/hutch.conf ' "$TMP/ext"
+    grep -qx 'command validate ' "$TMP/ext"
+    grep -qx 'option --upgrade validate' "$TMP/ext"
+    grep -qx 'option --backend create' "$TMP/ext"
+    local kind name cmd
+    while read -r kind name cmd; do
+      case $kind in
+      option)
+        "$HUTCH" $cmd --help | grep -q "^  $name[ ,]" || fail "$backend: $name not in hutch $cmd --help"
+        ;;
+      command)
+        "$HUTCH" --help | grep -q "^  $name " || fail "$backend: no command $name"
+        ;;
+      esac
+    done <"$TMP/ext"
+    # The proxmox backend's own annotations, in its document only.
+    if [ "$backend" = proxmox ]; then
+      grep -qx 'annotation run.hutch.proxmox.storage ' "$TMP/ext"
+    else
+      ! grep -q 'run.hutch.proxmox' "$TMP/ext"
+    fi
+  done
+  [ "$(json_get "$TMP/f.json" '[e["values"] for e in d["vendorExtensions"] if e["name"] == "run.hutch.backend"][0]')" = "['native', 'lxc', 'proxmox']" ]
 }
 
 @test "features is truthful: what native applies, what proxmox leaves out" {

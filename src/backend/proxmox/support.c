@@ -55,6 +55,12 @@ void pve_describe(struct oci_support *out, struct arena *a)
   out->backend = "proxmox";
   struct oci_features *f = (struct oci_features *) out->features;
   f->annotations.items[0].value = arena_strdup(a, "proxmox");
+  oci_features_add_extension(f, a, "annotation", PVE_ANNOTATION_PREFIX "storage", NULL, NULL,
+                             "the PVE storage of the CT's root volume (over hutch.conf's proxmox.storage)");
+  oci_features_add_extension(f, a, "annotation", PVE_ANNOTATION_PREFIX "rootfs-size", NULL, NULL,
+                             "the size of the CT's root volume in GiB (over proxmox.rootfs-size)");
+  oci_features_add_extension(f, a, "annotation", PVE_ANNOTATION_PREFIX "template-storage", NULL, NULL,
+                             "the PVE storage the template tar is made in (over proxmox.template-storage)");
   /* createContainer would run in the CT's mount namespace with a path of
    * the runtime's: nothing of hutch's is there before the shim. */
   static const char *const hooks[] = { "prestart", "createRuntime", "startContainer", "poststart", "poststop" };
