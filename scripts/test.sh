@@ -50,6 +50,8 @@ run_suite integration/lxc-backend env HUTCH="$hutch" HUTCH_STATIC="$root/build/s
   HUTCH_SUITE_BACKEND=lxc bats --tap tests/integration/lifecycle.bats tests/integration/exec.bats \
   tests/integration/hooks.bats tests/integration/terminal.bats tests/integration/netdev.bats
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
+# The migration notes' snippets, through hutch validate.
+run_suite docs/migration /usr/bin/python3 tests/docs/migration.py "$hutch"
 run_suite e2e/clients tests/e2e/run.sh "$hutch"
 run_suite e2e/clients-lxc env BACKEND=lxc tests/e2e/run.sh "$hutch"
 # The stand-in PVE tools behave as PVE's do (their sources, read line by line).
