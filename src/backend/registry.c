@@ -62,6 +62,14 @@ struct oci_features *hutch_features_base(struct arena *arena, const char *backen
   f->annotations.items = kv;
   f->annotations.len = 3;
   f->annotations.set = true;
+  /* run.hutch.backend chooses the backend, run.hutch.proxmox.* storages:
+   * an engine that passes annotations from untrusted users on must know
+   * (a value ending in "." is a prefix, features.md says). */
+  static const char *const unsafe[] = { "run.hutch." };
+  f->potentially_unsafe_config_annotations.items = arena_calloc(arena, 1, sizeof(char *));
+  f->potentially_unsafe_config_annotations.items[0] = arena_strdup(arena, unsafe[0]);
+  f->potentially_unsafe_config_annotations.len = 1;
+  f->potentially_unsafe_config_annotations.set = true;
   oci_features_add_extension(f, arena, "annotation", HUTCH_BACKEND_ANNOTATION, NULL, HUTCH_BACKEND_NAMES,
                              "the backend that runs the container, unless create's or run's --backend, or the "
                              "global --backend, names one");
@@ -90,7 +98,6 @@ void hutch_describe_unimplemented(struct oci_support *out, struct arena *arena, 
   struct oci_features *f = hutch_features_base(arena, backend);
   set_empty(&f->hooks);
   set_empty(&f->mount_options);
-  set_empty(&f->potentially_unsafe_config_annotations);
   struct oci_features_linux *l = arena_calloc(arena, 1, sizeof *l);
   set_empty(&l->namespaces);
   set_empty(&l->capabilities);

@@ -24,6 +24,9 @@ void oci_decode_node(struct arena *arena, const struct oci_type *type, const str
                      void *obj, const char *base_path, struct diag_list *diags);
 
 /* Writes obj as JSON. indent NULL: compact; otherwise e.g. "\t". */
+struct json_writer;
+/* The same, as one value of a document w is writing. */
+void oci_encode_into(struct json_writer *w, const struct oci_type *type, const void *obj);
 void oci_encode(struct strbuf *out, const struct oci_type *type, const void *obj, const char *indent);
 
 /* Copies every field present in src over dst (objects field by field,

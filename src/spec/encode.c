@@ -125,6 +125,11 @@ static void encode_object(struct json_writer *w, const struct oci_type *type, co
   json_w_end_object(w);
 }
 
+void oci_encode_into(struct json_writer *w, const struct oci_type *type, const void *obj)
+{
+  encode_object(w, type, obj);
+}
+
 void oci_encode(struct strbuf *out, const struct oci_type *type, const void *obj, const char *indent)
 {
   struct json_writer w;

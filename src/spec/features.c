@@ -2,6 +2,10 @@
 #include "spec/codec.h"
 #include "spec/schema_macros.h"
 
+#include "util/json_writer.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 DEFINE_TYPE(oci_type_features_flag, struct oci_features_flag,
@@ -67,13 +71,33 @@ DEFINE_TYPE(oci_type_features, F,
   STRARR(F, mount_options, "mountOptions"),
   STRMAP(F, annotations, "annotations"),
   STRARR(F, potentially_unsafe_config_annotations, "potentiallyUnsafeConfigAnnotations"),
-  OBJ(F, linux_, "linux", struct oci_features_linux, oci_type_features_linux),
-  OBJARR(F, vendor_extensions, "vendorExtensions", struct oci_features_extension, oci_type_features_extension));
+  OBJ(F, linux_, "linux", struct oci_features_linux, oci_type_features_linux));
 #undef F
 
 void oci_features_write(struct strbuf *out, const struct oci_features *f, const char *indent)
 {
-  oci_encode(out, &oci_type_features, f, indent);
+  if (!f->vendor_extensions.len) {
+    oci_encode(out, &oci_type_features, f, indent);
+    return;
+  }
+  struct strbuf list = STRBUF_INIT;
+  struct json_writer w;
+  json_writer_init(&w, &list, NULL);
+  json_w_begin_array(&w);
+  for (size_t i = 0; i < f->vendor_extensions.len; i++)
+    oci_encode_into(&w, &oci_type_features_extension, &f->vendor_extensions.items[i]);
+  json_w_end_array(&w);
+  /* A copy whose annotations have the list too; the caller's is left as is. */
+  struct oci_features copy = *f;
+  size_t n = f->annotations.len;
+  struct oci_kv *kv = xcalloc(n + 1, sizeof *kv);
+  if (n)
+    memcpy(kv, f->annotations.items, n * sizeof *kv);
+  kv[n] = (struct oci_kv) { (char *) OCI_FEATURES_EXTENSIONS_KEY, (char *) strbuf_str(&list) };
+  copy.annotations = (oci_string_map) { kv, n + 1, true };
+  oci_encode(out, &oci_type_features, &copy, indent);
+  free(kv);
+  strbuf_release(&list);
 }
 
 bool oci_strings_contain(const oci_strings *list, const char *name)

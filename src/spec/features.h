@@ -55,8 +55,10 @@ struct oci_features_linux {
 };
 
 /* One of a runtime's own annotations, options, commands or files, so that an
- * engine can discover it. The spec has no member for these; runc and crun
- * users asked for one, and hutch lists them under "vendorExtensions". */
+ * engine can discover it. The spec has no member for these (runc and crun
+ * users asked for one), and a features document may not hold members its
+ * ociVersionMax does not define: the list is written as a JSON array into
+ * the free-form annotations, under OCI_FEATURES_EXTENSIONS_KEY. */
 struct oci_features_extension {
   char *kind; /* "annotation", "option", "command" or "file" */
   char *name; /* "run.hutch.backend", "--backend", "validate", a path */
@@ -67,6 +69,8 @@ struct oci_features_extension {
 
 typedef OCI_ARRAY(struct oci_features_extension) oci_features_extensions;
 
+#define OCI_FEATURES_EXTENSIONS_KEY "io.hutch.vendorExtensions"
+
 struct oci_features {
   char *oci_version_min;
   char *oci_version_max;
@@ -75,10 +79,11 @@ struct oci_features {
   oci_string_map annotations;
   oci_strings potentially_unsafe_config_annotations;
   struct oci_features_linux *linux_;
-  oci_features_extensions vendor_extensions;
+  oci_features_extensions vendor_extensions; /* not a member of the document: see above */
 };
 
 extern const struct oci_type oci_type_features;
+extern const struct oci_type oci_type_features_extension;
 
 void oci_features_write(struct strbuf *out, const struct oci_features *f, const char *indent);
 
