@@ -37,8 +37,27 @@ static void check_root(int bundle_fd, const struct oci_config *cfg, struct diag_
     diag_add(diags, DIAG_ERROR, "root.path", "\"%s\" is not a directory", cfg->root->path);
 }
 
-static void print_text(FILE *out, const struct diag_list *diags, bool debug)
+/* What validate found: the problems, and how many of them are fields the
+ * chosen backend does not honour, which create on it refuses. */
+struct findings {
+  struct diag_list diags;
+  size_t refused;
+};
+
+static void findings_release(struct findings *f)
 {
+  diag_list_release(&f->diags);
+}
+#define cleanup_findings __attribute__((cleanup(findings_release)))
+
+static bool usable(const struct findings *f)
+{
+  return diag_count(&f->diags, DIAG_ERROR) == 0 && f->refused == 0;
+}
+
+static void print_text(FILE *out, const struct findings *f, const char *backend, bool debug)
+{
+  const struct diag_list *diags = &f->diags;
   for (size_t i = 0; i < diags->len; i++) {
     const struct diag *d = &diags->items[i];
     if (d->level == DIAG_DEBUG && !debug)
@@ -46,12 +65,17 @@ static void print_text(FILE *out, const struct diag_list *diags, bool debug)
     fprintf(out, "%s: %s%s%s\n", diag_level_name(d->level), d->path, d->path[0] ? ": " : "", d->message);
   }
   size_t errors = diag_count(diags, DIAG_ERROR), warnings = diag_count(diags, DIAG_WARNING);
-  fprintf(out, "%s: %zu error%s, %zu warning%s\n", errors ? "invalid" : "valid", errors, errors == 1 ? "" : "s",
-         warnings, warnings == 1 ? "" : "s");
+  const char *verdict = errors ? "invalid" : f->refused ? "unusable" : "valid";
+  fprintf(out, "%s: %zu error%s, %zu warning%s", verdict, errors, errors == 1 ? "" : "s", warnings,
+          warnings == 1 ? "" : "s");
+  if (f->refused)
+    fprintf(out, "; backend %s refuses %zu of the fields", backend, f->refused);
+  fputc('\n', out);
 }
 
-static void print_json(FILE *file, const struct diag_list *diags, const char *bundle, const char *backend, bool debug)
+static void print_json(FILE *file, const struct findings *f, const char *bundle, const char *backend, bool debug)
 {
+  const struct diag_list *diags = &f->diags;
   struct strbuf out = STRBUF_INIT;
   struct json_writer w;
   json_writer_init(&w, &out, "  ");
@@ -62,6 +86,8 @@ static void print_json(FILE *file, const struct diag_list *diags, const char *bu
   json_w_string(&w, backend);
   json_w_key(&w, "valid");
   json_w_bool(&w, diag_count(diags, DIAG_ERROR) == 0);
+  json_w_key(&w, "usable");
+  json_w_bool(&w, usable(f));
   json_w_key(&w, "problems");
   json_w_begin_array(&w);
   for (size_t i = 0; i < diags->len; i++) {
@@ -85,25 +111,29 @@ static void print_json(FILE *file, const struct diag_list *diags, const char *bu
 
 /* Everything validate checks in a config it could read. */
 static void check_config(int bundle_fd, const struct oci_config *cfg, const struct hutch_backend *backend,
-                         struct diag_list *diags)
+                         struct findings *f)
 {
-  oci_config_validate(cfg, diags);
-  check_root(bundle_fd, cfg, diags);
+  oci_config_validate(cfg, &f->diags);
+  check_root(bundle_fd, cfg, &f->diags);
   struct arena arena;
   arena_init(&arena);
   struct oci_support support;
   backend->describe(&support, &arena);
-  oci_config_check_support(cfg, &support, diags);
+  /* Each of these is a field create on this backend refuses
+   * (hutch_backend_check_support): valid, but not usable there. */
+  size_t before = f->diags.len;
+  oci_config_check_support(cfg, &support, &f->diags);
+  f->refused = f->diags.len - before;
   arena_release(&arena);
 }
 
-static void print_diags(FILE *out, const char *format, const struct diag_list *diags, const char *bundle,
-                        const struct hutch_backend *backend, bool debug)
+static void print_findings(FILE *out, const char *format, const struct findings *f, const char *bundle,
+                           const struct hutch_backend *backend, bool debug)
 {
   if (strcmp(format, "json") == 0)
-    print_json(out, diags, bundle, backend->name, debug);
+    print_json(out, f, bundle, backend->name, debug);
   else
-    print_text(out, diags, debug);
+    print_text(out, f, backend->name, debug);
 }
 
 /* output names a file to replace: write it in its own directory, so the
@@ -143,19 +173,21 @@ static int upgrade_run(const struct cli_command *cmd, const struct cli_globals *
     return cli_report(cmd, err);
   }
   cleanup_diags struct diag_list changes = DIAG_LIST_INIT;
-  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  cleanup_findings struct findings found = { DIAG_LIST_INIT, 0 };
   cleanup_strbuf struct strbuf upgraded = STRBUF_INIT;
-  if (oci_config_upgrade(text, len, &upgraded, &changes, &diags) == 0) {
+  if (oci_config_upgrade(text, len, &upgraded, &changes, &found.diags) == 0) {
     for (size_t i = 0; i < changes.len; i++)
       fprintf(stderr, "upgraded: %s: %s\n", changes.items[i].path, changes.items[i].message);
     if (changes.len == 0)
       fprintf(stderr, "upgraded: nothing to change\n");
-    cleanup_config struct oci_config *cfg = oci_config_parse(strbuf_str(&upgraded), upgraded.len, &diags);
+    cleanup_config struct oci_config *cfg = oci_config_parse(strbuf_str(&upgraded), upgraded.len, &found.diags);
     if (cfg)
-      check_config(bundle_fd, cfg, backend, &diags);
+      check_config(bundle_fd, cfg, backend, &found);
   }
-  print_diags(stderr, format, &diags, bundle, backend, globals->debug);
-  if (diag_count(&diags, DIAG_ERROR))
+  print_findings(stderr, format, &found, bundle, backend, globals->debug);
+  /* What the backend refuses is still written: the upgrade is right for
+   * the spec, and another backend may run it. */
+  if (diag_count(&found.diags, DIAG_ERROR))
     return 1;
   if (!output) {
     fputs(strbuf_str(&upgraded), stdout);
@@ -193,16 +225,16 @@ static int validate_run(const struct cli_command *cmd, const struct cli_globals 
   }
   if (upgrade)
     return upgrade_run(cmd, globals, bundle, bundle_fd, format, backend, output);
-  cleanup_diags struct diag_list diags = DIAG_LIST_INIT;
+  cleanup_findings struct findings found = { DIAG_LIST_INIT, 0 };
   cleanup_config struct oci_config *cfg = NULL;
-  if (oci_config_read(bundle_fd, "config.json", REGULAR_FOLLOW, &cfg, &diags, &err) < 0) {
+  if (oci_config_read(bundle_fd, "config.json", REGULAR_FOLLOW, &cfg, &found.diags, &err) < 0) {
     hutch_error_prefix(&err, "bundle %s: ", bundle);
     return cli_report(cmd, err);
   }
   if (cfg)
-    check_config(bundle_fd, cfg, backend, &diags);
-  print_diags(stdout, format, &diags, bundle, backend, globals->debug);
-  return diag_count(&diags, DIAG_ERROR) ? 1 : 0;
+    check_config(bundle_fd, cfg, backend, &found);
+  print_findings(stdout, format, &found, bundle, backend, globals->debug);
+  return usable(&found) ? 0 : 1;
 }
 
 const struct cli_command cli_cmd_validate = {

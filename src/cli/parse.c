@@ -15,7 +15,7 @@ const struct opt_spec cli_global_options[] = {
   { "systemd-cgroup", 0, OPT_BOOL, NULL, "manage cgroups through systemd (cgroupsPath is slice:prefix:name)", false, NULL },
   { "cgroup-manager", 0, OPT_STRING, "cgroupfs|systemd|disabled",
     "crun's form: cgroupfs (the default), systemd (= --systemd-cgroup), or disabled (no cgroups)", false, NULL },
-  { "rootless", 0, OPT_STRING, "true|false|auto", "ignore cgroup permission errors (default auto)", false, NULL },
+  { "rootless", 0, OPT_STRING, "true|false|auto", "accepted because callers pass it; no effect (hutch runs as root)", false, NULL },
   { "backend", 0, OPT_STRING, "NAME", "backend of the containers create and run make (docs/backends.md)", false, HUTCH_BACKEND_NAMES },
   { "version", 'v', OPT_BOOL, NULL, "print the version", false, NULL },
 };

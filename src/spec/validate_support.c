@@ -173,6 +173,7 @@ void oci_config_check_support(const struct oci_config *cfg, const struct oci_sup
                               struct diag_list *diags)
 {
   struct vctx v = { .cfg = cfg, .diags = diags };
+  size_t first = diags->len;
   if (!support->implemented) {
     vwarn(&v, "", "backend %s is not implemented yet: it cannot run this or any container", support->backend);
     return;
@@ -186,4 +187,7 @@ void oci_config_check_support(const struct oci_config *cfg, const struct oci_sup
   check_linux(&v, support, fl);
   struct support_ctx c = { &v, support };
   oci_walk(&oci_type_config, cfg, visit_field, &c);
+  /* A field the checks above name is often in the unhonoured list too;
+   * one refusal per field, the more specific one. */
+  diag_drop_repeated_paths(diags, first);
 }

@@ -67,6 +67,23 @@ const char *diag_level_name(enum diag_level level)
   return "?";
 }
 
+void diag_drop_repeated_paths(struct diag_list *list, size_t from)
+{
+  size_t kept = from;
+  for (size_t i = from; i < list->len; i++) {
+    bool repeated = false;
+    for (size_t j = from; j < kept && !repeated; j++)
+      repeated = strcmp(list->items[j].path, list->items[i].path) == 0;
+    if (repeated) {
+      free(list->items[i].path);
+      free(list->items[i].message);
+    } else {
+      list->items[kept++] = list->items[i];
+    }
+  }
+  list->len = kept;
+}
+
 void diag_list_release(struct diag_list *list)
 {
   for (size_t i = 0; i < list->len; i++) {

@@ -35,6 +35,9 @@ const struct diag *diag_find(const struct diag_list *list, enum diag_level level
 /* "path: message" (or just the message for the document itself); caller frees. */
 char *diag_format(const struct diag *d);
 const char *diag_level_name(enum diag_level level);
+/* Among the diagnostics from index `from` on, keeps only the first of each
+ * path: for checks that may reach one field by two roads. */
+void diag_drop_repeated_paths(struct diag_list *list, size_t from);
 void diag_list_release(struct diag_list *list);
 
 static inline void diag_list_releasep(struct diag_list *list)

@@ -226,11 +226,21 @@ JSON
  "hooks": {"prestart": [{"path": "/bin/true"}]},
  "linux": {"resources": {"memory": {"kernel": 1048576}}}}
 JSON
-  run "$HUTCH" validate --bundle "$TMP/bundle" --backend proxmox
+  run "$HUTCH" validate --bundle "$TMP/bundle"
   [ "$status" -eq 0 ]
   [[ "$output" == *"warning: hooks.prestart: deprecated"* ]]
   [[ "$output" == *"warning: linux.resources.memory.kernel: deprecated"* ]]
+  [ "${lines[-1]}" = "valid: 0 errors, 3 warnings" ]
+  # What the backend refuses makes the bundle unusable there: create on
+  # proxmox would refuse it.
+  run "$HUTCH" validate --bundle "$TMP/bundle" --backend proxmox
+  [ "$status" -eq 1 ]
   [[ "$output" == *"warning: linux.resources.memory.kernel: set, but not honoured by backend proxmox"* ]]
+  [ "${lines[-1]}" = "unusable: 0 errors, 4 warnings; backend proxmox refuses 1 of the fields" ]
+  run "$HUTCH" validate --bundle "$TMP/bundle" --backend proxmox --format json
+  [ "$status" -eq 1 ]
+  echo "$output" >"$TMP/v.json"
+  [ "$(json_get "$TMP/v.json" 'd["valid"], d["usable"]')" = "True False" ]
 }
 
 @test "validate refuses other platforms by name" {

@@ -149,8 +149,11 @@ assert_no_monitor() { # assert_no_monitor ID
   new_bundle b true
   cfg "$b" 'c["linux"]["intelRdt"] = {"closID": "x"}'
   run "$HUTCH" validate --bundle "$b" --backend lxc
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 1 ]
   [[ "$output" == *"linux.intelRdt"*"not honoured by backend lxc"* ]] || fail "$output"
+  # Once per field, and the verdict says create on lxc would refuse it.
+  [ "$(grep -c '^warning: linux.intelRdt: ' <<<"$output")" -eq 1 ]
+  [ "${lines[-1]}" = "unusable: 0 errors, 1 warning; backend lxc refuses 1 of the fields" ]
 }
 
 @test "lxc: every namespace type features --backend lxc claims is a namespace of the container's own" {

@@ -205,7 +205,8 @@ ct_cg() { # ct_cg INITPID CONTROLLER
   expect_fail "linux.namespaces: no network namespace" create --bundle "$b3" "$c"
   [ ! -e "$ROOT/$c" ]
   assert_pve_clean "$c"
-  h validate --bundle "$b2" --backend proxmox
+  hrun validate --bundle "$b2" --backend proxmox
+  [ "$status" -eq 1 ]
   [[ "$output$stderr" == *"linux.resources.blockIO: set, but not honoured by backend proxmox"* ]]
   h features --backend proxmox
   [ "$(json_get "$HOUT" "'createContainer' in d['hooks'], 'time' in d['linux']['namespaces']")" = "False False" ]
