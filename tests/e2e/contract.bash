@@ -1,5 +1,5 @@
 # The runc command-line contract details the clients rely on
-# (shared/oci-runtime-spec/RUNC-CLI.md): --version lines, --log-format json as
+# (runc's, as go-runc and containerd call it): --version lines, --log-format json as
 # containerd's shim decodes it, --pid-file contents, the last error surfacing
 # through the clients.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The caller's side of the console-socket protocol (RUNC-CLI.md section 3),
+"""The caller's side of the console-socket protocol (docs/terminals.md),
 as go-runc implements it, for the terminal tests.
 
 usage: console_recv.py SOCKET OUT [--input TEXT] [--timeout SECONDS]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# process.terminal: the console socket (RUNC-CLI.md section 3), the pty
+# process.terminal: the console socket (docs/terminals.md), the pty
 # inside the container, and run's own terminal handling.
 
 load helpers

@@ -1,6 +1,6 @@
 /* One invalid config per rule: each must be refused with an error at exactly
  * the JSON path of the offending value, and with a message that states the
- * rule. The expectations come from the runtime spec (FIELDS.md and the v1.3.0
+ * rule. The expectations come from the runtime spec (its prose and the v1.3.0
  * schemas), not from what the program happens to print.
  *
  * To keep the table readable the JSON below is written with single quotes;
