@@ -1,5 +1,6 @@
 #include "spec/codec.h"
 #include "spec/model.h"
+#include "spec/schema.h"
 #include "util/json.h"
 
 #include <inttypes.h>
@@ -348,6 +349,31 @@ static void decode_field(struct decoder *d, const struct oci_field *f, const str
 
 enum { MAX_FIELDS = 64 };
 
+/* Members an earlier spec had and a later one removed. Ignored like any
+ * unknown member, but named: a template written for the older spec learns
+ * why its field does nothing. */
+static const struct {
+  const struct oci_type *type;
+  const char *key;
+  const char *message;
+} removed_members[] = {
+  { &oci_type_intel_rdt, "enableCMT",
+    "removed in 1.3.0 and ignored: use enableMonitoring (hutch validate --upgrade rewrites it)" },
+  { &oci_type_intel_rdt, "enableMBM",
+    "removed in 1.3.0 and ignored: use enableMonitoring (hutch validate --upgrade rewrites it)" },
+};
+
+static void ignore_unknown(struct decoder *d, const struct oci_type *type, const char *key)
+{
+  for (size_t i = 0; i < sizeof removed_members / sizeof removed_members[0]; i++)
+    if (removed_members[i].type == type && strcmp(removed_members[i].key, key) == 0) {
+      diag_add(d->diags, DIAG_WARNING, strbuf_str(&d->path), "%s", removed_members[i].message);
+      return;
+    }
+  /* The spec: a runtime MAY log unknown properties and MUST ignore them. */
+  diag_add(d->diags, DIAG_DEBUG, strbuf_str(&d->path), "unknown field, ignored");
+}
+
 static void decode_object(struct decoder *d, const struct oci_type *type, const struct json_node *n, void *obj)
 {
   if (n->type != JSON_OBJECT) {
@@ -367,8 +393,7 @@ static void decode_object(struct decoder *d, const struct oci_type *type, const 
       }
     }
     if (!f) {
-      /* The spec: a runtime MAY log unknown properties and MUST ignore them. */
-      diag_add(d->diags, DIAG_DEBUG, strbuf_str(&d->path), "unknown field, ignored");
+      ignore_unknown(d, type, m->key);
     } else if (m->value->type == JSON_NULL && !f->required) {
       /* As Go's decoder does: null leaves an optional field unset. */
     } else {

@@ -54,6 +54,8 @@ extern const struct oci_type oci_type_process;
 extern const struct oci_type oci_type_resources;
 /* struct oci_seccomp: its canonical text keys the compiled-filter cache. */
 extern const struct oci_type oci_type_seccomp;
+/* struct oci_intel_rdt: the decoder names the members 1.3.0 removed. */
+extern const struct oci_type oci_type_intel_rdt;
 
 /* The layout every OCI_ARRAY shares; generic code reads arrays through it. */
 struct oci_array_view {

@@ -23,8 +23,9 @@ static void visit_field(const char *path, const char *schema_path, const struct 
                         const void *value, void *opaque)
 {
   struct support_ctx *c = opaque;
-  (void) field;
-  (void) value;
+  /* An empty label or profile asks for nothing, as runc reads it. */
+  if (field->kind == OCI_K_STRING && !**(char *const *) value)
+    return;
   for (size_t i = 0; i < c->support->n_unhonoured; i++) {
     const char *rule = c->support->unhonoured[i];
     if (strcmp(schema_path, rule) == 0)
@@ -92,9 +93,9 @@ static void check_process(struct vctx *v, const struct oci_support *s, const str
                      "capability");
       }
   }
-  if (p->apparmor_profile && !flag_on(fl->apparmor))
+  if (p->apparmor_profile && *p->apparmor_profile && !flag_on(fl->apparmor))
     not_honoured(v, s, "process.apparmorProfile", "AppArmor is");
-  if (p->selinux_label && !flag_on(fl->selinux))
+  if (p->selinux_label && *p->selinux_label && !flag_on(fl->selinux))
     not_honoured(v, s, "process.selinuxLabel", "SELinux is");
 }
 
@@ -165,7 +166,7 @@ static void check_linux(struct vctx *v, const struct oci_support *s, const struc
   }
   if (l->net_devices.len && !flag_on(fl->net_devices))
     not_honoured(v, s, "linux.netDevices", "moving network devices is");
-  if (l->mount_label && !flag_on(fl->selinux))
+  if (l->mount_label && *l->mount_label && !flag_on(fl->selinux))
     not_honoured(v, s, "linux.mountLabel", "SELinux is");
 }
 

@@ -5,19 +5,30 @@ Usage: python3 tests/docs/migration.py HUTCH_BINARY [MARKDOWN]
 
 The convention (described in the document itself):
 
-- A fenced block whose info string is `json before` or `json after` is a
-  fragment: a JSON object deep-merged into the config `hutch spec` writes
-  (objects merge key by key; anything else, arrays included, replaces).
-  `backend=NAME` after the kind runs validate with `--backend NAME`.
+- A fenced block whose info string is `json before`, `json after` or
+  `json refused` is a fragment: a JSON object deep-merged into the config
+  `hutch spec` writes (objects merge key by key; anything else, arrays
+  included, replaces). `backend=NAME` after the kind runs validate with
+  `--backend NAME` (default: native).
+  - `json before`: an old or wrong form; its exit status is not checked.
+  - `json after`: a form hutch takes; validate must exit 0 and print the
+    verdict `valid:`.
+  - `json refused backend=NAME` (the backend is required): a form that is
+    valid but that the backend refuses; validate must exit 1 and print the
+    verdict `unusable:` (not `invalid:`), and a `text validate` block must
+    follow it, naming what is refused.
 - A `text validate` block after such a fragment, in the same section (no
   heading in between), lists lines that must each appear, as substrings,
   in the output of `hutch validate` for the merged config.
 
 Checks: every tagged fragment is a JSON object; every `json after`
-fragment validates with exit status 0; every `text validate` line appears
-in its fragment's output; a `text validate` block follows a fragment; the
-document has at least MIN_AFTER `json after` fragments and MIN_VALIDATE
-`text validate` blocks, so that it cannot lose its snippets unnoticed.
+fragment validates with exit status 0 and the verdict `valid:`; every
+`json refused` fragment validates with exit status 1 and the verdict
+`unusable:`, and has a `text validate` block; every `text validate` line
+appears in its fragment's output; a `text validate` block follows a
+fragment; the document has at least MIN_AFTER `json after` fragments,
+MIN_REFUSED `json refused` fragments and MIN_VALIDATE `text validate`
+blocks, so that it cannot lose its snippets unnoticed.
 
 Output is TAP: the plan first, then one line per check. Exit status 0 when
 every check passed, 1 otherwise (2 for a usage error).
@@ -32,8 +43,10 @@ import sys
 import tempfile
 
 MIN_AFTER = 20
+MIN_REFUSED = 10
 MIN_VALIDATE = 20
 BACKENDS = ("native", "lxc", "proxmox")
+FRAGMENT_KINDS = ("before", "after", "refused")
 TIMEOUT = 60  # seconds for one hutch command
 
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -41,7 +54,8 @@ HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 
 
 class Block:
-    """A tagged fenced block: kind is "before", "after" or "validate"."""
+    """A tagged fenced block: kind is "before", "after", "refused" or
+    "validate"."""
 
     def __init__(self, kind, line, section, section_id, text, backend, info):
         self.kind = kind
@@ -69,7 +83,7 @@ def parse_info(info):
     if len(words) == 1:
         return None  # plain example, not tested
     lang, kind, rest = words[0], words[1], words[2:]
-    expected = ("before", "after") if lang == "json" else ("validate",)
+    expected = FRAGMENT_KINDS if lang == "json" else ("validate",)
     if kind not in expected:
         return (None, None, "unknown snippet kind %r (expected %s)" % (kind, " or ".join(expected)))
     backend = None
@@ -79,6 +93,8 @@ def parse_info(info):
             backend = value
         else:
             return (None, None, "unknown word %r in the info string" % word)
+    if kind == "refused" and backend is None:
+        return (None, None, "json refused needs backend=NAME (one of %s)" % ", ".join(BACKENDS))
     return (kind, backend, None)
 
 
@@ -129,13 +145,13 @@ def attach(blocks, problems):
     fragments, validates = [], []
     last = None
     for b in blocks:
-        if b.kind in ("before", "after"):
+        if b.kind in FRAGMENT_KINDS:
             fragments.append(b)
             last = b
             continue
         validates.append(b)
         if last is None or last.section_id != b.section_id:
-            problems.append((b.line, b.section, "a text validate block with no json before/after fragment before it in its section"))
+            problems.append((b.line, b.section, "a text validate block with no json before/after/refused fragment before it in its section"))
         else:
             last.validate.append(b)
     return fragments, validates
@@ -229,6 +245,8 @@ def main(args):
                 # Its other checks cannot run: each counts as failed.
                 if frag.kind == "after":
                     checks.append((False, "%s validates with exit status 0" % where, ["the fragment does not parse"]))
+                elif frag.kind == "refused":
+                    checks.append((False, "%s is refused: exit status 1, unusable" % where, ["the fragment does not parse"]))
                 for v, l in wanted:
                     checks.append((False, "%s: validate prints %r" % (where, l), ["the fragment does not parse"]))
                 continue
@@ -238,6 +256,14 @@ def main(args):
                 ok = problem is None and status == 0 and re.search(r"^valid: ", output, re.M) is not None
                 diag = ([problem] if problem else ["exit status %s" % status]) + shown
                 checks.append((ok, "%s validates with exit status 0" % where, [] if ok else diag))
+            elif frag.kind == "refused":
+                # Valid for the spec, but the backend refuses it: not
+                # "invalid:", which would mean a real error.
+                ok = problem is None and status == 1 and re.search(r"^unusable: ", output, re.M) is not None
+                diag = ([problem] if problem else ["exit status %s" % status]) + shown
+                checks.append((ok, "%s is refused: exit status 1, unusable" % where, [] if ok else diag))
+                checks.append((bool(frag.validate), "%s: a text validate block names what is refused" % where,
+                               [] if frag.validate else ["no text validate block follows it in its section"]))
             for v, l in wanted:
                 ok = problem is None and l in output
                 diag = ([problem] if problem else ["expected line from text validate at line %d" % v.line]) + shown
@@ -250,6 +276,9 @@ def main(args):
     n_after = sum(1 for f in fragments if f.kind == "after")
     checks.append((n_after >= MIN_AFTER, "the document has at least %d json after snippets" % MIN_AFTER,
                    ["found %d" % n_after]))
+    n_refused = sum(1 for f in fragments if f.kind == "refused")
+    checks.append((n_refused >= MIN_REFUSED, "the document has at least %d json refused snippets" % MIN_REFUSED,
+                   ["found %d" % n_refused]))
     checks.append((len(validates) >= MIN_VALIDATE, "the document has at least %d text validate blocks" % MIN_VALIDATE,
                    ["found %d" % len(validates)]))
 

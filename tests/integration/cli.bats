@@ -243,6 +243,28 @@ JSON
   [ "$(json_get "$TMP/v.json" 'd["valid"], d["usable"]')" = "True False" ]
 }
 
+@test "validate: an empty LSM label asks for nothing; execCPUAffinity is refused where pct exec cannot apply it" {
+  cat > "$TMP/bundle/config.json" <<'JSON'
+{"ociVersion": "1.3.0", "root": {"path": "rootfs"},
+ "process": {"cwd": "/", "args": ["sh"], "user": {"uid": 0, "gid": 0}, "apparmorProfile": "", "selinuxLabel": ""},
+ "linux": {"mountLabel": ""}}
+JSON
+  for backend in native lxc proxmox; do
+    run "$HUTCH" validate --bundle "$TMP/bundle" --backend "$backend"
+    [ "$status" -eq 0 ] || fail "$backend: $output"
+    [ "$output" = "valid: 0 errors, 0 warnings" ]
+  done
+  /usr/bin/python3 - "$TMP/bundle/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["execCPUAffinity"] = {"initial": "0"}
+json.dump(c, open(sys.argv[1], "w"))
+PY
+  run "$HUTCH" validate --bundle "$TMP/bundle" --backend proxmox
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"warning: process.execCPUAffinity: set, but not honoured by backend proxmox"* ]]
+}
+
 @test "validate refuses other platforms by name" {
   echo '{"ociVersion": "1.3.0", "root": {"path": "rootfs"}, "windows": {"layerFolders": ["C:\\l"]}}' > "$TMP/bundle/config.json"
   run "$HUTCH" validate --bundle "$TMP/bundle"

@@ -83,3 +83,16 @@ old_bundle() {
   [ -z "$output" ]
   grep -q '^error: .*invalid JSON in config.json at line 1' "$HERR"
 }
+
+@test "validate names the intelRdt members 1.3.0 removed; upgrade replaces them" {
+  new_bundle b true
+  cfg "$b" 'c["linux"]["intelRdt"] = {"closID": "x", "enableCMT": True, "enableMBM": False}'
+  h validate --bundle "$b"
+  grep -qx 'warning: linux.intelRdt.enableCMT: removed in 1.3.0 and ignored: use enableMonitoring (hutch validate --upgrade rewrites it)' "$HOUT"
+  grep -q '^warning: linux.intelRdt.enableMBM: removed in 1.3.0' "$HOUT"
+  h validate --bundle "$b" --upgrade --output "$b/config.json"
+  grep -q '^upgraded: linux.intelRdt.enableCMT: removed in 1.3.0: replaced by enableMonitoring true' "$HERR"
+  [ "$(json_get "$b/config.json" 'd["linux"]["intelRdt"]')" = "{'closID': 'x', 'enableMonitoring': True}" ]
+  h validate --bundle "$b"
+  [ "$output" = "valid: 0 errors, 0 warnings" ]
+}

@@ -46,6 +46,8 @@ static const struct row rows[] = {
   { "cores counts cpuset.cpus, the raw line pins them",
     "{" BASE "," LINUX(",\"resources\":{\"cpu\":{\"cpus\":\"0-2,5\",\"mems\":\"0\"}}") "}", true, "--cores 4",
     "lxc.cgroup2.cpuset.cpus: 0-2,5|lxc.cgroup2.cpuset.mems: 0", NULL },
+  { "pids limit 0 of a 1.3 config: no process at all, not unlimited",
+    "{" BASE "," LINUX(",\"resources\":{\"pids\":{\"limit\":0}}") "}", false, NULL, "lxc.cgroup.pids.max: 0", NULL },
   { "pids and device rules in order, v1 keys",
     "{" BASE "," LINUX(",\"resources\":{\"pids\":{\"limit\":64},\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
                        "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}]}") "}",
@@ -67,13 +69,15 @@ static const struct row rows[] = {
                       "\"uidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":65536}],"
                       "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}}",
     false, NULL, NULL, "linux.uidMappings" },
-  { "binds: a directory is mpN, a file a raw entry; PVE's own mounts are PVE's",
+  { "binds: a directory is mpN (rbind: a raw rbind, which mpN is not), a file a raw entry; PVE's own mounts are PVE's",
     "{" BASE ",\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
-    "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\",\"ro\"]},"
+    "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"bind\",\"ro\"]},"
+    "{\"destination\":\"/deep\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\"]},"
     "{\"destination\":\"/etc/hostname\",\"type\":\"bind\",\"source\":\"/etc/hostname\",\"options\":[\"bind\"]},"
     "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"size=65536k\"]}],"
     LINUX("") "}",
     false, "--mp0 /tmp,mp=/data,ro=1",
+    "lxc.mount.entry: /tmp deep none rbind,create=dir 0 0|"
     "lxc.mount.entry: /etc/hostname etc/hostname none bind,create=file 0 0|"
     "lxc.mount.entry: tmpfs run tmpfs rw,nosuid,size=65536k,create=dir 0 0",
     NULL },

@@ -3,6 +3,7 @@
  * cannot be told. Pure (no PVE, no files but stat of host paths), so the
  * translation is unit-tested on a table of configs. */
 #include "backend/proxmox/proxmox.h"
+#include "spec/version.h"
 #include "engine/device_filter.h"
 #include "engine/mount_options.h"
 #include "spec/names.h"
@@ -283,8 +284,11 @@ static int plan_resources(struct plan_ctx *c, struct hutch_error **err)
     return 0;
   if (plan_cpu(c, r->cpu, err) < 0)
     return -1;
-  if (r->pids && r->pids->limit.set && r->pids->limit.value > 0)
-    strv_addf(&c->raw, "%s.pids.max: %lld", cgroup_key(c), (long long) r->pids->limit.value);
+  /* 0 allows no process from 1.3.0 on; an older config meant no limit. */
+  long long pids = r->pids && r->pids->limit.set ? oci_pids_limit_effective(c->cfg->oci_version, r->pids->limit.value)
+                                                 : -1;
+  if (pids >= 0)
+    strv_addf(&c->raw, "%s.pids.max: %lld", cgroup_key(c), pids);
   return plan_device_rules(c, &r->devices, err);
 }
 
@@ -457,15 +461,16 @@ static int plan_mounts(struct plan_ctx *c, struct hutch_error **err)
         return hutch_fail(err, 0, "mounts[%zu].source: a bind source for Proxmox VE is an absolute plain path", i);
       if (stat(m->source, &st) < 0)
         return hutch_fail(err, errno, "mounts[%zu].source: %s: %s", i, m->source, strerror(errno));
-      if (S_ISDIR(st.st_mode)) {
+      /* PVE's mpN binds one file system, not the ones below it. */
+      if (S_ISDIR(st.st_mode) && !has_option(m, "rbind")) {
         if (c->next_mp > 255)
           return hutch_fail(err, 0, "mounts: more than 256 bind mounts of directories");
         /* A host directory as mpN: PVE shows it, never backs it up. */
         strv_addf(&c->args, "--mp%u", c->next_mp++);
         strv_addf(&c->args, "%s,mp=%s%s", m->source, dest, ro ? ",ro=1" : "");
       } else {
-        strv_addf(&c->raw, "lxc.mount.entry: %s %s none %sbind,create=file%s 0 0", m->source, dest + 1,
-                  has_option(m, "rbind") ? "r" : "", ro ? ",ro" : "");
+        strv_addf(&c->raw, "lxc.mount.entry: %s %s none %sbind,create=%s%s 0 0", m->source, dest + 1,
+                  has_option(m, "rbind") ? "r" : "", S_ISDIR(st.st_mode) ? "dir" : "file", ro ? ",ro" : "");
       }
       continue;
     }

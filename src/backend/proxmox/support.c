@@ -15,6 +15,8 @@ static const char *const unhonoured[] = {
   "domainname",
   "process.apparmorProfile",
   "process.selinuxLabel",
+  /* pct exec starts the process in the CT's cgroup, on any of its CPUs. */
+  "process.execCPUAffinity",
   "linux.intelRdt",
   "linux.netDevices",
   "linux.timeOffsets",
