@@ -158,7 +158,7 @@ static int resources_from_flags(const struct cli_command *cmd, const struct pars
   static const char *const rdt[] = { "l3-cache-schema", "mem-bw-schema" };
   for (size_t i = 0; i < 2; i++)
     if (cli_opt(cmd, args, rdt[i])->set)
-      return hutch_fail(err, 0, "--%s: Intel RDT can only be updated when the container was created with it", rdt[i]);
+      return hutch_fail(err, 0, "--%s: updating Intel RDT is not implemented (set linux.intelRdt at create)", rdt[i]);
   r->memory = any_mem ? mem : NULL;
   r->cpu = any_cpu ? cpu : NULL;
   r->pids = any_pids ? pids : NULL;
