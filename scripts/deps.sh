@@ -21,6 +21,9 @@ packages=(
   busybox-static
   # end-to-end tests: the real clients (tests/e2e), pgrep/ps
   podman conmon containerd procps
+  # man pages (scdoc) and reading them; the shells whose completions are
+  # tested; the Debian package (dpkg-buildpackage, debhelper)
+  scdoc man-db bash-completion zsh fish dpkg-dev debhelper
 )
 
 missing=()

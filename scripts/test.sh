@@ -52,6 +52,8 @@ run_suite integration/lxc-backend env HUTCH="$hutch" HUTCH_STATIC="$root/build/s
 run_suite schema/outputs /usr/bin/python3 tests/schema/check_outputs.py "$hutch"
 # The migration notes' snippets, through hutch validate.
 run_suite docs/migration /usr/bin/python3 tests/docs/migration.py "$hutch"
+# Each man page lists exactly the options of its command's --help.
+run_suite docs/manpages /usr/bin/python3 tests/docs/manpages.py "$hutch"
 run_suite e2e/clients tests/e2e/run.sh "$hutch"
 run_suite e2e/clients-lxc env BACKEND=lxc tests/e2e/run.sh "$hutch"
 # The stand-in PVE tools behave as PVE's do (their sources, read line by line).
