@@ -16,4 +16,6 @@ else
   meson setup "$dir" "${args[@]}" >/dev/null
 fi
 ninja -C "$dir" >/dev/null
-meson install -C "$dir" --no-rebuild ${DESTDIR:+--destdir "$DESTDIR"} | grep '^Installing' | sed 's/^Installing [^ ]* to //' | sort -u
+# One line per file installed: its path.
+meson install -C "$dir" --no-rebuild ${DESTDIR:+--destdir "$DESTDIR"} |
+  awk '/^Installing / { n = split($2, part, "/"); print $4 "/" part[n] }' | sort

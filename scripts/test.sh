@@ -65,6 +65,10 @@ pve_todo="^(podman-run-output|podman-exec|ctr-run-output|ctr-exec)\$=proxmox: th
 ^(podman-userns-map|podman-userns-auto|podman-join-namespaces)\$=proxmox: a PVE CT maps only PVE's id range and joins no namespace (refused by path)
 ^ctr-task-ps\$=proxmox: ps lists the CT's processes; the engine's init pid is the proxy, outside the CT"
 run_suite e2e/clients-proxmox env BACKEND=proxmox E2E_TODO="$pve_todo" tests/e2e/run.sh "$hutch"
+# Installing: meson install staged with DESTDIR, and the Debian package
+# built, installed on this machine, used and purged.
+run_suite package/install tests/package/install.sh
+run_suite package/deb tests/package/deb.sh
 run_suite fuzz/targets tests/fuzz/run.sh build-fuzz/tests/fuzz "${FUZZ_SECONDS:-20}"
 
 total_passed=0
