@@ -5,7 +5,7 @@
 #include "engine/signals.h"
 
 static const struct opt_spec kill_options[] = {
-  { "all", 'a', OPT_BOOL, NULL, "accepted for compatibility (signal every process)", false, NULL },
+  { "all", 'a', OPT_BOOL, NULL, "signal every process of the container, not only its first", false, NULL },
 };
 
 static int kill_run(const struct cli_command *cmd, const struct cli_globals *globals, const struct parsed_args *args)

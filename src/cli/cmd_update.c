@@ -19,7 +19,7 @@
 
 static const struct opt_spec update_options[] = {
   { "resources", 'r', OPT_STRING, "FILE", "linux.resources JSON from FILE, or - for stdin", false, NULL },
-  { "blkio-weight", 0, OPT_STRING, "N", "block I/O weight (10 to 1000)", false, NULL },
+  { "blkio-weight", 0, OPT_STRING, "N", "block I/O weight (blockIO.weight; the kernel takes 10 to 1000)", false, NULL },
   { "cpu-period", 0, OPT_STRING, "N", "CFS period in microseconds", false, NULL },
   { "cpu-quota", 0, OPT_STRING, "N", "CFS quota in microseconds", false, NULL },
   { "cpu-burst", 0, OPT_STRING, "N", "CFS burst in microseconds", false, NULL },

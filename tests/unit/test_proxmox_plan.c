@@ -194,6 +194,26 @@ int main(void)
   tap_ok(rc < 0 && err && strncmp(err->msg, "linux.resources.pids", 20) == 0, "update: pids is refused by path (%s)",
          test_error_msg(err));
   hutch_error_free(err);
+  /* Every field pct set cannot change is refused by name, none dropped. */
+  struct oci_memory mem2 = { .limit = { 64 << 20, true }, .reservation = { 32 << 20, true } };
+  struct oci_cpu cpu = { .shares = { 512, true }, .burst = { 1000, true } };
+  struct oci_block_io bio = { .weight = { 100, true } };
+  const struct {
+    struct oci_resources r;
+    const char *field;
+  } refused[] = {
+    { { .memory = &mem2 }, "linux.resources.memory.reservation" },
+    { { .cpu = &cpu }, "linux.resources.cpu.burst" },
+    { { .block_io = &bio }, "linux.resources.blockIO" },
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    err = NULL;
+    rc = pve_plan_update(&refused[i].r, false, 2048, &args, &n, &err);
+    tap_ok(rc < 0 && err && strncmp(err->msg, refused[i].field, strlen(refused[i].field)) == 0 &&
+             err->msg[strlen(refused[i].field)] == ':',
+           "update: %s is refused by path (%s)", refused[i].field, test_error_msg(err));
+    hutch_error_free(err);
+  }
   tap_done();
   return 0;
 }

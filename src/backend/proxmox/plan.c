@@ -658,6 +658,43 @@ void pve_plan_release(struct pve_plan *plan)
   memset(plan, 0, sizeof *plan);
 }
 
+/* The first field of r that pct set cannot change, or NULL: what update
+ * is not given to do is refused, never dropped. */
+static const char *update_unsupported(const struct oci_resources *r)
+{
+  const struct oci_memory *m = r->memory;
+  const struct oci_cpu *cpu = r->cpu;
+  const struct {
+    bool set;
+    const char *field;
+  } others[] = {
+    { r->pids != NULL, "pids" },
+    { r->devices.len > 0, "devices" },
+    { r->block_io != NULL, "blockIO" },
+    { r->hugepage_limits.len > 0, "hugepageLimits" },
+    { r->network != NULL, "network" },
+    { r->rdma.len > 0, "rdma" },
+    { r->unified.len > 0, "unified" },
+    { m && m->reservation.set, "memory.reservation" },
+    { m && m->kernel.set, "memory.kernel" },
+    { m && m->kernel_tcp.set, "memory.kernelTCP" },
+    { m && m->swappiness.set, "memory.swappiness" },
+    { m && m->disable_oom_killer.set, "memory.disableOOMKiller" },
+    { m && m->use_hierarchy.set, "memory.useHierarchy" },
+    { m && m->check_before_update.set, "memory.checkBeforeUpdate" },
+    { cpu && cpu->burst.set, "cpu.burst" },
+    { cpu && cpu->realtime_runtime.set, "cpu.realtimeRuntime" },
+    { cpu && cpu->realtime_period.set, "cpu.realtimePeriod" },
+    { cpu && cpu->cpus, "cpu.cpus" },
+    { cpu && cpu->mems, "cpu.mems" },
+    { cpu && cpu->idle.set, "cpu.idle" },
+  };
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    if (others[i].set)
+      return others[i].field;
+  return NULL;
+}
+
 int pve_plan_update(const struct oci_resources *r, bool cgroup_v2, unsigned long host_mem_mib, char ***args,
                     size_t *n, struct hutch_error **err)
 {
@@ -665,11 +702,10 @@ int pve_plan_update(const struct oci_resources *r, bool cgroup_v2, unsigned long
   struct plan_ctx c = { .in = &in };
   *args = NULL;
   *n = 0;
-  if (r->pids || r->devices.len || (r->cpu && (r->cpu->cpus || r->cpu->mems))) {
-    const char *field = r->pids ? "pids" : r->devices.len ? "devices" : r->cpu->cpus ? "cpu.cpus" : "cpu.mems";
+  const char *field = update_unsupported(r);
+  if (field)
     return hutch_fail(err, 0, "linux.resources.%s: the proxmox backend updates memory, swap, cpu quota and shares "
                       "(pct set); not this", field);
-  }
   if (r->memory && r->memory->swap.set && r->memory->swap.value != 0 &&
       !(r->memory->limit.set && r->memory->limit.value > 0)) {
     strv_free(&c.args);
