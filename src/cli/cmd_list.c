@@ -160,7 +160,7 @@ static int list_run(const struct cli_command *cmd, const struct cli_globals *glo
     printf("%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
     for (size_t i = 0; i < n; i++) {
       const struct container_record *r = entries[i].rec;
-      bool has_pid = entries[i].status == OCI_STATUS_CREATED || entries[i].status == OCI_STATUS_RUNNING;
+      bool has_pid = entries[i].status != OCI_STATUS_STOPPED && entries[i].status != OCI_STATUS_CREATING;
       printf("%-12s %-8lld %-10s %-40s %-30s %s\n", r->id, has_pid ? (long long) r->pid.value : 0LL,
              oci_enum_name(&oci_enum_status, entries[i].status), r->bundle, r->created ? r->created : "",
              entries[i].owner);

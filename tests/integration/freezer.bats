@@ -55,6 +55,9 @@ counter_above() { [ "$(counter)" -gt "$1" ]; }
   sleep 0.5
   b=$(counter)
   [ "$a" = "$b" ] || fail "the paused process counted from $a to $b"
+  # list's table shows a paused container's pid, as state does.
+  h list
+  [ "$(awk -v c="$c" '$1 == c { print $2, $3 }' "$HOUT")" = "$pid paused" ] || fail "list: $output"
   h resume "$c"
   [ "$(state_status "$c")" = running ]
   is_thawed "$c" || fail "freezer: $(cat "$(freezer_file "$c")")"
