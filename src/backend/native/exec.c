@@ -46,6 +46,7 @@ struct exec_ctx {
   const struct oci_linux *linux_;     /* personality and NUMA policy too */
   const struct container_record *rec;
   pid_t init_pid;
+  int init_pidfd; /* pins init_pid: what is opened by its number is checked against it */
   char **cgroup_dirs; /* --cgroup: one per container cgroup directory, or NULL */
   bool userns; /* the container has a user namespace of its own */
   int sync_fd;
@@ -233,11 +234,23 @@ static int drop_host_fds(int *sync_fd, int first, struct hutch_error **err)
   return fds_close_except(first, sync_fd, 1, err);
 }
 
-static int enter_init_root(pid_t init, struct hutch_error **err)
+/* Whether the process init_pidfd pins is still alive, so that its pid has
+ * not gone to another process since anything was opened by that number. */
+static bool init_alive(const struct exec_ctx *x)
+{
+  return syscall(SYS_pidfd_send_signal, x->init_pidfd, 0, NULL, 0) == 0;
+}
+
+static int enter_init_root(const struct exec_ctx *x, struct hutch_error **err)
 {
   char path[64];
-  snprintf(path, sizeof path, "/proc/%d/root", (int) init);
-  if (chdir(path) < 0 || chroot(".") < 0 || chdir("/") < 0)
+  snprintf(path, sizeof path, "/proc/%d/root", (int) x->init_pid);
+  cleanup_close int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return hutch_fail_errno(err, "enter the container's root %s", path);
+  if (!init_alive(x))
+    return hutch_fail(err, ESRCH, "enter the container's root: its process has exited");
+  if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
     return hutch_fail_errno(err, "enter the container's root %s", path);
   return 0;
 }
@@ -343,14 +356,12 @@ static void __attribute__((noreturn)) helper_main(struct exec_ctx *x, int sync_f
   /* A container in our mount namespace has its root by chroot alone: the
    * init's root directory is where we go too, before any user namespace
    * takes CAP_SYS_CHROOT away. */
-  if (!(flags & CLONE_NEWNS) && enter_init_root(x->init_pid, &err) < 0)
+  if (!(flags & CLONE_NEWNS) && enter_init_root(x, &err) < 0)
     goto fail;
-  int pidfd = (int) syscall(SYS_pidfd_open, x->init_pid, 0);
-  if (pidfd < 0 || (flags && setns(pidfd, flags) < 0)) {
+  if (flags && setns(x->init_pidfd, flags) < 0) {
     hutch_fail_errno(&err, "join the container's namespaces");
     goto fail;
   }
-  close(pidfd);
   bool cwd_deferred;
   if (prepare_process(x, &sync_fd, &cwd_deferred, &err) < 0)
     goto fail;
@@ -486,6 +497,9 @@ static void split_cgroups(const struct cgroup_set *all, const struct cgroup_layo
 static int launch(struct exec_ctx *x, const struct container_record *rec, struct hutch_error **err)
 {
   int flags = namespaces_to_join(x->init_pid, &x->userns);
+  /* Compared through /proc/<pid>/ns by number: still the same process? */
+  if (!init_alive(x))
+    return hutch_fail(err, ESRCH, "the container's process has exited");
   if (exe_guard_protect(err) < 0)
     return -1;
   struct cgroup_set all = { x->cgroup_dirs ? x->cgroup_dirs : rec->cgroup_dirs.items, NULL, rec->cgroup_dirs.len };
@@ -539,7 +553,7 @@ int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const
                 int *exit_status, struct hutch_error **err)
 {
   struct exec_ctx x = {
-    .opts = opts, .sync_fd = -1, .console_fd = -1, .pty_master = -1, .pidfd_sock = -1, .notify_fd = -1,
+    .opts = opts, .init_pidfd = -1, .sync_fd = -1, .console_fd = -1, .pty_master = -1, .pidfd_sock = -1, .notify_fd = -1,
   };
   struct arena *arena = &c->arena;
   x.arena = arena;
@@ -583,6 +597,13 @@ int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const
   if (exec_check_terminal(x.process->terminal.value, opts, err) < 0)
     goto out;
   x.init_pid = (pid_t) rec->pid.value;
+  /* Pinned and checked (start time, cgroups) once; whatever is opened by
+   * the number later is checked against the pin. */
+  x.init_pidfd = container_pidfd(rec);
+  if (x.init_pidfd < 0) {
+    hutch_fail(err, ESRCH, "cannot exec: the container's process has exited");
+    goto out;
+  }
   if (seccomp_prepare(rt, cfg, &x.seccomp_prog, err) < 0)
     goto out;
   /* The lock is for state changes; the process may run for days. */
@@ -610,6 +631,8 @@ int native_exec(const struct hutch_runtime *rt, struct hutch_container *c, const
     *exit_status = 0;
   sigprocmask(SIG_SETMASK, &previous, NULL);
 out:
+  if (x.init_pidfd >= 0)
+    close(x.init_pidfd);
   if (x.sync_fd >= 0)
     close(x.sync_fd);
   if (x.pidfd_sock >= 0)
