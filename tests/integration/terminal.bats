@@ -162,6 +162,29 @@ fg-done" ]
   assert_clean "$ROOT" "$c"
 }
 
+@test "terminal: run in the foreground returns when its process exits, though a process it left keeps writing to the pty" {
+  new_id c
+  # No pid namespace: the writer outlives the process and holds the pty.
+  new_bundle b sh -c 'sh -c "trap \"\" HUP; while :; do echo tick; sleep 0.05; done" & echo parent-done; exit 3'
+  cfg "$b" 'c["process"]["terminal"] = True' \
+    'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 3 ] || fail "run: status $status (124: it never returned)"
+  [[ "$(echo "$output" | tr -d '\r')" == *parent-done* ]]
+  assert_clean "$ROOT" "$c"
+}
+
+@test "terminal: run's exit status is its process's, not that of an orphan it reaped at the same time" {
+  new_id c
+  # The orphan dies of the SIGHUP its session leader's exit sends.
+  new_bundle b sh -c 'sleep 1000 & echo parent-done; exit 5'
+  cfg "$b" 'c["process"]["terminal"] = True' \
+    'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 5 ]
+  assert_clean "$ROOT" "$c"
+}
+
 @test "terminal: exec -t in the foreground proxies the pty" {
   new_id c
   new_bundle b sleep 1000

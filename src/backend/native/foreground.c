@@ -14,6 +14,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static void copy_winsize(int from, int to)
@@ -41,6 +42,28 @@ static bool pump(int from, int to)
     done += w;
   }
   return true;
+}
+
+enum { DRAIN_MS = 2000 };
+
+static struct timespec ms_from_now(long ms)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (ms % 1000) * 1000000L;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000L;
+  }
+  return t;
+}
+
+static long ms_until(const struct timespec *end)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long) (end->tv_sec - now.tv_sec) * 1000 + (end->tv_nsec - now.tv_nsec) / 1000000L;
 }
 
 static int status_code(int status)
@@ -74,14 +97,23 @@ int foreground_wait(pid_t pid, int pty_master, int *exit_status, struct hutch_er
   bool exited = false;
   int status = 0;
   bool pty_open = pty_master >= 0;
+  struct timespec drain_end = { 0, 0 };
   while (!exited || pty_open) {
     struct pollfd fds[3] = {
       { sfd, POLLIN, 0 },
-      { stdin_open ? STDIN_FILENO : -1, POLLIN, 0 },
+      { stdin_open && !exited ? STDIN_FILENO : -1, POLLIN, 0 },
       { pty_open ? pty_master : -1, POLLIN, 0 },
     };
-    /* Once the process is gone, drain what the pty still holds. */
-    int timeout = exited ? 100 : -1;
+    /* Once the process is gone, drain what the pty still holds: until it
+     * is quiet for 100 ms, and for DRAIN_MS at most, as a process left in
+     * a container without a pid namespace may go on writing forever. */
+    int timeout = -1;
+    if (exited) {
+      long left = ms_until(&drain_end);
+      if (left <= 0)
+        break;
+      timeout = left < 100 ? (int) left : 100;
+    }
     int n = poll(fds, 3, timeout);
     if (n < 0 && errno != EINTR)
       break;
@@ -91,9 +123,15 @@ int foreground_wait(pid_t pid, int pty_master, int *exit_status, struct hutch_er
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof si) == sizeof si) {
         if (si.ssi_signo == SIGCHLD) {
-          for (pid_t w; (w = waitpid(-1, &status, WNOHANG)) > 0;)
-            if (w == pid)
+          /* Orphans are reaped too (we are their subreaper); only the
+           * process's own status counts. */
+          int st;
+          for (pid_t w; (w = waitpid(-1, &st, WNOHANG)) > 0;)
+            if (w == pid && !exited) {
+              status = st;
               exited = true;
+              drain_end = ms_from_now(DRAIN_MS);
+            }
         } else if (si.ssi_signo == SIGWINCH && pty_master >= 0) {
           copy_winsize(STDIN_FILENO, pty_master);
         } else if (si.ssi_signo != SIGWINCH) {
