@@ -1,4 +1,5 @@
 #include "engine/process_setup.h"
+#include "engine/safe_path.h"
 #include "engine/caps.h"
 #include "spec/names.h"
 #include "util/cleanup.h"
@@ -114,6 +115,12 @@ int process_ensure_cwd(const struct oci_process *p, struct hutch_error **err)
     return 0;
   uid_t uid = p->user ? p->user->uid.value : 0;
   gid_t gid = p->user ? p->user->gid.value : 0;
+  /* Inside the container's root ("/" since pivot_root) and through no
+   * magic link: an image's symlink to /proc/<pid>/root of a host /proc
+   * must not make us create and chown a directory on the host. */
+  cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return hutch_fail_errno(err, "process.cwd: open /");
   cleanup_free char *path = xstrdup(p->cwd);
   /* Component by component, so each directory made here (and only those)
    * can be given to the process's user, who will work in it. */
@@ -122,9 +129,15 @@ int process_ensure_cwd(const struct oci_process *p, struct hutch_error **err)
     if (!last && *slash != '/')
       continue;
     *slash = '\0';
-    if (path[0] && slash > path && slash[-1] != '/') {
-      if (mkdir(path, 0755) == 0) {
-        if (lchown(path, uid, gid) < 0)
+    char *name = strrchr(path, '/') + 1;
+    if (*name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+      name[-1] = '\0';
+      cleanup_close int parent = safe_open(root, path[0] ? path : "/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      name[-1] = '/';
+      if (parent < 0)
+        return hutch_fail_errno(err, "process.cwd: %s", path);
+      if (mkdirat(parent, name, 0755) == 0) {
+        if (fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
           return hutch_fail_errno(err, "process.cwd: chown %s to %u:%u", path, (unsigned) uid, (unsigned) gid);
       } else if (errno != EEXIST) {
         return hutch_fail_errno(err, "process.cwd: create %s", path);

@@ -139,9 +139,20 @@ static int move_onto(int tree, int target)
   return (int) syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
+/* After pivot_root "/" is the container's root, and a path of the config
+ * runs through the image's symlinks: resolved inside that root, no magic
+ * link, so a /proc/<pid>/root of a host /proc cannot lead out of it. */
+static int open_in_root(const char *path)
+{
+  cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return -1;
+  return safe_open(root, path, O_PATH | O_CLOEXEC | O_NOFOLLOW, 0);
+}
+
 static int make_readonly(const char *path, size_t i, struct hutch_error **err)
 {
-  cleanup_close int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  cleanup_close int fd = open_in_root(path);
   if (fd < 0)
     return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.readonlyPaths[%zu]: %s", i, path);
   cleanup_close int tree = (int) syscall(SYS_open_tree, fd, "",
@@ -167,7 +178,7 @@ static int empty_readonly_tmpfs(void)
 
 static int mask(const char *path, size_t i, struct hutch_error **err)
 {
-  cleanup_close int fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  cleanup_close int fd = open_in_root(path);
   if (fd < 0)
     return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.maskedPaths[%zu]: %s", i, path);
   struct stat st;

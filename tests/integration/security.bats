@@ -197,6 +197,32 @@ CWD_PROG='echo "cwd=$(pwd -P)"; ls -A; touch ./ESCAPED 2>/dev/null; true'
   [ -z "$(find "$TMP" "$REPO" -name ESCAPED -not -path "$TMP/bundle.*/rootfs/*" 2>/dev/null)" ]
 }
 
+@test "security: an image's symlink through /proc/1/root (no pid namespace) cannot make hutch create a cwd or mask a path on the host" {
+  mkdir "$TMP/hostdir"
+  touch "$TMP/hostdir/secret"
+  new_id c
+  new_bundle b true
+  # The host's /proc in the container: /proc/1/root is the host's root.
+  ln -s "/proc/1/root$TMP/hostdir" "$b/rootfs/evil"
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]' \
+    'c["process"]["cwd"] = "/evil/made-by-hutch"'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -ne 0 ]
+  [ ! -e "$TMP/hostdir/made-by-hutch" ] || fail "process.cwd was created on the host"
+  assert_clean "$ROOT" "$c"
+  new_id c
+  new_bundle b true
+  ln -s "/proc/1/root$TMP/hostdir" "$b/rootfs/evil"
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]' \
+    'c["linux"]["maskedPaths"] = ["/evil/secret"]' 'c["linux"]["readonlyPaths"] = ["/evil"]'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"linux.maskedPaths[0]: /evil/secret: "* ]] || fail "not refused by path: $stderr"
+  [ -f "$TMP/hostdir/secret" ] && [ ! -c "$TMP/hostdir/secret" ]
+  ! grep -q "$TMP/hostdir" /proc/self/mountinfo || fail "a mount reached the host directory"
+  assert_clean "$ROOT" "$c"
+}
+
 @test "security: process.cwd /proc/self/fd/N never reaches a host directory the caller leaked" {
   mkdir "$TMP/hostdir"
   touch "$TMP/hostdir/HOST-MARKER"
