@@ -451,6 +451,35 @@ static bool ct_init_alive(const struct container_record *rec)
          (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
 }
 
+/* A pidfd of the CT's init, opened before it is checked (ct_init_alive),
+ * so that a signal sent through it cannot reach a process that took the
+ * pid since; -1 when the init is gone. */
+static int ct_init_pidfd(const struct container_record *rec)
+{
+  if (!rec->backend_pid.set || rec->backend_pid.value <= 0)
+    return -1;
+  int pidfd = (int) syscall(SYS_pidfd_open, (pid_t) rec->backend_pid.value, 0);
+  if (pidfd >= 0 && !ct_init_alive(rec)) {
+    close(pidfd);
+    return -1;
+  }
+  return pidfd;
+}
+
+/* sig to pid if it is (still) in the pid namespace ns: pinned by a pidfd
+ * first, then checked, then signalled through the pin. */
+static void signal_in_pidns(pid_t pid, const struct stat *ns, int sig)
+{
+  cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) pid);
+  struct stat st;
+  if (stat(path, &st) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev)
+    syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
 static int stop_ct_process(const struct container_record *rec, struct hutch_error **err)
 {
   char path[96];
@@ -480,12 +509,13 @@ static int pve_kill(const struct hutch_runtime *rt, struct hutch_container *c, i
     enum oci_status status = pve_status(rt, c->dir.fd, c->rec, true);
     if (status != OCI_STATUS_CREATED && status != OCI_STATUS_RUNNING && status != OCI_STATUS_PAUSED)
       return hutch_fail(err, 0, "container not running");
-    if (!ct_init_alive(c->rec))
+    cleanup_close int init = ct_init_pidfd(c->rec);
+    if (init < 0)
       return hutch_fail(err, ESRCH, "container not running");
     /* SIGSTOP cannot be passed on: it goes to the shim's children. */
     if (sig == SIGSTOP)
       return stop_ct_process(c->rec, err);
-    if (kill((pid_t) c->rec->backend_pid.value, sig) < 0)
+    if (syscall(SYS_pidfd_send_signal, init, sig, NULL, 0) < 0)
       return hutch_fail(err, ESRCH, "container not running");
     /* As runc: SIGKILL to a paused container takes effect at once. */
     if (status == OCI_STATUS_PAUSED && sig == SIGKILL)
@@ -493,12 +523,20 @@ static int pve_kill(const struct hutch_runtime *rt, struct hutch_container *c, i
     return 0;
   }
   /* --all: every process of the CT, the shim too (SIGKILL ends the CT). */
+  cleanup_close int init = ct_init_pidfd(c->rec);
+  if (init < 0)
+    return 0;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%lld/ns/pid", (long long) c->rec->backend_pid.value);
+  struct stat ns;
+  if (stat(path, &ns) < 0 || syscall(SYS_pidfd_send_signal, init, 0, NULL, 0) < 0)
+    return 0;
   pid_t *pids = NULL;
   size_t n = 0;
   if (ct_pids(c->rec, &pids, &n, err) < 0)
     return -1;
   for (size_t i = 0; i < n; i++)
-    kill(pids[i], sig);
+    signal_in_pidns(pids[i], &ns, sig);
   free(pids);
   return 0;
 }
