@@ -15,7 +15,9 @@ const struct opt_spec cli_global_options[] = {
   { "systemd-cgroup", 0, OPT_BOOL, NULL, "manage cgroups through systemd (cgroupsPath is slice:prefix:name)", false, NULL },
   { "cgroup-manager", 0, OPT_STRING, "cgroupfs|systemd|disabled",
     "crun's form: cgroupfs (the default), systemd (= --systemd-cgroup), or disabled (no cgroups)", false, NULL },
-  { "rootless", 0, OPT_STRING, "true|false|auto", "accepted because callers pass it; no effect (hutch runs as root)", false, NULL },
+  /* go-runc passes it; hutch runs as root and does nothing with it, so it
+   * is accepted (and checked) but not offered. */
+  { "rootless", 0, OPT_STRING, "true|false|auto", "accepted because callers pass it; no effect", true, NULL },
   { "backend", 0, OPT_STRING, "NAME", "backend of the containers create and run make (docs/backends.md)", false, HUTCH_BACKEND_NAMES },
   { "version", 'v', OPT_BOOL, NULL, "print the version", false, NULL },
 };
@@ -31,6 +33,8 @@ void cli_print_usage(FILE *out)
   fprintf(out, "\nGlobal options:\n");
   for (size_t i = 0; i < cli_global_option_count; i++) {
     const struct opt_spec *o = &cli_global_options[i];
+    if (o->hidden)
+      continue;
     char left[64];
     if (o->short_name)
       snprintf(left, sizeof left, "--%s, -%c%s%s", o->name, o->short_name, o->metavar ? " " : "",
