@@ -1,5 +1,6 @@
 /* Device nodes: the defaults every container gets, linux.devices, and the
  * /dev links (runtime-linux.md). */
+#include "engine/devices.h"
 #include "engine/rootfs.h"
 #include "engine/safe_path.h"
 #include "util/cleanup.h"

@@ -1,6 +1,7 @@
 /* mounts[]: one entry at a time, targets resolved inside the root. */
 #include "engine/copy_tree.h"
 #include "engine/mount_options.h"
+#include "engine/mounts.h"
 #include "engine/rootfs.h"
 #include "engine/safe_path.h"
 #include "util/cleanup.h"

@@ -1,5 +1,7 @@
 /* The root filesystem sequence (see rootfs.h for the order). */
 #include "engine/mount_options.h"
+#include "engine/mounts.h"
+#include "engine/devices.h"
 #include "engine/rootfs.h"
 #include "engine/safe_path.h"
 #include "util/cleanup.h"

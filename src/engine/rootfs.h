@@ -44,26 +44,6 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err);
 int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err);
 int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err);
 
-/* Whether this kernel's proc takes the "pidns" option (Linux 6.15 on), so
- * that a process outside a pid namespace can mount proc for it. */
-bool proc_mount_takes_pidns(void);
-
-/* A detached copy of a bind source (recursive for rbind) with the options
- * applied to its top, for the runtime to open while it can still reach the
- * source (see rootfs_ctx.mount_trees). */
-int bind_tree_open(const char *source, bool rbind, uint64_t attr_set, uint64_t attr_clr, struct hutch_error **err);
-
-/* One entry of `mounts`, already inside the new mount namespace. */
-int mount_entry(const struct rootfs_ctx *ctx, const struct oci_mount *m, size_t index, struct hutch_error **err);
-
 /* One entry of linux.sysctl through /proc/sys, which shows the namespaces
  * of the process that writes (net.*: its network's, IPC keys: its IPC's). */
 int sysctl_write(const struct oci_kv *kv, struct hutch_error **err);
-
-/* Sets each bind mount's flags (nosuid, nodev, noexec, ro...) on its top
- * mount under root_fd, as runc sets them: for a backend whose mounts were
- * made by another program (liblxc binds without them). */
-int mounts_set_bind_flags(const struct oci_config *cfg, int root_fd, struct hutch_error **err);
-
-/* Default devices and linux.devices, /dev/ptmx and the /dev symlinks. */
-int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err);

@@ -19,6 +19,8 @@
 #include "engine/mount_options.h"
 #include "engine/safe_path.h"
 #include "engine/process_setup.h"
+#include "engine/mounts.h"
+#include "engine/devices.h"
 #include "engine/rootfs.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"

@@ -9,6 +9,7 @@
 #include "engine/netdev.h"
 #include "engine/process_info.h"
 #include "engine/resctrl.h"
+#include "engine/mounts.h"
 #include "engine/rootfs.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"

@@ -5,6 +5,7 @@
 #include "backend/native/native.h"
 #include "engine/idmap.h"
 #include "engine/mount_options.h"
+#include "engine/mounts.h"
 #include "engine/rootfs.h"
 #include "engine/sd_notify.h"
 #include "util/cleanup.h"

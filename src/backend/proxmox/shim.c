@@ -16,6 +16,7 @@
 #include "engine/hooks.h"
 #include "engine/mount_options.h"
 #include "engine/process_setup.h"
+#include "engine/mounts.h"
 #include "engine/rootfs.h"
 #include "engine/seccomp.h"
 #include "engine/sync.h"
