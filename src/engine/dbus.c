@@ -442,16 +442,6 @@ void dbus_close(struct dbus_conn *c)
   free(c);
 }
 
-bool dbus_conn_is_bus(const struct dbus_conn *c)
-{
-  return c->bus;
-}
-
-const char *dbus_conn_path(const struct dbus_conn *c)
-{
-  return c->path;
-}
-
 void dbus_on_signal(struct dbus_conn *c, dbus_signal_fn fn, void *opaque)
 {
   c->on_signal = fn;

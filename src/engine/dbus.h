@@ -45,10 +45,6 @@ static inline void dbus_closep(struct dbus_conn **c)
 }
 #define cleanup_dbus_conn __attribute__((cleanup(dbus_closep)))
 
-bool dbus_conn_is_bus(const struct dbus_conn *c);
-/* The socket path, for messages. */
-const char *dbus_conn_path(const struct dbus_conn *c);
-
 /* Signals that arrive while a call or a wait is in progress go to fn; the
  * message is freed after it returns. */
 typedef void (*dbus_signal_fn)(void *opaque, struct dbus_message *signal);

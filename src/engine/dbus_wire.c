@@ -183,12 +183,6 @@ void dbusw_u32(struct dbus_writer *w, uint32_t v)
   put(w, &v, 4);
 }
 
-void dbusw_i32(struct dbus_writer *w, int32_t v)
-{
-  pad_to(w, 4);
-  put(w, &v, 4);
-}
-
 void dbusw_bool(struct dbus_writer *w, bool v)
 {
   dbusw_u32(w, v ? 1 : 0);

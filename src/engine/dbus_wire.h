@@ -41,7 +41,6 @@ void dbusw_release(struct dbus_writer *w);
 void dbusw_byte(struct dbus_writer *w, uint8_t v);
 void dbusw_bool(struct dbus_writer *w, bool v);
 void dbusw_u32(struct dbus_writer *w, uint32_t v);
-void dbusw_i32(struct dbus_writer *w, int32_t v);
 void dbusw_u64(struct dbus_writer *w, uint64_t v);
 void dbusw_i64(struct dbus_writer *w, int64_t v);
 void dbusw_string(struct dbus_writer *w, const char *s);

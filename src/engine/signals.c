@@ -57,11 +57,3 @@ int signal_parse(const char *s)
   }
   return -1;
 }
-
-const char *signal_name(int sig)
-{
-  for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
-    if (signals[i].number == sig)
-      return signals[i].name;
-  return NULL;
-}

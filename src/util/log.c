@@ -54,11 +54,6 @@ bool log_to_stderr(void)
   return log_state.fd == STDERR_FILENO;
 }
 
-bool log_debug_enabled(void)
-{
-  return log_state.debug;
-}
-
 static const char *level_name(enum log_level level)
 {
   switch (level) {

@@ -27,7 +27,6 @@ void log_silence(void);
 /* The fd lines go to (2 for stderr, -1 when silenced). */
 int log_fd(void);
 bool log_to_stderr(void);
-bool log_debug_enabled(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -43,8 +43,6 @@ const char *lxc_shim_mount_point(const struct oci_config *cfg);
 #define LXC_WORK_DIR BACKEND_WORK_DIR
 
 void lxc_describe(struct oci_support *out, struct arena *arena);
-/* Refuses, naming the field, what the lxc backend does not honour. */
-int lxc_check_support(const struct oci_config *cfg, struct hutch_error **err);
 
 /* One liblxc configuration item. */
 struct lxc_item {

@@ -45,7 +45,3 @@ void lxc_describe(struct oci_support *out, struct arena *a)
   out->n_unhonoured = sizeof unhonoured / sizeof *unhonoured;
 }
 
-int lxc_check_support(const struct oci_config *cfg, struct hutch_error **err)
-{
-  return hutch_check_support(&hutch_backend_lxc, cfg, err);
-}

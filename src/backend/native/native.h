@@ -223,6 +223,4 @@ int seccomp_prepare(const struct hutch_runtime *rt, const struct oci_config *cfg
  * still holds the privileges they may need (CAP_SYS_NICE for real time). */
 int process_apply_attrs(const struct oci_process *p, const struct oci_linux *l, struct hutch_error **err);
 
-/* Applies the native backend's refusals: fields it does not honour. */
-int native_check_support(const struct oci_config *cfg, struct hutch_error **err);
 void native_describe(struct oci_support *out, struct arena *arena);

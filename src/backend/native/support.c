@@ -81,7 +81,3 @@ void native_describe(struct oci_support *out, struct arena *a)
   out->n_unhonoured = 0;
 }
 
-int native_check_support(const struct oci_config *cfg, struct hutch_error **err)
-{
-  return hutch_check_support(&hutch_backend_native, cfg, err);
-}
