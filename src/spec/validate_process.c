@@ -1,18 +1,9 @@
 /* Rules for `process` (also used for `exec --process` documents). */
 #include "spec/names.h"
 #include "spec/validate_internal.h"
-#include "util/cpulist.h"
 
 #include <stdio.h>
 #include <string.h>
-
-void check_cpu_list(struct vctx *v, const char *list, const char *path)
-{
-  char why[128];
-  /* CPU and node numbers beyond this do not exist on any Linux build. */
-  if (!cpulist_valid(list, 8191, why, sizeof why))
-    verror(v, path, "\"%s\" is not a valid list (%s); expected e.g. \"0-3,7\"", list, why);
-}
 
 static void check_capability_set(struct vctx *v, const oci_strings *set, const char *path)
 {
