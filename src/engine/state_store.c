@@ -246,37 +246,6 @@ int container_dir_open(const char *root, const char *id, struct container_dir *o
   return 0;
 }
 
-int remove_tree_at(int dir_fd, const char *name, struct hutch_error **err)
-{
-  int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT)
-      return 0;
-    /* Not a directory: one entry to unlink, never followed. */
-    if ((errno == ENOTDIR || errno == ELOOP) && unlinkat(dir_fd, name, 0) == 0)
-      return 0;
-    return hutch_fail_errno(err, "remove %s", name);
-  }
-  DIR *d = fdopendir(fd);
-  if (!d) {
-    close(fd);
-    return hutch_fail_errno(err, "read %s", name);
-  }
-  int r = 0;
-  for (struct dirent *e; r == 0 && (e = readdir(d));) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    if (e->d_type == DT_DIR)
-      r = remove_tree_at(dirfd(d), e->d_name, err);
-    else if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT)
-      r = hutch_fail_errno(err, "remove %s/%s", name, e->d_name);
-  }
-  closedir(d);
-  if (r == 0 && unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-    r = hutch_fail_errno(err, "remove %s", name);
-  return r;
-}
-
 int container_dir_remove(struct container_dir *dir, struct hutch_error **err)
 {
   int dup_fd = dup(dir->fd);

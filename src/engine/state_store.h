@@ -22,10 +22,6 @@
  * with everything in it once created, and by delete after a crash. */
 #define BACKEND_WORK_DIR "work"
 
-/* Removes dir_fd/name and everything below it, following no symbolic link;
- * a missing name is no error. */
-int remove_tree_at(int dir_fd, const char *name, struct hutch_error **err);
-
 /* runc's rule: [A-Za-z0-9_+.-], not empty, not "." or "..". */
 bool container_id_valid(const char *id);
 

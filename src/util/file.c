@@ -2,6 +2,7 @@
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -161,4 +162,35 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
     return hutch_fail(err, saved, "rename %s to %s", tmp, name);
   }
   return 0;
+}
+
+int remove_tree_at(int dir_fd, const char *name, struct hutch_error **err)
+{
+  int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return 0;
+    /* Not a directory: one entry to unlink, never followed. */
+    if ((errno == ENOTDIR || errno == ELOOP) && unlinkat(dir_fd, name, 0) == 0)
+      return 0;
+    return hutch_fail_errno(err, "remove %s", name);
+  }
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return hutch_fail_errno(err, "read %s", name);
+  }
+  int r = 0;
+  for (struct dirent *e; r == 0 && (e = readdir(d));) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (e->d_type == DT_DIR)
+      r = remove_tree_at(dirfd(d), e->d_name, err);
+    else if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT)
+      r = hutch_fail_errno(err, "remove %s/%s", name, e->d_name);
+  }
+  closedir(d);
+  if (r == 0 && unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    r = hutch_fail_errno(err, "remove %s", name);
+  return r;
 }

@@ -1,5 +1,5 @@
 #pragma once
-/* Whole-file reads and atomic writes. */
+/* Whole-file reads, atomic writes, and removing a tree. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -40,3 +40,7 @@ enum atomic_write_flags {
  * one, and a crash leaves no partial target. */
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                          enum atomic_write_flags flags, struct hutch_error **err);
+
+/* Removes dir_fd/name and everything below it, following no symbolic link;
+ * a missing name is no error. */
+int remove_tree_at(int dir_fd, const char *name, struct hutch_error **err);
