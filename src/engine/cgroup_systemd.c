@@ -312,6 +312,22 @@ static int start_transient(struct dbus_conn *c, const struct dbus_writer *body, 
   return manager_call(c, "StartTransientUnit", "ssa(sv)a(sa(sv))", body, reply, err);
 }
 
+int systemd_set_unit_resources(struct dbus_conn *c, const char *unit, bool v2, const struct oci_resources *r,
+                               struct hutch_error **err)
+{
+  struct dbus_writer body = DBUS_WRITER_INIT;
+  dbusw_string(&body, unit);
+  /* Runtime only: the unit is transient, and so is the change. */
+  dbusw_bool(&body, true);
+  int version = systemd_props_need_version(r, v2) ? manager_version(c) : -1;
+  cleanup_dbus_message struct dbus_message *reply = NULL;
+  int rc = systemd_resource_props_write(&body, r, v2, version, err);
+  if (rc == 0 && (rc = manager_call(c, "SetUnitProperties", "sba(sv)", &body, &reply, err)) < 0)
+    hutch_error_prefix(err, "--systemd-cgroup: set the limits of unit %s: ", unit);
+  dbusw_release(&body);
+  return rc;
+}
+
 int systemd_start_unit(struct dbus_conn *c, const struct systemd_unit *u, const char *id, pid_t pid, bool v2,
                        const struct oci_resources *r, bool *queued, struct hutch_error **err)
 {

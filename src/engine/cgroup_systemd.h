@@ -61,6 +61,11 @@ bool systemd_props_need_version(const struct oci_resources *r, bool v2);
  * device policy, and the limits that map to systemd's properties. */
 int systemd_props_write(struct dbus_writer *w, const struct systemd_props *p, struct hutch_error **err);
 
+/* Writes the a(sv) of SetUnitProperties: the limits of r alone, as at
+ * StartTransientUnit. */
+int systemd_resource_props_write(struct dbus_writer *w, const struct oci_resources *r, bool v2, int version,
+                                 struct hutch_error **err);
+
 /* systemd keeps a CPU quota in whole percents of a CPU; like runc, the
  * quota written to the cgroup files is rounded up the same way, so both
  * agree. Returns r or a copy (in arena) with the rounded quota. */
@@ -79,6 +84,12 @@ int systemd_connect(struct dbus_conn **out, struct hutch_error **err);
  * this fails later, and is ours to stop. */
 int systemd_start_unit(struct dbus_conn *c, const struct systemd_unit *u, const char *id, pid_t pid, bool v2,
                        const struct oci_resources *r, bool *queued, struct hutch_error **err);
+
+/* SetUnitProperties(unit, runtime, limits of r): what `update` tells
+ * systemd before it writes the files, as runc does, so that systemd does
+ * not put back the old limits when it next applies the unit's. */
+int systemd_set_unit_resources(struct dbus_conn *c, const char *unit, bool v2, const struct oci_resources *r,
+                               struct hutch_error **err);
 
 /* StopUnit(unit, "replace") and waits for the job, then ResetFailedUnit so a
  * unit that failed does not linger. A unit that is gone already is fine. */

@@ -583,6 +583,17 @@ int systemd_props_write(struct dbus_writer *w, const struct systemd_props *p, st
   return 0;
 }
 
+int systemd_resource_props_write(struct dbus_writer *w, const struct oci_resources *r, bool v2, int version,
+                                 struct hutch_error **err)
+{
+  struct dbusw_array a;
+  dbusw_array_open(&a, w, '(');
+  if (write_resources(w, r, v2, version, err) < 0)
+    return -1;
+  dbusw_array_close(&a, w);
+  return 0;
+}
+
 const struct oci_resources *systemd_resources_for_files(const struct oci_resources *r, struct arena *arena)
 {
   if (!r || !r->cpu || !given_i64(&r->cpu->quota))

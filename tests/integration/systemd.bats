@@ -304,6 +304,46 @@ in_unit() {
   sd_clean "$c"
 }
 
+@test "systemd: update tells systemd first (SetUnitProperties, runtime), then writes the files; the devices stay" {
+  new_id c
+  new_bundle b sleep 1000
+  cfg "$b" 'c["linux"]["resources"] = dict(c["linux"].get("resources", {}), memory={"limit": 268435456})'
+  unit="hutch-$c.scope"
+  sdcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $stderr"
+  sd update --memory 134217728 --cpu-quota 33333 --cpu-period 100000 --pids-limit 50 "$c"
+  [ "$status" -eq 0 ] || fail "update: $stderr"
+  [ "$(mock 'd["runtime"], p["MemoryLimit"], p["CPUQuotaPerSecUSec"], p["TasksMax"]' SetUnitProperties "$unit")" = "(True, 134217728, 340000, 50)" ]
+  # Limits only: no device policy, no PIDs, no slice.
+  [ "$(mock '[k for k in p if k in ("DevicePolicy", "DeviceAllow", "PIDs", "Slice", "Delegate")]' SetUnitProperties "$unit")" = "[]" ]
+  # The files agree with systemd, quota rounded as it holds it.
+  [ "$(cat "$(cg_mount_of memory)/system.slice/$unit/memory.limit_in_bytes")" = 134217728 ]
+  [ "$(cat "$(cg_mount_of cpu)/system.slice/$unit/cpu.cfs_quota_us")" = 34000 ]
+  [ "$(cat "$(cg_mount_of pids)/system.slice/$unit/pids.max")" = 50 ]
+  h delete -f "$c"
+  assert_clean "$ROOT" "$c"
+  sd_clean "$c"
+}
+
+@test "systemd: an update that systemd refuses changes no file" {
+  new_id c
+  new_bundle b sleep 1000
+  # The mock refuses SetUnitProperties for a unit named *failprops*.
+  C=$c cfg "$b" 'c["linux"]["cgroupsPath"] = "system.slice:hutch:failprops-" + E["C"]'
+  unit="hutch-failprops-$c.scope"
+  sdcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $stderr"
+  pids=$(cg_mount_of pids)/system.slice/$unit/pids.max
+  before=$(cat "$pids")
+  sd update --pids-limit 7 "$c"
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"--systemd-cgroup: set the limits of unit $unit: "* ]] || fail "$stderr"
+  [ "$(cat "$pids")" = "$before" ]
+  h delete -f "$c"
+  assert_clean "$ROOT" "$c"
+  sd_clean "$c"
+}
+
 @test "systemd: delete while systemd is out of reach warns, removes what hutch made, and leaves the unit to systemd" {
   new_id c
   new_bundle b sleep 1000

@@ -176,6 +176,17 @@ class Manager(dbus.service.Object):
         self.remove(unit)
         return self.new_job(str(name), "done")
 
+    @dbus.service.method(MANAGER, in_signature="sba(sv)", out_signature="")
+    def SetUnitProperties(self, name, runtime, props):
+        pairs = [[str(k), plain(v)] for k, v in props]
+        self.record("SetUnitProperties", unit=str(name), runtime=bool(runtime), properties=pairs,
+                    props={k: v for k, v in pairs})
+        if str(name) not in self.units:
+            raise error("NoSuchUnit", "Unit %s not loaded." % name)
+        if "failprops" in str(name):
+            raise dbus.exceptions.DBusException("Cannot set property TasksMax, or unknown property.",
+                                                name="org.freedesktop.DBus.Error.PropertyReadOnly")
+
     @dbus.service.method(MANAGER, in_signature="s", out_signature="")
     def ResetFailedUnit(self, name):
         self.record("ResetFailedUnit", unit=str(name))

@@ -2,6 +2,8 @@
  * folded into its config snapshot, so later commands see them. */
 #include "backend/native/native.h"
 #include "engine/cgroup_resources.h"
+#include "engine/cgroup_systemd.h"
+#include "engine/dbus.h"
 #include "spec/codec.h"
 #include "spec/config.h"
 #include "spec/schema.h"
@@ -52,7 +54,17 @@ int native_update(const struct hutch_runtime *rt, struct hutch_container *c, con
   struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
   if (cgroup_layout_for_dirs(set.dirs, set.n, &layout, err) < 0)
     goto out;
-  if (cgroup_apply_resources(&layout, &set, &limits, true, err) < 0)
+  const struct oci_resources *files = &limits;
+  if (rec->systemd_unit) {
+    /* systemd first, as runc: it re-applies its unit's properties now and
+     * then, and would put the old limits back over the files. */
+    cleanup_dbus_conn struct dbus_conn *bus = NULL;
+    if (systemd_connect(&bus, err) < 0 ||
+        systemd_set_unit_resources(bus, rec->systemd_unit, layout.kind == CGROUP_LAYOUT_V2, &limits, err) < 0)
+      goto out;
+    files = systemd_resources_for_files(&limits, &cfg->arena);
+  }
+  if (cgroup_apply_resources(&layout, &set, files, true, err) < 0)
     goto out;
   rc = save_snapshot(c->dir.fd, cfg, &limits, err);
 out:
