@@ -102,6 +102,10 @@ void mount_plan_build(const oci_strings *opts, struct mount_plan *out)
     unsigned long v = options[k].value;
     switch (options[k].kind) {
     case SET:
+      /* The access-time modes are one setting: the last one given holds
+       * (mount(2) would let strictatime beat noatime whatever the order). */
+      if (v & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME))
+        out->flags &= ~(unsigned long) (MS_NOATIME | MS_STRICTATIME | MS_RELATIME);
       out->flags |= v;
       out->cleared &= ~v;
       break;
