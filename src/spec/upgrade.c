@@ -90,8 +90,11 @@ static void upgrade_prestart(struct upgrade *u, struct json_node *root)
   if (create_runtime) {
     size_t old = create_runtime->u.array.len;
     struct json_node **items = arena_calloc(u->arena, moved + old, sizeof *items);
-    memcpy(items, prestart->u.array.items, moved * sizeof *items);
-    memcpy(items + moved, create_runtime->u.array.items, old * sizeof *items);
+    /* An empty array's items may be NULL, which memcpy may not be given. */
+    if (moved)
+      memcpy(items, prestart->u.array.items, moved * sizeof *items);
+    if (old)
+      memcpy(items + moved, create_runtime->u.array.items, old * sizeof *items);
     create_runtime->u.array.items = items;
     create_runtime->u.array.len = moved + old;
     object_remove(hooks, "prestart");
@@ -125,7 +128,8 @@ static void upgrade_pids_zero(struct upgrade *u, struct json_node *resources, co
 {
   struct json_node *pids = object_member(resources, "pids", JSON_OBJECT);
   struct json_node *limit = object_member(pids, "limit", JSON_NUMBER);
-  if (!limit || strcmp(limit->u.number.text, "0") != 0 || !oci_version_before(version, 1, 3))
+  int64_t value;
+  if (!limit || !json_number_to_i64(limit, &value) || value != 0 || !oci_version_before(version, 1, 3))
     return;
   limit->u.number.text = "-1";
   limit->u.number.is_integer = true;

@@ -325,6 +325,23 @@ in_unit() {
   sd_clean "$c"
 }
 
+@test "systemd: update of one setting gives systemd all the limits: a period alone keeps the quota" {
+  new_id c
+  new_bundle b sleep 1000
+  cfg "$b" 'c["linux"]["resources"] = dict(c["linux"].get("resources", {}), cpu={"quota": 50000, "period": 100000}, memory={"limit": 268435456})'
+  unit="hutch-$c.scope"
+  sdcreate "$c" "$b"
+  [ "$status" -eq 0 ] || fail "create: $stderr"
+  sd update --cpu-period 200000 "$c"
+  [ "$status" -eq 0 ] || fail "update: $stderr"
+  [ "$(mock 'p["CPUQuotaPerSecUSec"], p["CPUQuotaPeriodUSec"], p["MemoryLimit"]' SetUnitProperties "$unit")" = "(250000, 200000, 268435456)" ]
+  [ "$(cat "$(cg_mount_of cpu)/system.slice/$unit/cpu.cfs_quota_us")" = 50000 ]
+  [ "$(cat "$(cg_mount_of cpu)/system.slice/$unit/cpu.cfs_period_us")" = 200000 ]
+  h delete -f "$c"
+  assert_clean "$ROOT" "$c"
+  sd_clean "$c"
+}
+
 @test "systemd: an update that systemd refuses changes no file" {
   new_id c
   new_bundle b sleep 1000

@@ -85,6 +85,11 @@ int main(void)
          "{\"ociVersion\":\"1.2.1\",\"linux\":{\"resources\":{\"pids\":{\"limit\":0}}}}",
          "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":{\"pids\":{\"limit\":-1}}}}",
          "linux.resources.pids.limit: 0 -> -1");
+  expect("-0 is 0 too", "{\"ociVersion\":\"1.0.2\",\"linux\":{\"resources\":{\"pids\":{\"limit\":-0}}}}",
+         "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":{\"pids\":{\"limit\":-1}}}}",
+         "linux.resources.pids.limit: 0 -> -1");
+  expect("empty hook lists", "{\"hooks\":{\"createRuntime\":[],\"prestart\":[]}}",
+         "{\"hooks\":{\"createRuntime\":[]}}", "0 hooks moved");
   expect("pids limit 0 of a 1.3 config means 0",
          "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":{\"pids\":{\"limit\":0}}}}",
          "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":{\"pids\":{\"limit\":0}}}}", NULL);
