@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct opt_spec validate_options[] = {
   { "bundle", 'b', OPT_STRING, "DIR", "the bundle to check (default: the current directory)", false, NULL },
@@ -38,10 +39,12 @@ static void check_root(int bundle_fd, const struct oci_config *cfg, struct diag_
 }
 
 /* What validate found: the problems, and how many of them are fields the
- * chosen backend does not honour, which create on it refuses. */
+ * chosen backend does not honour, which create on it refuses; with
+ * --upgrade, what the upgrade changed too (NULL otherwise). */
 struct findings {
   struct diag_list diags;
   size_t refused;
+  const struct diag_list *changes;
 };
 
 static void findings_release(struct findings *f)
@@ -104,6 +107,19 @@ static void print_json(FILE *file, const struct findings *f, const char *bundle,
     json_w_end_object(&w);
   }
   json_w_end_array(&w);
+  if (f->changes) {
+    json_w_key(&w, "changes");
+    json_w_begin_array(&w);
+    for (size_t i = 0; i < f->changes->len; i++) {
+      json_w_begin_object(&w);
+      json_w_key(&w, "path");
+      json_w_string(&w, f->changes->items[i].path);
+      json_w_key(&w, "message");
+      json_w_string(&w, f->changes->items[i].message);
+      json_w_end_object(&w);
+    }
+    json_w_end_array(&w);
+  }
   json_w_end_object(&w);
   fprintf(file, "%s\n", strbuf_str(&out));
   strbuf_release(&out);
@@ -120,7 +136,7 @@ static void check_config(int bundle_fd, const struct oci_config *cfg, const stru
   struct oci_support support;
   backend->describe(&support, &arena);
   /* Each of these is a field create on this backend refuses
-   * (hutch_backend_check_support): valid, but not usable there. */
+   * (hutch_check_support): valid, but not usable there. */
   size_t before = f->diags.len;
   oci_config_check_support(cfg, &support, &f->diags);
   f->refused = f->diags.len - before;
@@ -130,10 +146,15 @@ static void check_config(int bundle_fd, const struct oci_config *cfg, const stru
 static void print_findings(FILE *out, const char *format, const struct findings *f, const char *bundle,
                            const struct hutch_backend *backend, bool debug)
 {
-  if (strcmp(format, "json") == 0)
+  if (strcmp(format, "json") == 0) {
     print_json(out, f, bundle, backend->name, debug);
-  else
-    print_text(out, f, backend->name, debug);
+    return;
+  }
+  for (size_t i = 0; f->changes && i < f->changes->len; i++)
+    fprintf(out, "upgraded: %s: %s\n", f->changes->items[i].path, f->changes->items[i].message);
+  if (f->changes && f->changes->len == 0)
+    fprintf(out, "upgraded: nothing to change\n");
+  print_text(out, f, backend->name, debug);
 }
 
 /* output names a file to replace: write it in its own directory, so the
@@ -153,10 +174,21 @@ static int write_output(const char *output, const char *data, size_t len, struct
   cleanup_close int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     return hutch_fail_errno(err, "--output %s", output);
-  if (write_file_atomic_at(dirfd, name, data, len, 0644, ATOMIC_REPLACE, err) < 0) {
+  /* A config replaced keeps its mode and owner (it may hold secrets in its
+   * environment, readable by its owner only); a new one gets the umask's. */
+  struct stat old;
+  bool replacing = fstatat(dirfd, name, &old, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(old.st_mode);
+  mode_t mask = umask(0);
+  umask(mask);
+  mode_t mode = replacing ? old.st_mode & 07777 : 0666 & ~mask;
+  if (write_file_atomic_at(dirfd, name, data, len, mode, ATOMIC_REPLACE, err) < 0) {
     hutch_error_prefix(err, "--output %s: ", output);
     return -1;
   }
+  if (replacing && (old.st_uid != geteuid() || old.st_gid != getegid()) &&
+      fchownat(dirfd, name, old.st_uid, old.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return hutch_fail_errno(err, "--output %s: give it back to %u:%u", output, (unsigned) old.st_uid,
+                            (unsigned) old.st_gid);
   return 0;
 }
 
@@ -173,13 +205,10 @@ static int upgrade_run(const struct cli_command *cmd, const struct cli_globals *
     return cli_report(cmd, err);
   }
   cleanup_diags struct diag_list changes = DIAG_LIST_INIT;
-  cleanup_findings struct findings found = { DIAG_LIST_INIT, 0 };
+  cleanup_findings struct findings found = { DIAG_LIST_INIT, 0, NULL };
   cleanup_strbuf struct strbuf upgraded = STRBUF_INIT;
   if (oci_config_upgrade(text, len, &upgraded, &changes, &found.diags) == 0) {
-    for (size_t i = 0; i < changes.len; i++)
-      fprintf(stderr, "upgraded: %s: %s\n", changes.items[i].path, changes.items[i].message);
-    if (changes.len == 0)
-      fprintf(stderr, "upgraded: nothing to change\n");
+    found.changes = &changes;
     cleanup_config struct oci_config *cfg = oci_config_parse(strbuf_str(&upgraded), upgraded.len, &found.diags);
     if (cfg)
       check_config(bundle_fd, cfg, backend, &found);
@@ -225,7 +254,7 @@ static int validate_run(const struct cli_command *cmd, const struct cli_globals 
   }
   if (upgrade)
     return upgrade_run(cmd, globals, bundle, bundle_fd, format, backend, output);
-  cleanup_findings struct findings found = { DIAG_LIST_INIT, 0 };
+  cleanup_findings struct findings found = { DIAG_LIST_INIT, 0, NULL };
   cleanup_config struct oci_config *cfg = NULL;
   if (oci_config_read(bundle_fd, "config.json", REGULAR_FOLLOW, &cfg, &found.diags, &err) < 0) {
     hutch_error_prefix(&err, "bundle %s: ", bundle);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/parse.h"
 
+#include <ctype.h>
 #include <string.h>
 
 enum value_kind {
@@ -82,7 +83,8 @@ static void bash_value_cases(FILE *out, const struct cli_command *cmd)
     const struct opt_spec *o = &specs[i];
     char words[256];
     enum value_kind kind = option_value(o, words, sizeof words);
-    if (kind == VALUE_NONE || o->hidden)
+    /* Hidden ones too: their value must not be taken for the command. */
+    if (kind == VALUE_NONE)
       continue;
     const char *c = cmd ? cmd->name : "";
     fprintf(out, "  \"%s --%s\"", c, o->name);
@@ -417,8 +419,30 @@ static void write_fish(FILE *out)
   }
 }
 
+/* The scripts print the fixed values unquoted, where the shells expand
+ * "$", "(" and the like: only plain words may be values. */
+static bool plain_words(const struct opt_spec *specs, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    char words[256];
+    const char *w = opt_fixed_values(&specs[i], words, sizeof words);
+    for (; w && *w; w++)
+      if (!isalnum((unsigned char) *w) && !strchr(" _.+-", *w)) {
+        fprintf(stderr, "hutch-gen-completions: --%s: the value list \"%s\" holds more than plain words\n",
+                specs[i].name, words);
+        return false;
+      }
+  }
+  return true;
+}
+
 bool cli_write_completion(FILE *out, const char *shell)
 {
+  if (!plain_words(cli_global_options, cli_global_option_count))
+    return false;
+  for (size_t i = 0; i < cli_command_count; i++)
+    if (!plain_words(cli_commands[i]->options, cli_commands[i]->n_options))
+      return false;
   if (strcmp(shell, "bash") == 0)
     write_bash(out);
   else if (strcmp(shell, "zsh") == 0)

@@ -7,5 +7,6 @@
 #include <stdio.h>
 
 /* Writes the script for shell ("bash", "zsh" or "fish") to out; false for
- * an unknown shell. */
+ * an unknown shell, or (said on stderr) a value list that is not plain
+ * words, which the scripts could not print unquoted. */
 bool cli_write_completion(FILE *out, const char *shell);

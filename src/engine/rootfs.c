@@ -122,7 +122,10 @@ int sysctl_write(const struct oci_kv *kv, struct hutch_error **err)
   for (char *p = path + strlen("/proc/sys/"); *p; p++)
     if (*p == '.')
       *p = '/';
-  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* Resolved like every path of the config (after pivot_root "/" is the
+   * container's root, and /proc may be the image's directory). */
+  cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = root < 0 ? -1 : safe_open(root, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
   if (fd < 0)
     return hutch_fail_errno(err, "linux.sysctl.%s: open %s", kv->key, path);
   size_t len = strlen(kv->value);

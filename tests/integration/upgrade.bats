@@ -96,3 +96,20 @@ old_bundle() {
   h validate --bundle "$b"
   [ "$output" = "valid: 0 errors, 0 warnings" ]
 }
+
+@test "upgrade --output keeps a replaced config's mode and owner; --format json puts the changes in the document" {
+  old_bundle b
+  chmod 0600 "$b/config.json"
+  chown 1234:2345 "$b/config.json"
+  h validate --bundle "$b" --upgrade --output "$b/config.json"
+  [ "$(stat -c '%a %u:%g' "$b/config.json")" = "600 1234:2345" ]
+  [ "$(json_get "$b/config.json" 'd["ociVersion"]')" = 1.3.0 ]
+  # A new file gets the umask's mode.
+  (umask 027 && "$HUTCH" --root "$ROOT" validate --bundle "$b" --upgrade --output "$TMP/new.json" 2>/dev/null)
+  [ "$(stat -c '%a' "$TMP/new.json")" = 640 ]
+  old_bundle b2
+  hrun validate --bundle "$b2" --upgrade --format json
+  [ "$status" -eq 0 ]
+  [ "$(json_get "$HERR" 'd["valid"], d["usable"], [c["path"] for c in d["changes"]][:2]')" = "True True ['ociVersion', 'hooks.prestart']" ]
+  [ "$(json_get "$HOUT" 'd["ociVersion"]')" = 1.3.0 ]
+}

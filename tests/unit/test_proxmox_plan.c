@@ -198,6 +198,9 @@ int main(void)
   struct oci_memory mem2 = { .limit = { 64 << 20, true }, .reservation = { 32 << 20, true } };
   struct oci_cpu cpu = { .shares = { 512, true }, .burst = { 1000, true } };
   struct oci_block_io bio = { .weight = { 100, true } };
+  struct oci_cpu period_only = { .period = { 200000, true } };
+  struct oci_cpu zero_quota = { .quota = { 0, true } };
+  struct oci_memory unlimited = { .limit = { -1, true } };
   const struct {
     struct oci_resources r;
     const char *field;
@@ -205,6 +208,9 @@ int main(void)
     { { .memory = &mem2 }, "linux.resources.memory.reservation" },
     { { .cpu = &cpu }, "linux.resources.cpu.burst" },
     { { .block_io = &bio }, "linux.resources.blockIO" },
+    { { .cpu = &period_only }, "linux.resources.cpu.period" },
+    { { .cpu = &zero_quota }, "linux.resources.cpu.quota" },
+    { { .memory = &unlimited }, "linux.resources.memory.limit" },
   };
   for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
     err = NULL;

@@ -134,7 +134,8 @@ int foreground_wait(pid_t pid, int pty_master, int *exit_status, struct hutch_er
             }
         } else if (si.ssi_signo == SIGWINCH && pty_master >= 0) {
           copy_winsize(STDIN_FILENO, pty_master);
-        } else if (si.ssi_signo != SIGWINCH) {
+        } else if (si.ssi_signo != SIGWINCH && !exited) {
+          /* Once reaped, its pid may be another process's. */
           kill(pid, (int) si.ssi_signo);
         }
       }

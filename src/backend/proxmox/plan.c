@@ -706,6 +706,17 @@ int pve_plan_update(const struct oci_resources *r, bool cgroup_v2, unsigned long
   if (field)
     return hutch_fail(err, 0, "linux.resources.%s: the proxmox backend updates memory, swap, cpu quota and shares "
                       "(pct set); not this", field);
+  /* What pct set has no word for is refused, not dropped. */
+  const struct oci_cpu *cpu = r->cpu;
+  if (cpu && cpu->period.set && !cpu->quota.set)
+    return hutch_fail(err, 0, "linux.resources.cpu.period: Proxmox VE keeps a CPU limit as quota/period: give "
+                      "cpu.quota too");
+  if (cpu && cpu->quota.set && (cpu->quota.value == 0 || cpu->quota.value < -1))
+    return hutch_fail(err, 0, "linux.resources.cpu.quota: %lld is neither -1 (no limit) nor a quota",
+                      (long long) cpu->quota.value);
+  if (r->memory && r->memory->limit.set && r->memory->limit.value <= 0)
+    return hutch_fail(err, 0, "linux.resources.memory.limit: Proxmox VE cannot lift a CT's memory limit; give a "
+                      "size");
   if (r->memory && r->memory->swap.set && r->memory->swap.value != 0 &&
       !(r->memory->limit.set && r->memory->limit.value > 0)) {
     strv_free(&c.args);

@@ -480,9 +480,16 @@ static void signal_in_pidns(pid_t pid, const struct stat *ns, int sig)
     syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
+/* SIGSTOP to the process itself (the shim cannot pass it on): each child of
+ * the CT's init, pinned and checked to be in the CT's pid namespace before
+ * the signal goes through the pin. */
 static int stop_ct_process(const struct container_record *rec, struct hutch_error **err)
 {
   char path[96];
+  snprintf(path, sizeof path, "/proc/%lld/ns/pid", (long long) rec->backend_pid.value);
+  struct stat ns;
+  if (stat(path, &ns) < 0)
+    return hutch_fail(err, ESRCH, "container not running");
   snprintf(path, sizeof path, "/proc/%lld/task/%lld/children", (long long) rec->backend_pid.value,
            (long long) rec->backend_pid.value);
   cleanup_free char *text = NULL;
@@ -494,7 +501,7 @@ static int stop_ct_process(const struct container_record *rec, struct hutch_erro
     if (end == p)
       break;
     if (pid > 0)
-      kill((pid_t) pid, SIGSTOP);
+      signal_in_pidns((pid_t) pid, &ns, SIGSTOP);
   }
   return 0;
 }
