@@ -65,11 +65,9 @@ struct oci_features *hutch_features_base(struct arena *arena, const char *backen
   /* run.hutch.backend chooses the backend, run.hutch.proxmox.* storages:
    * an engine that passes annotations from untrusted users on must know
    * (a value ending in "." is a prefix, features.md says). */
-  static const char *const unsafe[] = { "run.hutch." };
-  f->potentially_unsafe_config_annotations.items = arena_calloc(arena, 1, sizeof(char *));
-  f->potentially_unsafe_config_annotations.items[0] = arena_strdup(arena, unsafe[0]);
-  f->potentially_unsafe_config_annotations.len = 1;
-  f->potentially_unsafe_config_annotations.set = true;
+  char **unsafe = arena_calloc(arena, 1, sizeof *unsafe);
+  unsafe[0] = arena_strdup(arena, "run.hutch.");
+  f->potentially_unsafe_config_annotations = (oci_strings) { unsafe, 1, true };
   oci_features_add_extension(f, arena, "annotation", HUTCH_BACKEND_ANNOTATION, NULL, HUTCH_BACKEND_NAMES,
                              "the backend that runs the container, unless create's or run's --backend, or the "
                              "global --backend, names one");

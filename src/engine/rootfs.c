@@ -116,16 +116,13 @@ int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err
   return 0;
 }
 
-int sysctl_write(const struct oci_kv *kv, struct hutch_error **err)
+int sysctl_write(int root_fd, const struct oci_kv *kv, struct hutch_error **err)
 {
   cleanup_free char *path = xasprintf("/proc/sys/%s", kv->key);
   for (char *p = path + strlen("/proc/sys/"); *p; p++)
     if (*p == '.')
       *p = '/';
-  /* Resolved like every path of the config (after pivot_root "/" is the
-   * container's root, and /proc may be the image's directory). */
-  cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cleanup_close int fd = root < 0 ? -1 : safe_open(root, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  cleanup_close int fd = safe_open(root_fd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
   if (fd < 0)
     return hutch_fail_errno(err, "linux.sysctl.%s: open %s", kv->key, path);
   size_t len = strlen(kv->value);
@@ -144,20 +141,9 @@ static int move_onto(int tree, int target)
   return (int) syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* After pivot_root "/" is the container's root, and a path of the config
- * runs through the image's symlinks: resolved inside that root, no magic
- * link, so a /proc/<pid>/root of a host /proc cannot lead out of it. */
-static int open_in_root(const char *path)
+static int make_readonly(int root, const char *path, size_t i, struct hutch_error **err)
 {
-  cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return -1;
-  return safe_open(root, path, O_PATH | O_CLOEXEC | O_NOFOLLOW, 0);
-}
-
-static int make_readonly(const char *path, size_t i, struct hutch_error **err)
-{
-  cleanup_close int fd = open_in_root(path);
+  cleanup_close int fd = safe_open(root, path, O_PATH | O_CLOEXEC | O_NOFOLLOW, 0);
   if (fd < 0)
     return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.readonlyPaths[%zu]: %s", i, path);
   cleanup_close int tree = (int) syscall(SYS_open_tree, fd, "",
@@ -181,9 +167,9 @@ static int empty_readonly_tmpfs(void)
   return (int) syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
 }
 
-static int mask(const char *path, size_t i, struct hutch_error **err)
+static int mask(int root, const char *path, size_t i, struct hutch_error **err)
 {
-  cleanup_close int fd = open_in_root(path);
+  cleanup_close int fd = safe_open(root, path, O_PATH | O_CLOEXEC | O_NOFOLLOW, 0);
   if (fd < 0)
     return errno == ENOENT ? 0 : hutch_fail_errno(err, "linux.maskedPaths[%zu]: %s", i, path);
   struct stat st;
@@ -200,15 +186,21 @@ static int mask(const char *path, size_t i, struct hutch_error **err)
 int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err)
 {
   const struct oci_linux *l = cfg->linux_;
-  if (l) {
+  if (l && (l->sysctl.len || l->readonly_paths.len || l->masked_paths.len)) {
+    /* After pivot_root "/" is the container's root, and these paths run
+     * through the image's symlinks: resolved inside that root, no magic
+     * link, so a /proc/<pid>/root of a host /proc cannot lead out of it. */
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+      return hutch_fail_errno(err, "open the container's root");
     for (size_t i = 0; i < l->sysctl.len; i++)
-      if (sysctl_write(&l->sysctl.items[i], err) < 0)
+      if (sysctl_write(root, &l->sysctl.items[i], err) < 0)
         return -1;
     for (size_t i = 0; i < l->readonly_paths.len; i++)
-      if (make_readonly(l->readonly_paths.items[i], i, err) < 0)
+      if (make_readonly(root, l->readonly_paths.items[i], i, err) < 0)
         return -1;
     for (size_t i = 0; i < l->masked_paths.len; i++)
-      if (mask(l->masked_paths.items[i], i, err) < 0)
+      if (mask(root, l->masked_paths.items[i], i, err) < 0)
         return -1;
   }
   /* Last, so the binds of readonlyPaths and maskedPaths are still allowed:

@@ -44,6 +44,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct hutch_error **err);
 int rootfs_pivot(struct rootfs_ctx *ctx, bool no_pivot, struct hutch_error **err);
 int rootfs_finish(const struct oci_config *cfg, struct hutch_error **err);
 
-/* One entry of linux.sysctl through /proc/sys, which shows the namespaces
- * of the process that writes (net.*: its network's, IPC keys: its IPC's). */
-int sysctl_write(const struct oci_kv *kv, struct hutch_error **err);
+/* One entry of linux.sysctl through /proc/sys under root_fd (resolved in
+ * it), which shows the namespaces of the process that writes (net.*: its
+ * network's, IPC keys: its IPC's). */
+int sysctl_write(int root_fd, const struct oci_kv *kv, struct hutch_error **err);

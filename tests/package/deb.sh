@@ -7,20 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
-n=0
-failed=0
-ok() { # ok NAME COMMAND...: one TAP line for the command's success
-  local name=$1
-  shift
-  n=$((n + 1))
-  if out=$("$@" 2>&1); then
-    echo "ok $n - $name"
-  else
-    echo "not ok $n - $name"
-    printf '%s\n' "$out" | tail -15 | sed 's/^/# /'
-    failed=$((failed + 1))
-  fi
-}
+source tests/package/tap.bash
 
 echo "1..17"
 declared=$(sed -n "s/^  version : '\(.*\)',$/\1/p" meson.build)

@@ -34,21 +34,29 @@ static int save_snapshot(int dir_fd, const struct oci_config *cfg, struct hutch_
   return write_file_atomic_at(dir_fd, CONFIG_SNAPSHOT, out.buf, out.len, 0600, ATOMIC_REPLACE, err);
 }
 
+/* What goes to the cgroups of r: not the device list, which create set and
+ * update never changes (runc), and the pids limit as the config's version
+ * means it. pids holds the adjusted limit when one is needed. */
+static struct oci_resources for_cgroups(const struct oci_resources *r, const char *version, struct oci_pids *pids)
+{
+  struct oci_resources out = *r;
+  out.devices = (oci_device_cgroups) { NULL, 0, false };
+  if (out.pids && out.pids->limit.set) {
+    *pids = *out.pids;
+    pids->limit.value = oci_pids_limit_effective(version, pids->limit.value);
+    out.pids = pids;
+  }
+  return out;
+}
+
 /* systemd is given every limit the container has after the update, not
  * only the ones changed: a period alone, a quota alone or swap alone mean
- * nothing to it without the rest (runc merges the same way). The device
- * list stays as create set it. */
+ * nothing to it without the rest (runc merges the same way). */
 static int tell_systemd(const char *unit, const struct cgroup_layout *layout, const struct oci_config *cfg,
                         const struct oci_resources *merged, struct hutch_error **err)
 {
-  struct oci_resources all = *merged;
-  all.devices = (oci_device_cgroups) { NULL, 0, false };
   struct oci_pids pids;
-  if (all.pids && all.pids->limit.set) {
-    pids = *all.pids;
-    pids.limit.value = oci_pids_limit_effective(cfg->oci_version, pids.limit.value);
-    all.pids = &pids;
-  }
+  struct oci_resources all = for_cgroups(merged, cfg->oci_version, &pids);
   cleanup_dbus_conn struct dbus_conn *bus = NULL;
   if (systemd_connect(&bus, err) < 0)
     return -1;
@@ -86,15 +94,8 @@ int native_update(const struct hutch_runtime *rt, struct hutch_container *c, con
   }
   if (!(cfg = snapshot_read(c->dir.fd, err)))
     goto out;
-  /* The device list is set at create and never changed by update (runc). */
-  struct oci_resources limits = *r;
-  limits.devices = (oci_device_cgroups) { NULL, 0, false };
   struct oci_pids pids;
-  if (limits.pids && limits.pids->limit.set) {
-    pids = *limits.pids;
-    pids.limit.value = oci_pids_limit_effective(cfg->oci_version, pids.limit.value);
-    limits.pids = &pids;
-  }
+  struct oci_resources limits = for_cgroups(r, cfg->oci_version, &pids);
   struct cgroup_set set = { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
   if (cgroup_layout_for_dirs(set.dirs, set.n, &layout, err) < 0)
     goto out;

@@ -160,9 +160,14 @@ static int join_ct_namespaces(struct proxy *p, struct hutch_error **err)
   if (setns(p->shim_pidfd, CLONE_NEWNET | CLONE_NEWIPC) < 0)
     return hutch_fail_errno(err, "proxmox proxy: enter the CT's namespaces");
   const oci_string_map *sysctl = p->args->sysctl;
-  for (size_t i = 0; sysctl && i < sysctl->len; i++)
-    if (sysctl_write(&sysctl->items[i], err) < 0)
-      return -1;
+  if (sysctl && sysctl->len) {
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+      return hutch_fail_errno(err, "proxmox proxy: open /");
+    for (size_t i = 0; i < sysctl->len; i++)
+      if (sysctl_write(root, &sysctl->items[i], err) < 0)
+        return -1;
+  }
   if (setns(p->shim_pidfd, flags & ~(CLONE_NEWNET | CLONE_NEWIPC)) < 0)
     return hutch_fail_errno(err, "proxmox proxy: enter the CT's namespaces");
   return 0;
