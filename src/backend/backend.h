@@ -70,7 +70,7 @@ struct hutch_exec_opts {
 };
 
 struct hutch_container;   /* container.h: an existing container, opened and locked */
-struct container_record; /* engine/state_store.h */
+struct container_record; /* engine/state/store.h */
 
 /* Each operation returns 0 or -1 with *err; errors carry the wording
  * callers match on ("container does not exist", "container not running").

@@ -1,7 +1,7 @@
 /* The refusal every backend's create makes: a field its features document
  * does not claim, named by its path. */
 #include "backend/backend.h"
-#include "engine/lsm.h"
+#include "engine/process/lsm.h"
 #include "spec/support.h"
 
 #include <string.h>

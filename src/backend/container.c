@@ -1,6 +1,6 @@
 #include "backend/container.h"
 #include "backend/backend.h"
-#include "engine/state_check.h"
+#include "engine/state/check.h"
 
 #include <errno.h>
 #include <string.h>

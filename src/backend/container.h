@@ -5,7 +5,7 @@
  * to the backend's operation, so nothing is validated or parsed twice. */
 #include <stdbool.h>
 
-#include "engine/state_store.h"
+#include "engine/state/store.h"
 #include "util/arena.h"
 #include "util/error.h"
 

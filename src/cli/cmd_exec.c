@@ -3,7 +3,7 @@
 #include "backend/backend.h"
 #include "backend/container.h"
 #include "cli/cli.h"
-#include "engine/exe_guard.h"
+#include "engine/process/exe_guard.h"
 
 static const struct opt_spec exec_options[] = {
   { "process", 'p', OPT_STRING, "FILE", "the process as an OCI process JSON document", false, NULL },

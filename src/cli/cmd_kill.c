@@ -2,7 +2,7 @@
 #include "backend/backend.h"
 #include "backend/container.h"
 #include "cli/cli.h"
-#include "engine/signals.h"
+#include "engine/process/signals.h"
 
 static const struct opt_spec kill_options[] = {
   { "all", 'a', OPT_BOOL, NULL, "signal every process of the container, not only its first", false, NULL },

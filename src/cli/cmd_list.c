@@ -1,8 +1,8 @@
 /* hutch list: the containers under --root, as a table or JSON. */
 #include "backend/backend.h"
 #include "cli/cli.h"
-#include "engine/state_check.h"
-#include "engine/state_store.h"
+#include "engine/state/check.h"
+#include "engine/state/store.h"
 #include "spec/names.h"
 #include "spec/state.h"
 #include "util/json_writer.h"

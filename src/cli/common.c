@@ -1,7 +1,7 @@
 /* What every command file shares: error reporting, option lookup, help. */
 #include "backend/backend.h"
 #include "cli/cli.h"
-#include "engine/state_store.h"
+#include "engine/state/store.h"
 #include "util/log.h"
 
 #include <errno.h>

@@ -5,7 +5,7 @@
 #include "backend/bundle.h"
 #include "backend/select.h"
 #include "cli/cli.h"
-#include "engine/exe_guard.h"
+#include "engine/process/exe_guard.h"
 
 #include <string.h>
 

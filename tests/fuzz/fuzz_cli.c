@@ -5,8 +5,8 @@
  * input as a whole as hutch.conf, the other place a backend is chosen. */
 #include "backend/select.h"
 #include "cli/parse.h"
-#include "engine/signals.h"
-#include "engine/state_store.h"
+#include "engine/process/signals.h"
+#include "engine/state/store.h"
 #include "util/duration.h"
 
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target for linux.seccomp.listenerMetadata: whatever bytes it
  * holds, the message the seccomp agent gets is one valid JSON object whose
  * "metadata" is those bytes (when they are text a JSON string can carry). */
-#include "engine/seccomp.h"
+#include "engine/process/seccomp.h"
 #include "util/arena.h"
 #include "util/json.h"
 #include "util/utf8.h"

@@ -3,8 +3,8 @@
  * believing it, and only a record that passes them is acted on as the
  * commands do (status, the OCI state) - which must then never block or
  * crash, whatever paths it names. */
-#include "engine/state_check.h"
-#include "engine/state_store.h"
+#include "engine/state/check.h"
+#include "engine/state/store.h"
 #include "fuzz_doc.h"
 #include "spec/state.h"
 #include "util/strbuf.h"

@@ -4,7 +4,7 @@
  * /sys/fs/cgroup alone. */
 #include "helpers.h"
 #include "tap.h"
-#include "engine/cgroup.h"
+#include "engine/cgroup/layout.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 

@@ -6,8 +6,8 @@
  * Needs no root and leaves /sys/fs/cgroup alone. */
 #include "helpers.h"
 #include "tap.h"
-#include "engine/cgroup.h"
-#include "engine/cgroup_resources.h"
+#include "engine/cgroup/layout.h"
+#include "engine/cgroup/resources.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"

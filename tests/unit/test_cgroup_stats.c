@@ -8,7 +8,7 @@
  * alone. */
 #include "helpers.h"
 #include "tap.h"
-#include "engine/cgroup_stats.h"
+#include "engine/cgroup/stats.h"
 #include "util/arena.h"
 #include "util/cleanup.h"
 #include "util/json.h"

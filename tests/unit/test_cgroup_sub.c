@@ -1,5 +1,5 @@
 /* exec --cgroup: which sub-cgroup each hierarchy gets, and what is refused. */
-#include "engine/cgroup_sub.h"
+#include "engine/cgroup/sub.h"
 #include "tap.h"
 #include "util/xalloc.h"
 

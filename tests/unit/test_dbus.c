@@ -3,8 +3,8 @@
  * addresses, and a whole conversation with a fake peer on a socket. */
 #include "helpers.h"
 #include "tap.h"
-#include "engine/dbus.h"
-#include "engine/dbus_wire.h"
+#include "engine/ipc/dbus.h"
+#include "engine/ipc/dbus_wire.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 

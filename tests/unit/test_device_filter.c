@@ -2,7 +2,7 @@
  * the cgroup may open what the list allows and nothing it denies. Needs
  * root and a cgroup2 mount (this host's /sys/fs/cgroup/unified, or
  * /sys/fs/cgroup on a pure v2 host). */
-#include "engine/device_filter.h"
+#include "engine/cgroup/device_filter.h"
 #include "tap.h"
 
 #include <errno.h>

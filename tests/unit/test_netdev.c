@@ -7,7 +7,7 @@
  * driver, else ifb ones, which behave the same here. */
 #include "helpers.h"
 #include "tap.h"
-#include "engine/netdev.h"
+#include "engine/ns/netdev.h"
 #include "util/cleanup.h"
 
 #include <arpa/inet.h>

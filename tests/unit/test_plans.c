@@ -2,9 +2,9 @@
  * privilege: which container ids are accepted, what a list of mount options
  * asks of mount(2) and mount_setattr(2), and which namespaces a config makes
  * or joins (joined ones opened from this process's own /proc/self/ns). */
-#include "engine/mount_options.h"
-#include "engine/namespaces.h"
-#include "engine/state_store.h"
+#include "engine/fs/mount_options.h"
+#include "engine/ns/namespaces.h"
+#include "engine/state/store.h"
 #include "helpers.h"
 #include "tap.h"
 

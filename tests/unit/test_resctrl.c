@@ -1,7 +1,7 @@
 /* linux.intelRdt on a resctrl tree built in a temp dir: the v1.3.0 rules
  * (write order, existing groups compared, closID groups never removed,
  * monitoring groups made and removed). */
-#include "engine/resctrl.h"
+#include "engine/process/resctrl.h"
 #include "helpers.h"
 #include "tap.h"
 #include "util/file.h"

@@ -1,7 +1,7 @@
 /* safe_path: lookups and creations inside a root, on a tree in a temporary
  * directory (no privilege needed). An image's symlinks and ".." must never
  * lead out of the root, and a magic link is never followed. */
-#include "engine/safe_path.h"
+#include "engine/fs/safe_path.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* The state directory and what a state.json may claim, without root: the
  * owner marker, removal of only hutch's own files, the regular-file rule,
  * and the checks every record passes before hutch acts on it. */
-#include "engine/state_check.h"
-#include "engine/state_store.h"
+#include "engine/state/check.h"
+#include "engine/state/store.h"
 #include "helpers.h"
 #include "spec/version.h"
 #include "tap.h"

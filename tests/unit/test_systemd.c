@@ -4,8 +4,8 @@
  * with the D-Bus parser). */
 #include "helpers.h"
 #include "tap.h"
-#include "engine/cgroup_systemd.h"
-#include "engine/dbus_wire.h"
+#include "engine/cgroup/systemd.h"
+#include "engine/ipc/dbus_wire.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * kind of record (the container's pid and cgroups), with the native code. */
 #include "backend/lxc/lxc.h"
 #include "backend/native/native.h"
-#include "engine/exe_guard.h"
+#include "engine/process/exe_guard.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 

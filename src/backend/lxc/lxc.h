@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "backend/backend.h"
-#include "engine/state_store.h"
+#include "engine/state/store.h"
 #include "spec/model.h"
 #include "util/error.h"
 

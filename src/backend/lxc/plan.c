@@ -2,9 +2,9 @@
  * liblxc 5.0). Only what liblxc does well is given to it; the process and
  * what must be done after pivot_root is the shim's (shim.c). */
 #include "backend/lxc/lxc.h"
-#include "engine/mount_options.h"
+#include "engine/fs/mount_options.h"
 #include "spec/names.h"
-#include "engine/safe_path.h"
+#include "engine/fs/safe_path.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

@@ -1,7 +1,7 @@
 /* create: the container waits for `start`; hutch exits and the init is
  * re-parented to the caller (a shim or conmon, as a child subreaper). */
 #include "backend/native/native.h"
-#include "engine/exe_guard.h"
+#include "engine/process/exe_guard.h"
 #include "util/log.h"
 
 #include <stdlib.h>

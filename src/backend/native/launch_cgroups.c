@@ -2,8 +2,8 @@
  * makes (recorded before they are made), their limits, and the systemd unit
  * under --systemd-cgroup; none at all under --cgroup-manager disabled. */
 #include "backend/native/native.h"
-#include "engine/cgroup_devices.h"
-#include "engine/cgroup_resources.h"
+#include "engine/cgroup/devices.h"
+#include "engine/cgroup/resources.h"
 #include "util/log.h"
 
 #include <string.h>

@@ -3,11 +3,11 @@
  * host's permissions still apply) and the sd_notify socket's directory,
  * bound into the container. */
 #include "backend/native/native.h"
-#include "engine/idmap.h"
-#include "engine/mount_options.h"
-#include "engine/mounts.h"
-#include "engine/rootfs.h"
-#include "engine/sd_notify.h"
+#include "engine/fs/idmap.h"
+#include "engine/fs/mount_options.h"
+#include "engine/fs/mounts.h"
+#include "engine/fs/rootfs.h"
+#include "engine/ipc/sd_notify.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 

@@ -1,9 +1,9 @@
 /* state, kill, delete and ps of an existing container. */
 #include "backend/native/native.h"
-#include "engine/cgroup_freezer.h"
-#include "engine/cgroup_stats.h"
-#include "engine/process_info.h"
-#include "engine/state_check.h"
+#include "engine/cgroup/freezer.h"
+#include "engine/cgroup/stats.h"
+#include "engine/process/info.h"
+#include "engine/state/check.h"
 #include "util/log.h"
 #include "spec/config.h"
 #include "spec/names.h"

@@ -2,10 +2,10 @@
  * container process's parent: it forwards signals, proxies the terminal,
  * deletes the container when the process exits and exits with its status. */
 #include "backend/native/native.h"
-#include "engine/hooks.h"
-#include "engine/process_info.h"
-#include "engine/sd_notify.h"
-#include "engine/sync.h"
+#include "engine/process/hooks.h"
+#include "engine/process/info.h"
+#include "engine/ipc/sd_notify.h"
+#include "engine/ipc/sync.h"
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/log.h"

@@ -1,9 +1,9 @@
 /* start: release a created container's process, then run poststart. */
 #include "backend/native/native.h"
-#include "engine/fdpass.h"
-#include "engine/hooks.h"
-#include "engine/sd_notify.h"
-#include "engine/sync.h"
+#include "engine/ipc/fdpass.h"
+#include "engine/process/hooks.h"
+#include "engine/ipc/sd_notify.h"
+#include "engine/ipc/sync.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"

@@ -1,9 +1,9 @@
 /* update: new resource limits for a container, applied to its cgroups and
  * folded into its config snapshot, so later commands see them. */
 #include "backend/native/native.h"
-#include "engine/cgroup_resources.h"
-#include "engine/cgroup_systemd.h"
-#include "engine/dbus.h"
+#include "engine/cgroup/resources.h"
+#include "engine/cgroup/systemd.h"
+#include "engine/ipc/dbus.h"
 #include "spec/codec.h"
 #include "spec/config.h"
 #include "spec/schema.h"

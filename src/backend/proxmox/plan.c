@@ -4,8 +4,8 @@
  * translation is unit-tested on a table of configs. */
 #include "backend/proxmox/proxmox.h"
 #include "spec/version.h"
-#include "engine/device_filter.h"
-#include "engine/mount_options.h"
+#include "engine/cgroup/device_filter.h"
+#include "engine/fs/mount_options.h"
 #include "spec/names.h"
 #include "util/cpulist.h"
 #include "util/xalloc.h"

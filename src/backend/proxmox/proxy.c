@@ -8,8 +8,8 @@
  * It talks with the runtime on sync_fd as the native init does (SYNC_PRESTART
  * … SYNC_READY, SYNC_CREATED), and with the shim on work/init.sock. */
 #include "backend/proxmox/proxmox.h"
-#include "engine/rootfs.h"
-#include "engine/sync.h"
+#include "engine/fs/rootfs.h"
+#include "engine/ipc/sync.h"
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/xalloc.h"

@@ -4,7 +4,7 @@
  * a CT's config is changed only under PVE's flock, by rename. */
 #include "backend/proxmox/proxmox.h"
 #include "util/cleanup.h"
-#include "engine/state_store.h"
+#include "engine/state/store.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/xalloc.h"

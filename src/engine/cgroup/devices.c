@@ -1,0 +1,66 @@
+#include "engine/cgroup/devices.h"
+#include "engine/cgroup/device_filter.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_rule(const char *dir, const char *file, const char *rule, struct hutch_error **err)
+{
+  cleanup_free char *path = xasprintf("%s/%s", dir, file);
+  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return hutch_fail_errno(err, "open %s", path);
+  size_t len = strlen(rule);
+  if (write(fd, rule, len) != (ssize_t) len)
+    return hutch_fail_errno(err, "write \"%s\" to %s", rule, path);
+  return 0;
+}
+
+static void format_rule(const struct oci_device_cgroup *r, char *buf, size_t size)
+{
+  char major[24] = "*", minor[24] = "*";
+  if (r->major.set && r->major.value >= 0)
+    snprintf(major, sizeof major, "%lld", (long long) r->major.value);
+  if (r->minor.set && r->minor.value >= 0)
+    snprintf(minor, sizeof minor, "%lld", (long long) r->minor.value);
+  const char *type = r->type && r->type[0] ? r->type : "a";
+  const char *access = r->access && r->access[0] ? r->access : "rwm";
+  if (strcmp(type, "a") == 0)
+    snprintf(buf, size, "a");
+  else
+    snprintf(buf, size, "%s %s:%s %s", type, major, minor, access);
+}
+
+int cgroup_apply_devices(const struct cgroup_layout *layout, const struct cgroup_set *set,
+                         const oci_device_cgroups *rules, struct hutch_error **err)
+{
+  const char *dir = NULL;
+  for (size_t i = 0; i < layout->n; i++) {
+    const struct cgroup_hierarchy *h = &layout->items[i];
+    if (h->version == CGROUP_V1 && strstr(h->controllers, "devices"))
+      dir = set->dirs[i];
+  }
+  if (!dir) {
+    /* cgroup v2: the list becomes an eBPF program on the v2 directory. */
+    for (size_t i = 0; i < layout->n; i++)
+      if (layout->items[i].version == CGROUP_V2)
+        return device_filter_attach(set->dirs[i], rules, err);
+    return hutch_fail(err, 0, "linux.resources.devices: this host has no devices controller and no cgroup v2");
+  }
+  for (size_t i = 0; i < rules->len; i++) {
+    char rule[96];
+    format_rule(&rules->items[i], rule, sizeof rule);
+    if (write_rule(dir, rules->items[i].allow ? "devices.allow" : "devices.deny", rule, err) < 0)
+      return hutch_error_prefix(err, "linux.resources.devices[%zu]: ", i);
+  }
+  /* The default devices stay usable whatever the list says, as in runc. */
+  for (size_t i = 0; i < device_default_rule_count; i++)
+    if (write_rule(dir, "devices.allow", device_default_rules[i], err) < 0)
+      return -1;
+  return 0;
+}

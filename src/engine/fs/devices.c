@@ -1,0 +1,166 @@
+/* Device nodes: the defaults every container gets, linux.devices, and the
+ * /dev links (runtime-linux.md). */
+#include "engine/fs/devices.h"
+#include "engine/fs/rootfs.h"
+#include "engine/fs/safe_path.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+struct device_node {
+  const char *path;
+  mode_t type; /* S_IFCHR, S_IFBLK, S_IFIFO */
+  unsigned major, minor;
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+  bool set_owner;
+};
+
+static const struct device_node default_devices[] = {
+  { "/dev/null", S_IFCHR, 1, 3, 0666, 0, 0, false },    { "/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0, false },
+  { "/dev/full", S_IFCHR, 1, 7, 0666, 0, 0, false },    { "/dev/random", S_IFCHR, 1, 8, 0666, 0, 0, false },
+  { "/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0, false }, { "/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0, false },
+};
+
+/* Splits path into an fd of its (created) parent directory and the leaf. */
+static int open_parent(int root_fd, const char *path, const char **leaf, struct hutch_error **err)
+{
+  const char *slash = strrchr(path, '/');
+  if (!slash || !slash[1])
+    return hutch_fail(err, EINVAL, "device path %s", path);
+  *leaf = slash + 1;
+  cleanup_free char *dir = xstrndup(path, (size_t) (slash - path));
+  return safe_ensure(root_fd, dir[0] ? dir : "/", true, err);
+}
+
+/* An existing node must be the same device, or creating it is an error. */
+static int check_existing(int parent, const char *leaf, const struct device_node *d, struct hutch_error **err)
+{
+  struct stat st;
+  if (fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? 1 : hutch_fail_errno(err, "stat %s", d->path);
+  bool same = (st.st_mode & S_IFMT) == d->type &&
+              (d->type == S_IFIFO || (major(st.st_rdev) == d->major && minor(st.st_rdev) == d->minor));
+  if (!same)
+    return hutch_fail(err, EEXIST, "%s exists and is not the device the config asks for", d->path);
+  return 0;
+}
+
+static int bind_from_host(int parent, const char *leaf, const struct device_node *d, struct hutch_error **err)
+{
+  int fd = openat(parent, leaf, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0000);
+  if (fd < 0)
+    return hutch_fail_errno(err, "create the mount point for %s", d->path);
+  close(fd);
+  cleanup_close int target = openat(parent, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0)
+    return hutch_fail_errno(err, "open %s", d->path);
+  char tpath[32];
+  if (mount(d->path, fd_path(target, tpath), NULL, MS_BIND, NULL) < 0)
+    return hutch_fail_errno(err, "bind %s from the host", d->path);
+  return 0;
+}
+
+static int make_node(int root_fd, const struct device_node *d, bool bind, struct hutch_error **err)
+{
+  const char *leaf = NULL;
+  cleanup_close int parent = open_parent(root_fd, d->path, &leaf, err);
+  if (parent < 0)
+    return -1;
+  /* The parent is O_PATH: reopen it as a directory for *at() calls. */
+  char ppath[32];
+  cleanup_close int dir = open(fd_path(parent, ppath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return hutch_fail_errno(err, "open the directory of %s", d->path);
+  int missing = check_existing(dir, leaf, d, err);
+  if (missing < 0)
+    return -1;
+  if (!missing)
+    return 0;
+  /* In a user namespace mknod of a real device is not allowed. */
+  if (bind && d->type != S_IFIFO)
+    return bind_from_host(dir, leaf, d, err);
+  if (mknodat(dir, leaf, d->type | d->mode, makedev(d->major, d->minor)) < 0)
+    return hutch_fail_errno(err, "mknod %s", d->path);
+  /* mknod applies the umask: set the mode the config asked for. */
+  if (fchmodat(dir, leaf, d->mode, 0) < 0)
+    return hutch_fail_errno(err, "chmod %s", d->path);
+  if (d->set_owner && fchownat(dir, leaf, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return hutch_fail_errno(err, "chown %s", d->path);
+  return 0;
+}
+
+static mode_t node_type(int type)
+{
+  switch (type) {
+  case OCI_DEVICE_BLOCK:
+    return S_IFBLK;
+  case OCI_DEVICE_FIFO:
+    return S_IFIFO;
+  default:
+    return S_IFCHR; /* "c" and "u" (unbuffered character device) */
+  }
+}
+
+static int make_link(int root_fd, const char *target, const char *path, struct hutch_error **err)
+{
+  const char *leaf = NULL;
+  cleanup_close int parent = open_parent(root_fd, path, &leaf, err);
+  if (parent < 0)
+    return -1;
+  char ppath[32];
+  cleanup_close int dir = open(fd_path(parent, ppath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return hutch_fail_errno(err, "open the directory of %s", path);
+  if (symlinkat(target, dir, leaf) < 0 && errno != EEXIST)
+    return hutch_fail_errno(err, "symlink %s -> %s", path, target);
+  return 0;
+}
+
+int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err)
+{
+  const struct oci_linux *l = ctx->cfg->linux_;
+  for (size_t i = 0; i < sizeof default_devices / sizeof *default_devices; i++)
+    if (make_node(ctx->root_fd, &default_devices[i], ctx->userns, err) < 0)
+      return -1;
+  for (size_t i = 0; l && i < l->devices.len; i++) {
+    const struct oci_device *d = &l->devices.items[i];
+    struct device_node node = {
+      .path = d->path,
+      .type = node_type(d->type.value),
+      .major = (unsigned) d->major.value,
+      .minor = (unsigned) d->minor.value,
+      .mode = d->file_mode.set ? (mode_t) d->file_mode.value : 0666,
+      .uid = d->uid.value,
+      .gid = d->gid.value,
+      .set_owner = d->uid.set || d->gid.set,
+    };
+    if (make_node(ctx->root_fd, &node, ctx->userns, err) < 0)
+      return hutch_error_prefix(err, "linux.devices[%zu]: ", i);
+  }
+  /* /dev/ptmx is the pts instance's, so ptys are the container's own. */
+  cleanup_close int dev = safe_open(ctx->root_fd, "/dev", O_RDONLY | O_DIRECTORY, 0);
+  if (dev >= 0) {
+    if (unlinkat(dev, "ptmx", 0) < 0 && errno != ENOENT)
+      return hutch_fail_errno(err, "remove /dev/ptmx");
+    if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
+      return hutch_fail_errno(err, "symlink /dev/ptmx");
+  }
+  static const char *const links[][2] = {
+    { "/proc/self/fd", "/dev/fd" },       { "/proc/self/fd/0", "/dev/stdin" },
+    { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+  };
+  for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+    if (make_link(ctx->root_fd, links[i][0], links[i][1], err) < 0)
+      return -1;
+  return 0;
+}
