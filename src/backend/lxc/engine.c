@@ -7,9 +7,7 @@
  * command works on hutch's record. */
 #include "backend/lxc/lxc.h"
 #include "backend/native/native.h"
-#include "engine/cgroup/devices.h"
 #include "engine/process/exe_guard.h"
-#include "engine/cgroup/resources.h"
 #include "engine/ipc/sync.h"
 #include "util/cleanup.h"
 #include "util/file.h"
@@ -59,12 +57,12 @@ static char *shim_path(struct hutch_error **err)
 static char *cgroup_tail(const struct launch *l, bool below_self, struct hutch_error **err)
 {
   char *rel = NULL;
-  for (size_t i = 0; i < l->cgroups.n; i++) {
-    const struct cgroup_hierarchy *h = &l->layout.items[i];
+  for (size_t i = 0; i < l->cgroups.set.n; i++) {
+    const struct cgroup_hierarchy *h = &l->cgroups.layout.items[i];
     cleanup_free char *base = below_self && strcmp(h->self_path, "/") != 0
                                   ? xasprintf("%s%s", h->mountpoint, h->self_path)
                                   : xstrdup(h->mountpoint);
-    const char *dir = l->cgroups.dirs[i];
+    const char *dir = l->cgroups.set.dirs[i];
     size_t n = strlen(base);
     if (strncmp(dir, base, n) != 0 || dir[n] != '/' || (rel && strcmp(rel, dir + n + 1) != 0)) {
       free(rel);
@@ -257,11 +255,11 @@ static int check_placement(const struct launch *l, struct hutch_error **err)
   size_t len = 0;
   if (read_file_at(AT_FDCWD, path, 1 << 16, &table, &len, err) < 0)
     return -1;
-  for (size_t i = 0; i < l->cgroups.n; i++) {
-    cleanup_free char *actual = cgroup_of(table, &l->layout.items[i]);
-    if (actual && strcmp(actual, l->cgroups.dirs[i]) != 0)
+  for (size_t i = 0; i < l->cgroups.set.n; i++) {
+    cleanup_free char *actual = cgroup_of(table, &l->cgroups.layout.items[i]);
+    if (actual && strcmp(actual, l->cgroups.set.dirs[i]) != 0)
       return hutch_fail(err, 0, "linux.cgroupsPath: liblxc put the container in %s, not %s", actual,
-                        l->cgroups.dirs[i]);
+                        l->cgroups.set.dirs[i]);
   }
   return 0;
 }
@@ -273,12 +271,7 @@ static int apply_limits(struct launch *l, struct hutch_error **err)
 {
   if (check_placement(l, err) < 0 || launch_move_net_devices(l, err) < 0)
     return -1;
-  const struct oci_resources *r = l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
-  if (r && r->devices.set && cgroup_apply_devices(&l->layout, &l->cgroups, &r->devices, err) < 0)
-    return -1;
-  if (r && cgroup_apply_resources(&l->layout, &l->cgroups, r, false, err) < 0)
-    return -1;
-  return 0;
+  return cgroup_manager_write_limits(&l->cgroups, l->cfg->linux_ ? l->cfg->linux_->resources : NULL, err);
 }
 
 static int config_memfd(const struct launch *l, struct hutch_error **err)
@@ -347,10 +340,10 @@ static pid_t first_process_above(pid_t pid)
 static int send_cgroups(const struct launch *l, struct hutch_error **err)
 {
   struct strbuf text = STRBUF_INIT;
-  for (size_t i = 0; i < l->cgroups.n; i++) {
-    const struct cgroup_hierarchy *h = &l->layout.items[i];
+  for (size_t i = 0; i < l->cgroups.set.n; i++) {
+    const struct cgroup_hierarchy *h = &l->cgroups.layout.items[i];
     strbuf_addf(&text, "%d\t%s\t%s\t%s\n", h->version == CGROUP_V2 ? 2 : 1, h->mountpoint, h->controllers,
-                l->cgroups.dirs[i]);
+                l->cgroups.set.dirs[i]);
   }
   int fd = memfd_create("cgroups", MFD_CLOEXEC);
   int r = 0;
@@ -388,9 +381,9 @@ static void remove_monitor_cgroups(const struct launch *l)
 {
   /* liblxc's monitor, on its way out, moves into <pivot>/lxc.pivot. */
   static const char *const suffixes[] = { ".monitor", ".pivot/lxc.pivot", ".pivot" };
-  for (size_t i = 0; i < l->cgroups.n; i++)
+  for (size_t i = 0; i < l->cgroups.set.n; i++)
     for (size_t k = 0; k < 3; k++) {
-      cleanup_free char *dir = xasprintf("%s%s", l->cgroups.dirs[i], suffixes[k]);
+      cleanup_free char *dir = xasprintf("%s%s", l->cgroups.set.dirs[i], suffixes[k]);
       if (rmdir(dir) < 0 && errno != ENOENT)
         log_debug("lxc backend: rmdir %s: %s", dir, strerror(errno));
     }
@@ -485,13 +478,13 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   /* hutch-<id>, hutch's own name, left empty by a create that died: liblxc
    * will not make a cgroup that is there, nor join one. */
   const char *path = l->cfg->linux_ ? l->cfg->linux_->cgroups_path : NULL;
-  for (size_t i = 0; (!path || !*path) && i < l->cgroups.n; i++)
-    if (rmdir(l->cgroups.dirs[i]) == 0)
-      log_debug("lxc backend: removed the empty %s left by an earlier create", l->cgroups.dirs[i]);
-  for (size_t i = 0; i < l->cgroups.n; i++)
-    if (access(l->cgroups.dirs[i], F_OK) == 0)
+  for (size_t i = 0; (!path || !*path) && i < l->cgroups.set.n; i++)
+    if (rmdir(l->cgroups.set.dirs[i]) == 0)
+      log_debug("lxc backend: removed the empty %s left by an earlier create", l->cgroups.set.dirs[i]);
+  for (size_t i = 0; i < l->cgroups.set.n; i++)
+    if (access(l->cgroups.set.dirs[i], F_OK) == 0)
       return hutch_fail(err, EEXIST, "linux.cgroupsPath: %s exists; the lxc backend makes the container's cgroup and "
-                        "cannot join one", l->cgroups.dirs[i]);
+                        "cannot join one", l->cgroups.set.dirs[i]);
   if (mkdirat(l->dir.fd, LXC_WORK_DIR, 0700) < 0)
     return hutch_fail_errno(err, "%s/%s", l->dir.path, LXC_WORK_DIR);
   cleanup_free char *work = xasprintf("%s/%s", l->dir.path, LXC_WORK_DIR);
@@ -533,7 +526,7 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   struct monitor_args args = {
     .shim_mount_point = lxc_shim_mount_point(l->cfg),
-    .layout = &l->layout,
+    .layout = &l->cgroups.layout,
     .from_root = from_root,
     .id = l->opts->id,
     .lxcpath = lxcpath,
@@ -548,7 +541,7 @@ static int lxc_start_container(struct launch *l, bool for_run, struct hutch_erro
   };
   /* Recorded before liblxc makes them: a create that dies leaves a state
    * naming them. */
-  l->cgroups_created = true;
+  l->cgroups.dirs_made = true;
   pid_t pid = fork();
   if (pid == 0)
     monitor_main(&args);

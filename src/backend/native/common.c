@@ -93,19 +93,6 @@ void kill_and_wait(const struct container_record *rec)
     ;
 }
 
-/* The unit goes before the directories hutch made beside it. systemd out
- * of reach does not keep a container from being deleted: it collects a
- * scope once its processes are gone anyway. */
-static void stop_systemd_unit(const char *unit)
-{
-  struct dbus_conn *c = NULL;
-  struct hutch_error *err = NULL;
-  if (systemd_connect(&c, &err) < 0 || systemd_stop_unit(c, unit, &err) < 0)
-    log_warning("%s", err->msg);
-  hutch_error_free(err);
-  dbus_close(c);
-}
-
 int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
                       struct hutch_error **err)
 {
@@ -121,8 +108,6 @@ int container_destroy(struct container_dir *dir, const struct container_record *
     if (cgroup_freezer_frozen(set.dirs, set.n))
       cgroup_freezer_set(set.dirs, set.n, false, NULL);
   }
-  if (rec->systemd_unit)
-    stop_systemd_unit(rec->systemd_unit);
   /* The processes are gone: their mounts in the host's table can go. One
    * that cannot is reported, not a reason to keep a dead container. */
   if (rec->host_root_mount.set && rec->rootfs) {
@@ -131,13 +116,12 @@ int container_destroy(struct container_dir *dir, const struct container_record *
       log_warning("%s", merr->msg);
     hutch_error_free(merr);
   }
-  /* created[] holds "" where create made nothing: cgroup_remove wants NULL. */
-  char **created = xcalloc(set.n ? set.n : 1, sizeof *created);
-  for (size_t i = 0; i < set.n; i++)
-    created[i] = set.created[i] && set.created[i][0] ? set.created[i] : NULL;
-  set.created = created;
-  int r = set.n ? cgroup_remove(&set, err) : 0;
-  free(created);
+  struct cgroup_manager m;
+  int r = cgroup_manager_open_recorded(&m, rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len,
+                                       rec->systemd_unit, err);
+  if (r == 0)
+    r = cgroup_manager_destroy(&m, err);
+  cgroup_manager_release(&m);
   if (r == 0)
     r = resctrl_remove(rec->rdt_group_created, rec->rdt_monitor, err);
   if (r < 0)

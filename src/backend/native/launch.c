@@ -64,6 +64,11 @@ static int load_config(struct launch *l, struct hutch_error **err)
   return 0;
 }
 
+static const struct oci_resources *resources_of(const struct launch *l)
+{
+  return l->cfg->linux_ ? l->cfg->linux_->resources : NULL;
+}
+
 static int check_terminal_options(const struct launch *l, bool for_run, struct hutch_error **err)
 {
   bool terminal = l->cfg->process && l->cfg->process->terminal.value;
@@ -103,7 +108,6 @@ static void record_init(struct launch *l)
   r->created = arena_strdup(a, now);
   r->annotations = l->cfg->annotations;
   r->own_pid_namespace = (oci_opt_bool) { l->ns.new_pid, true };
-  r->cgroup_dirs = (oci_strings) { l->cgroups.dirs, l->cgroups.n, true };
   launch_record_cgroups(l);
 }
 
@@ -310,9 +314,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
   if (!l->init_alive && sync_expect(l->sync_fd, SYNC_ALIVE, &alive, NULL, err) < 0)
     return -1;
   l->init_alive = true;
-  if (l->systemd && launch_start_systemd_unit(l, err) < 0)
-    return -1;
-  if (cgroup_enter(&l->cgroups, l->pid, err) < 0)
+  if (cgroup_manager_after_spawn(&l->cgroups, l->pid, resources_of(l), err) < 0)
     return -1;
   const struct oci_intel_rdt *rdt = l->cfg->linux_ ? l->cfg->linux_->intel_rdt : NULL;
   if (rdt) {
@@ -420,7 +422,8 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
       launch_plan_cgroups(l, err) < 0)
     return -1;
   record_init(l);
-  if (record_write(l->dir.fd, &l->rec, err) < 0 || (!l->driver && launch_make_cgroups(l, err) < 0))
+  if (record_write(l->dir.fd, &l->rec, err) < 0 ||
+      (!l->driver && cgroup_manager_before_spawn(&l->cgroups, resources_of(l), err) < 0))
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
     return -1;
@@ -481,8 +484,8 @@ static int spawn_native(struct launch *l, struct hutch_error **err)
     .bundle = l->bundle,
     .rootfs = l->rootfs,
     .ns = &l->ns,
-    .cgroup_layout = &l->layout,
-    .cgroups = l->rt->no_cgroups ? &l->cgroup_view : &l->cgroups,
+    .cgroup_layout = &l->cgroups.layout,
+    .cgroups = cgroup_manager_visible(&l->cgroups),
     .sync_fd = sv[1],
     .runtime_sync_fd = sv[0],
     .start_listen_fd = l->start_listen_fd,
@@ -565,16 +568,10 @@ void launch_abort(struct launch *l)
       break;
     }
   }
-  if (l->unit_started && systemd_stop_unit(l->systemd, l->unit.name, &err) < 0)
+  if (cgroup_manager_destroy(&l->cgroups, &err) < 0)
     log_warning("%s", err->msg);
   hutch_error_free(err);
   err = NULL;
-  l->unit_started = false;
-  if (l->cgroups_created && cgroup_remove(&l->cgroups, &err) < 0)
-    log_warning("%s", err->msg);
-  hutch_error_free(err);
-  err = NULL;
-  l->cgroups_created = false;
   /* Lifecycle step 13 follows the destruction of step 12 whatever failed. */
   const struct oci_hooks *h = l->cfg ? l->cfg->hooks : NULL;
   if (l->dir_created && h && h->kinds[OCI_HOOK_POSTSTOP].len) {
@@ -608,11 +605,7 @@ void launch_release(struct launch *l)
   seccomp_program_release(&l->seccomp);
   mount_ids_release(&l->mounts_before);
   container_dir_close(&l->dir);
-  cgroup_set_release(&l->cgroups);
-  cgroup_set_release(&l->cgroup_view);
-  cgroup_layout_release(&l->layout);
-  dbus_close(l->systemd);
-  systemd_unit_release(&l->unit);
+  cgroup_manager_release(&l->cgroups);
   ns_plan_release(&l->ns);
   /* cfg, config_text and bundle are the caller's (opts->loaded). */
   free(l->rootfs);

@@ -74,29 +74,20 @@ int native_kill(const struct hutch_runtime *rt, struct hutch_container *c, int s
 /* The cgroups a container of this id would have, from its config snapshot
  * (or the default place) rather than from a state that cannot be trusted:
  * each one is named for the container by construction. */
-static int derived_cgroups(const struct hutch_runtime *rt, int dir_fd, const char *id, struct cgroup_layout *layout,
-                           struct cgroup_set *set, struct hutch_error **err)
+static int derive_cgroups(const struct hutch_runtime *rt, int dir_fd, const char *id, struct cgroup_manager *m,
+                          struct hutch_error **err)
 {
   struct hutch_error *ignored = NULL;
   struct oci_config *cfg = snapshot_read(dir_fd, &ignored);
   hutch_error_free(ignored);
   const char *path = cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
-  int r = cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", layout, err);
-  if (r == 0 && rt->systemd_cgroup) {
-    struct systemd_unit unit = { 0 };
-    r = systemd_unit_from_config(path, id, &unit, err);
-    if (r == 0)
-      systemd_cgroup_set(layout, &unit, set);
-    systemd_unit_release(&unit);
-  } else if (r == 0) {
-    r = cgroup_set_compute(layout, path, id, set, err);
-  }
+  /* The plan alone: no limit is checked, nothing is made. */
+  cgroup_manager_init(m, rt->systemd_cgroup ? CGROUP_MANAGER_SYSTEMD : CGROUP_MANAGER_CGROUPFS);
+  int r = cgroup_manager_plan(m, path, id, NULL, err);
   oci_config_free(cfg);
   if (r < 0)
     return -1;
-  /* Only the leaves: whatever was made above them is not known. */
-  for (size_t i = 0; i < set->n; i++)
-    set->created[i] = xstrdup(set->dirs[i]);
+  cgroup_manager_adopt_planned_leaves(m);
   return 0;
 }
 
@@ -105,19 +96,18 @@ static int derived_cgroups(const struct hutch_runtime *rt, int dir_fd, const cha
  * hutch made with them. */
 static int destroy_unknown(const struct hutch_runtime *rt, struct container_dir *dir, struct hutch_error **err)
 {
-  struct cgroup_layout layout = { 0 };
-  struct cgroup_set set = { 0 };
-  int r = derived_cgroups(rt, dir->fd, dir->id, &layout, &set, err);
+  struct cgroup_manager m;
+  int r = derive_cgroups(rt, dir->fd, dir->id, &m, err);
   if (r == 0) {
+    const struct cgroup_set *set = &m.set;
     struct hutch_error *ignored = NULL;
-    cgroup_signal_all(&set, SIGKILL, &ignored);
+    cgroup_signal_all(set, SIGKILL, &ignored);
     hutch_error_free(ignored);
-    if (cgroup_freezer_frozen(set.dirs, set.n))
-      cgroup_freezer_set(set.dirs, set.n, false, NULL);
-    r = cgroup_remove(&set, err);
+    if (cgroup_freezer_frozen(set->dirs, set->n))
+      cgroup_freezer_set(set->dirs, set->n, false, NULL);
+    r = cgroup_manager_destroy(&m, err);
   }
-  cgroup_set_release(&set);
-  cgroup_layout_release(&layout);
+  cgroup_manager_release(&m);
   return r < 0 ? -1 : container_dir_remove(dir, err);
 }
 

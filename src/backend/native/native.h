@@ -8,8 +8,7 @@
 #include "backend/backend.h"
 #include "backend/bundle.h"
 #include "backend/container.h"
-#include "engine/cgroup/layout.h"
-#include "engine/cgroup/systemd.h"
+#include "engine/cgroup/manager.h"
 #include "engine/fs/host_mounts.h"
 #include "engine/ns/namespaces.h"
 #include "engine/process/seccomp.h"
@@ -56,7 +55,7 @@ struct launch_driver {
   const struct hutch_backend *backend;
   /* From the prepared launch to a process waiting for `start`: sets l->pid
    * and talks with it on l->sync_fd up to SYNC_READY; the cgroups it makes
-   * are recorded as l->cgroups. */
+   * are the ones l->cgroups planned. */
   int (*start)(struct launch *l, bool for_run, struct hutch_error **err);
   /* Called once the state says "created" and the process has answered. */
   void (*created)(struct launch *l);
@@ -79,12 +78,7 @@ struct launch {
   size_t config_len;
   char *rootfs; /* absolute */
   struct container_dir dir;
-  struct cgroup_layout layout;
-  struct cgroup_set cgroups;
-  struct cgroup_set cgroup_view; /* --cgroup-manager disabled: the caller's, for a cgroup mount */
-  struct systemd_unit unit;  /* --systemd-cgroup: the container's unit */
-  struct dbus_conn *systemd; /* --systemd-cgroup: the connection to systemd */
-  bool unit_started;         /* systemd took the job that makes the unit */
+  struct cgroup_manager cgroups;
   struct ns_plan ns;
   struct container_record rec;
   int sync_fd;
@@ -100,16 +94,13 @@ struct launch {
   bool split_pidns;               /* see init_args.split_pidns_fd */
   bool init_alive;                /* SYNC_ALIVE came already */
   pid_t pid;
-  bool dir_created, cgroups_created;
+  bool dir_created;
 };
 
-/* launch_cgroups.c: where the cgroups go and which create will make, before
- * anything is made; then making them with their limits; under
- * --systemd-cgroup the unit, once the init exists. */
+/* launch_cgroups.c: the manager the runtime was told to use, planned
+ * (where the cgroups go, which create will make) before anything is made. */
 int launch_plan_cgroups(struct launch *l, struct hutch_error **err);
-int launch_make_cgroups(struct launch *l, struct hutch_error **err);
-int launch_start_systemd_unit(struct launch *l, struct hutch_error **err);
-/* The record's cgroupCreated from the set. */
+/* The record's cgroup directories, what create made of them and the unit. */
 void launch_record_cgroups(struct launch *l);
 
 /* launch_host.c: made on the host side before the init exists. */
