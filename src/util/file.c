@@ -11,9 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Reads fd to its end, refusing more than max_size bytes. */
-static int read_fd_whole(int fd, const struct stat *st, const char *path, size_t max_size, char **out,
-                         size_t *out_len, struct hutch_error **err)
+int read_fd_whole(int fd, const struct stat *st, const char *path, size_t max_size, char **out, size_t *out_len,
+                  struct hutch_error **err)
 {
   size_t cap = S_ISREG(st->st_mode) && st->st_size > 0 ? (size_t) st->st_size + 1 : 4096;
   if (cap > max_size + 2)

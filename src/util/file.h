@@ -6,11 +6,18 @@
 
 #include "util/error.h"
 
+struct stat;
+
 /* Reads the whole file at dirfd/path (AT_FDCWD for plain paths), refusing
  * anything larger than max_size. *out is NUL-terminated; caller frees. For
  * the kernel's files (/proc, cgroupfs), which are what they say they are. */
 int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *out_len,
                  struct hutch_error **err);
+
+/* Reads the open fd to its end, refusing more than max_size bytes; st is
+ * the fd's (it sizes the first buffer), path names it in messages. */
+int read_fd_whole(int fd, const struct stat *st, const char *path, size_t max_size, char **out, size_t *out_len,
+                  struct hutch_error **err);
 
 enum regular_file_flags {
   REGULAR_FOLLOW = 0,

@@ -1,23 +1,18 @@
 #include "engine/cgroup/devices.h"
+#include "engine/cgroup/control_file.h"
 #include "engine/cgroup/device_filter.h"
-#include "util/cleanup.h"
-#include "util/xalloc.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-static int write_rule(const char *dir, const char *file, const char *rule, struct hutch_error **err)
+static int write_rule(const struct control_dir *dir, const char *file, const char *rule, struct hutch_error **err)
 {
-  cleanup_free char *path = xasprintf("%s/%s", dir, file);
-  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return hutch_fail_errno(err, "open %s", path);
-  size_t len = strlen(rule);
-  if (write(fd, rule, len) != (ssize_t) len)
-    return hutch_fail_errno(err, "write \"%s\" to %s", rule, path);
+  bool opened;
+  int e = control_file_write(dir, file, rule, strlen(rule), &opened);
+  if (e && !opened)
+    return hutch_fail(err, e, "open %s/%s", dir->path, file);
+  if (e)
+    return hutch_fail(err, e, "write \"%s\" to %s/%s", rule, dir->path, file);
   return 0;
 }
 
@@ -39,28 +34,32 @@ static void format_rule(const struct oci_device_cgroup *r, char *buf, size_t siz
 int cgroup_apply_devices(const struct cgroup_layout *layout, const struct cgroup_set *set,
                          const oci_device_cgroups *rules, struct hutch_error **err)
 {
-  const char *dir = NULL;
+  const char *path = NULL;
   for (size_t i = 0; i < layout->n; i++) {
     const struct cgroup_hierarchy *h = &layout->items[i];
     if (h->version == CGROUP_V1 && strstr(h->controllers, "devices"))
-      dir = set->dirs[i];
+      path = set->dirs[i];
   }
-  if (!dir) {
+  if (!path) {
     /* cgroup v2: the list becomes an eBPF program on the v2 directory. */
     for (size_t i = 0; i < layout->n; i++)
       if (layout->items[i].version == CGROUP_V2)
         return device_filter_attach(set->dirs[i], rules, err);
     return hutch_fail(err, 0, "linux.resources.devices: this host has no devices controller and no cgroup v2");
   }
+  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+  int e = control_dir_open(&dir, path);
+  if (e)
+    return hutch_fail(err, e, "open %s", path);
   for (size_t i = 0; i < rules->len; i++) {
     char rule[96];
     format_rule(&rules->items[i], rule, sizeof rule);
-    if (write_rule(dir, rules->items[i].allow ? "devices.allow" : "devices.deny", rule, err) < 0)
+    if (write_rule(&dir, rules->items[i].allow ? "devices.allow" : "devices.deny", rule, err) < 0)
       return hutch_error_prefix(err, "linux.resources.devices[%zu]: ", i);
   }
   /* The default devices stay usable whatever the list says, as in runc. */
   for (size_t i = 0; i < device_default_rule_count; i++)
-    if (write_rule(dir, "devices.allow", device_default_rules[i], err) < 0)
+    if (write_rule(&dir, "devices.allow", device_default_rules[i], err) < 0)
       return -1;
   return 0;
 }

@@ -1,77 +1,79 @@
 #include "engine/cgroup/freezer.h"
+#include "engine/cgroup/control_file.h"
 #include "util/cleanup.h"
-#include "util/xalloc.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
+
+/* freezer.state, cgroup.freeze and cgroup.events hold a word or two lines. */
+#define FREEZER_FILE_MAX 4096
 
 enum freezer_kind { FREEZER_NONE, FREEZER_V1, FREEZER_V2 };
 
-/* v1 is preferred on a hybrid host: that is where the processes are frozen. */
-static enum freezer_kind find_freezer(char *const *dirs, size_t n, const char **dir)
+/* Opens the directory whose freezer is used, each directory once. v1 is
+ * preferred on a hybrid host: that is where the processes are frozen. */
+static enum freezer_kind find_freezer(char *const *dirs, size_t n, struct control_dir *out)
 {
-  for (int pass = 0; pass < 2; pass++) {
-    const char *file = pass == 0 ? "freezer.state" : "cgroup.freeze";
-    for (size_t i = 0; i < n; i++) {
-      char path[4096];
-      snprintf(path, sizeof path, "%s/%s", dirs[i], file);
-      if (access(path, F_OK) == 0) {
-        *dir = dirs[i];
-        return pass == 0 ? FREEZER_V1 : FREEZER_V2;
-      }
+  enum freezer_kind kind = FREEZER_NONE;
+  for (size_t i = 0; i < n; i++) {
+    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+    bool v1 = false, v2 = false;
+    if (control_dir_open(&dir, dirs[i]) != 0)
+      continue;
+    if (control_file_exists(&dir, "freezer.state", &v1, NULL) == 0 && v1) {
+      control_dir_close(out);
+      *out = dir;
+      dir = (struct control_dir) CONTROL_DIR_INIT;
+      return FREEZER_V1;
+    }
+    if (kind == FREEZER_NONE && control_file_exists(&dir, "cgroup.freeze", &v2, NULL) == 0 && v2) {
+      *out = dir;
+      dir = (struct control_dir) CONTROL_DIR_INIT;
+      kind = FREEZER_V2;
     }
   }
-  return FREEZER_NONE;
+  return kind;
 }
 
-static int read_small(const char *dir, const char *file, char *buf, size_t size)
+/* The file's text, or NULL when it cannot be read; the caller frees it. */
+static char *read_state(const struct control_dir *dir, const char *file)
 {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, file);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  ssize_t n = read(fd, buf, size - 1);
-  close(fd);
-  if (n < 0)
-    return -1;
-  buf[n] = '\0';
-  return 0;
+  char *text = NULL;
+  size_t len;
+  return control_file_read(dir, file, FREEZER_FILE_MAX, &text, &len, NULL) == 0 ? text : NULL;
 }
 
-static int write_small(const char *dir, const char *file, const char *value, struct hutch_error **err)
+static int write_state(const struct control_dir *dir, const char *file, const char *value, struct hutch_error **err)
 {
-  cleanup_free char *path = xasprintf("%s/%s", dir, file);
-  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write(fd, value, strlen(value)) < 0)
-    return hutch_fail_errno(err, "write %s to %s", value, path);
-  return 0;
+  int e = control_file_write(dir, file, value, strlen(value), NULL);
+  return e ? hutch_fail(err, e, "write %s to %s/%s", value, dir->path, file) : 0;
 }
 
-static bool is_frozen(enum freezer_kind kind, const char *dir)
+static bool is_frozen(enum freezer_kind kind, const struct control_dir *dir)
 {
-  char buf[256];
-  if (kind == FREEZER_V1)
-    return read_small(dir, "freezer.state", buf, sizeof buf) == 0 && strncmp(buf, "FROZEN", 6) == 0;
+  if (kind == FREEZER_V1) {
+    cleanup_free char *state = read_state(dir, "freezer.state");
+    return state && strncmp(state, "FROZEN", 6) == 0;
+  }
   /* cgroup.events says "frozen 1" once every process has stopped. */
-  return read_small(dir, "cgroup.events", buf, sizeof buf) == 0 && strstr(buf, "frozen 1") != NULL;
+  cleanup_free char *events = read_state(dir, "cgroup.events");
+  return events && strstr(events, "frozen 1") != NULL;
 }
 
-static bool is_thawed(enum freezer_kind kind, const char *dir)
+static bool is_thawed(enum freezer_kind kind, const struct control_dir *dir)
 {
-  char buf[256];
-  if (kind == FREEZER_V1)
-    return read_small(dir, "freezer.state", buf, sizeof buf) == 0 && strncmp(buf, "THAWED", 6) == 0;
-  return read_small(dir, "cgroup.events", buf, sizeof buf) == 0 && strstr(buf, "frozen 0") != NULL;
+  if (kind == FREEZER_V1) {
+    cleanup_free char *state = read_state(dir, "freezer.state");
+    return state && strncmp(state, "THAWED", 6) == 0;
+  }
+  cleanup_free char *events = read_state(dir, "cgroup.events");
+  return events && strstr(events, "frozen 0") != NULL;
 }
 
 int cgroup_freezer_set(char *const *dirs, size_t n, bool frozen, struct hutch_error **err)
 {
-  const char *dir = NULL;
+  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
   enum freezer_kind kind = find_freezer(dirs, n, &dir);
   if (kind == FREEZER_NONE)
     return hutch_fail(err, 0, "this host has no cgroup freezer");
@@ -80,30 +82,30 @@ int cgroup_freezer_set(char *const *dirs, size_t n, bool frozen, struct hutch_er
   /* v1 may stop at FREEZING while a task is in an uninterruptible sleep:
    * writing again retries; give up after about five seconds. */
   for (int i = 0; i < 1000; i++) {
-    if (i % 50 == 0 && write_small(dir, file, value, err) < 0)
+    if (i % 50 == 0 && write_state(&dir, file, value, err) < 0)
       return -1;
-    if (frozen ? is_frozen(kind, dir) : is_thawed(kind, dir))
+    if (frozen ? is_frozen(kind, &dir) : is_thawed(kind, &dir))
       return 0;
     struct timespec ts = { 0, 5000000 };
     nanosleep(&ts, NULL);
   }
   if (frozen)
-    write_small(dir, file, kind == FREEZER_V1 ? "THAWED" : "0", NULL);
-  return hutch_fail(err, ETIMEDOUT, "the cgroup %s did not %s in time", dir, frozen ? "freeze" : "thaw");
+    write_state(&dir, file, kind == FREEZER_V1 ? "THAWED" : "0", NULL);
+  return hutch_fail(err, ETIMEDOUT, "the cgroup %s did not %s in time", dir.path, frozen ? "freeze" : "thaw");
 }
 
 bool cgroup_freezer_frozen(char *const *dirs, size_t n)
 {
-  const char *dir = NULL;
+  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
   enum freezer_kind kind = find_freezer(dirs, n, &dir);
   if (kind == FREEZER_V1) {
-    char buf[64];
     /* FREEZING counts: the container is on its way to paused. */
-    return read_small(dir, "freezer.state", buf, sizeof buf) == 0 && strncmp(buf, "THAWED", 6) != 0;
+    cleanup_free char *state = read_state(&dir, "freezer.state");
+    return state && strncmp(state, "THAWED", 6) != 0;
   }
   if (kind == FREEZER_V2) {
-    char buf[16];
-    return read_small(dir, "cgroup.freeze", buf, sizeof buf) == 0 && buf[0] == '1';
+    cleanup_free char *freeze = read_state(&dir, "cgroup.freeze");
+    return freeze && freeze[0] == '1';
   }
   return false;
 }

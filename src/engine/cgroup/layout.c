@@ -1,4 +1,5 @@
 #include "engine/cgroup/layout.h"
+#include "engine/cgroup/control_file.h"
 #include "util/cleanup.h"
 #include "util/decimal.h"
 #include "util/file.h"
@@ -488,53 +489,46 @@ void cgroup_set_release(struct cgroup_set *set)
   set->n = 0;
 }
 
-/* Writes data to a cgroup control file with one write(2), which the kernel
- * takes as one command. Returns 0 or an errno value. */
-static int write_control(const char *path, const char *data, size_t len)
+/* Gives dir's file name the parent's value when it is empty. */
+static int copy_parent_value(const struct control_dir *dir, const struct control_dir *parent, const char *name,
+                             struct hutch_error **err)
 {
-  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return errno;
-  ssize_t n;
-  do
-    n = write(fd, data, len);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return errno;
-  return (size_t) n == len ? 0 : EIO;
-}
-
-/* Gives dir/name the parent's value when it is empty. */
-static int copy_parent_value(const char *dir, const char *name, struct hutch_error **err)
-{
-  cleanup_free char *path = xasprintf("%s/%s", dir, name);
   cleanup_free char *value = NULL;
   size_t len;
-  if (read_file_at(AT_FDCWD, path, PROC_FILE_MAX, &value, &len, err) < 0)
+  if (control_file_read(dir, name, PROC_FILE_MAX, &value, &len, err) < 0)
     return -1;
   if (strspn(value, " \n") != len)
     return 0;
-  const char *slash = strrchr(dir, '/');
-  if (!slash)
-    return 0;
-  cleanup_free char *parent_path = xasprintf("%.*s/%s", (int) (slash - dir), dir, name);
   cleanup_free char *parent_value = NULL;
-  if (read_file_at(AT_FDCWD, parent_path, PROC_FILE_MAX, &parent_value, &len, err) < 0)
+  if (control_file_read(parent, name, PROC_FILE_MAX, &parent_value, &len, err) < 0)
     return -1;
-  int e = write_control(path, parent_value, len);
-  return e ? hutch_fail(err, e, "write %s", path) : 0;
+  int e = control_file_write(dir, name, parent_value, len, NULL);
+  return e ? hutch_fail(err, e, "write %s/%s", dir->path, name) : 0;
 }
 
 /* A new v1 cpuset cgroup starts with empty cpuset.cpus and cpuset.mems
  * (unless the parent sets cgroup.clone_children), and the kernel refuses
  * processes into it with ENOSPC until both are set. v2 inherits them. */
-static int init_v1_cpuset(const char *dir, struct hutch_error **err)
+static int init_v1_cpuset(const char *path, struct hutch_error **err)
 {
+  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+  int e = control_dir_open(&dir, path);
+  if (e)
+    return hutch_fail(err, e, "open %s", path);
   /* Only v1 has this file (v2's cpuset has no exclusive flag). */
-  cleanup_free char *probe = xasprintf("%s/cpuset.cpu_exclusive", dir);
-  if (access(probe, F_OK) < 0)
-    return errno == ENOENT ? 0 : hutch_fail_errno(err, "access %s", probe);
-  if (copy_parent_value(dir, "cpuset.cpus", err) < 0 || copy_parent_value(dir, "cpuset.mems", err) < 0)
+  bool v1;
+  if (control_file_exists(&dir, "cpuset.cpu_exclusive", &v1, err) < 0)
+    return -1;
+  const char *slash = strrchr(path, '/');
+  if (!v1 || !slash)
+    return 0;
+  cleanup_free char *parent_path = slash == path ? xstrdup("/") : xstrndup(path, (size_t) (slash - path));
+  cleanup_control_dir struct control_dir parent = CONTROL_DIR_INIT;
+  e = control_dir_open(&parent, parent_path);
+  if (e)
+    return hutch_fail(err, e, "open %s", parent_path);
+  if (copy_parent_value(&dir, &parent, "cpuset.cpus", err) < 0 ||
+      copy_parent_value(&dir, &parent, "cpuset.mems", err) < 0)
     return -1;
   return 0;
 }
@@ -627,14 +621,15 @@ int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct hutch_error **e
 {
   char text[24];
   int len = snprintf(text, sizeof text, "%d", (int) pid);
-  cleanup_strbuf struct strbuf path = STRBUF_INIT;
   for (size_t i = 0; i < set->n; i++) {
-    strbuf_truncate(&path, 0);
-    strbuf_adds(&path, set->dirs[i]);
-    strbuf_adds(&path, "/cgroup.procs");
-    int e = write_control(path.buf, text, (size_t) len);
+    /* A directory that cannot be opened fails with the errno its
+     * cgroup.procs would have, and is named by that file. */
+    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+    int e = control_dir_open(&dir, set->dirs[i]);
+    if (!e)
+      e = control_file_write(&dir, "cgroup.procs", text, (size_t) len, NULL);
     if (e)
-      return hutch_fail(err, e, "write %s to %s", text, path.buf);
+      return hutch_fail(err, e, "write %s to %s/cgroup.procs", text, set->dirs[i]);
   }
   return 0;
 }
@@ -658,7 +653,7 @@ static size_t sort_unique(pid_t *pids, size_t n)
   return out;
 }
 
-static int parse_pids(const char *path, const char *text, pid_t **pids, size_t *n, struct hutch_error **err)
+static int parse_pids(const char *dir, const char *text, pid_t **pids, size_t *n, struct hutch_error **err)
 {
   cleanup_free pid_t *list = NULL;
   size_t count = 0, cap = 0;
@@ -666,7 +661,7 @@ static int parse_pids(const char *path, const char *text, pid_t **pids, size_t *
   for (const char *p = text; *p; line++) {
     unsigned long v;
     if (!read_decimal(&p, &v) || v == 0 || v > INT_MAX || (*p != '\n' && *p != '\0'))
-      return hutch_fail(err, 0, "%s: line %zu is not a pid", path, line);
+      return hutch_fail(err, 0, "%s/cgroup.procs: line %zu is not a pid", dir, line);
     if (count == cap) {
       cap = cap ? cap * 2 : 16;
       list = xrealloc(list, cap * sizeof *list);
@@ -680,20 +675,27 @@ static int parse_pids(const char *path, const char *text, pid_t **pids, size_t *
   return 0;
 }
 
+/* dir/cgroup.procs; a directory that cannot be opened fails as the file
+ * in it would, so that a missing one is ENOENT either way. */
+static int read_procs(const char *dir, char **text, struct hutch_error **err)
+{
+  cleanup_control_dir struct control_dir d = CONTROL_DIR_INIT;
+  int e = control_dir_open(&d, dir);
+  if (e)
+    return hutch_fail(err, e, "open %s/cgroup.procs", dir);
+  size_t len;
+  return control_file_read(&d, "cgroup.procs", PROCS_FILE_MAX, text, &len, err);
+}
+
 int cgroup_pids(const struct cgroup_set *set, pid_t **pids, size_t *n, struct hutch_error **err)
 {
   if (set->n == 0)
     return hutch_fail(err, 0, "no cgroup directory to list processes of");
-  cleanup_strbuf struct strbuf path = STRBUF_INIT;
   for (size_t i = 0; i < set->n; i++) {
-    strbuf_truncate(&path, 0);
-    strbuf_adds(&path, set->dirs[i]);
-    strbuf_adds(&path, "/cgroup.procs");
     cleanup_free char *text = NULL;
-    size_t len;
     cleanup_error struct hutch_error *local = NULL;
-    if (read_file_at(AT_FDCWD, path.buf, PROCS_FILE_MAX, &text, &len, &local) == 0)
-      return parse_pids(path.buf, text, pids, n, err);
+    if (read_procs(set->dirs[i], &text, &local) == 0)
+      return parse_pids(set->dirs[i], text, pids, n, err);
     if (local->code != ENOENT || i + 1 == set->n) {
       if (err && !*err)
         *err = steal_pointer(&local);
@@ -707,16 +709,15 @@ int cgroup_pids(const struct cgroup_set *set, pid_t **pids, size_t *n, struct hu
  * before 5.14); -1: error. */
 static int write_cgroup_kill(const struct cgroup_set *set, struct hutch_error **err)
 {
-  cleanup_strbuf struct strbuf path = STRBUF_INIT;
   for (size_t i = 0; i < set->n; i++) {
-    strbuf_truncate(&path, 0);
-    strbuf_adds(&path, set->dirs[i]);
-    strbuf_adds(&path, "/cgroup.kill");
-    int e = write_control(path.buf, "1", 1);
+    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+    int e = control_dir_open(&dir, set->dirs[i]);
+    if (!e)
+      e = control_file_write(&dir, "cgroup.kill", "1", 1, NULL);
     if (e == 0)
       return 0;
     if (e != ENOENT)
-      return hutch_fail(err, e, "write 1 to %s", path.buf);
+      return hutch_fail(err, e, "write 1 to %s/cgroup.kill", set->dirs[i]);
   }
   return 1;
 }

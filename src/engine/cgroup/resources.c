@@ -1,18 +1,16 @@
 #include "engine/cgroup/resources.h"
+#include "engine/cgroup/control_file.h"
 #include "util/cleanup.h"
-#include "util/file.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define RES "linux.resources"
 /* Control files read here are a line or a short list; the cap only keeps a
@@ -59,7 +57,7 @@ static const struct {
 };
 
 struct target {
-  const char *dir; /* NULL: on no hierarchy of this host */
+  const struct control_dir *dir; /* NULL: on no hierarchy of this host */
   bool v2;
 };
 
@@ -75,7 +73,9 @@ struct ctx {
   const struct cgroup_set *set;
   bool update;
   const struct cgroup_hierarchy *v2h; /* NULL on a v1-only host */
+  size_t v2i;                         /* its index in the layout */
   const char *v2dir;
+  struct control_dir *dirs; /* the container's directory in each hierarchy, opened at first use */
   char *v2_controllers; /* the v2 root's cgroup.controllers, read once */
   struct target t[CTL_COUNT];
   bool resolved[CTL_COUNT];
@@ -135,30 +135,18 @@ static void format_limit(char *buf, size_t size, int64_t value, bool v2)
     snprintf(buf, size, "%" PRId64, value);
 }
 
-static int file_exists(const char *dir, const char *file, bool *out, struct hutch_error **err)
+static int read_control(const struct control_dir *dir, const char *file, const char *field, char **out,
+                        struct hutch_error **err)
 {
-  cleanup_free char *path = xasprintf("%s/%s", dir, file);
-  if (access(path, F_OK) == 0) {
-    *out = true;
-    return 0;
-  }
-  if (errno != ENOENT)
-    return hutch_fail_errno(err, "access %s", path);
-  *out = false;
-  return 0;
-}
-
-static int read_control(const char *dir, const char *file, const char *field, char **out, struct hutch_error **err)
-{
-  cleanup_free char *path = xasprintf("%s/%s", dir, file);
   size_t len;
-  if (read_file_at(AT_FDCWD, path, CONTROL_FILE_MAX, out, &len, err) < 0)
+  if (control_file_read(dir, file, CONTROL_FILE_MAX, out, &len, err) < 0)
     return hutch_error_prefix(err, "%s: ", field);
   return 0;
 }
 
 /* A file holding one number, or "max" (read as UINT64_MAX). */
-static int read_u64(const char *dir, const char *file, const char *field, uint64_t *out, struct hutch_error **err)
+static int read_u64(const struct control_dir *dir, const char *file, const char *field, uint64_t *out,
+                    struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   if (read_control(dir, file, field, &text, err) < 0)
@@ -172,92 +160,44 @@ static int read_u64(const char *dir, const char *file, const char *field, uint64
   errno = 0;
   unsigned long long v = strtoull(text, &end, 10);
   if (errno || end == text || *end || text[0] == '-')
-    return hutch_fail(err, 0, "%s: %s/%s holds \"%s\", not a number", field, dir, file, text);
+    return hutch_fail(err, 0, "%s: %s/%s holds \"%s\", not a number", field, dir->path, file, text);
   *out = v;
   return 0;
 }
 
 /* ---- writing control files ------------------------------------------- */
 
-/* Opens a control file for one or more writes, each of which the kernel
- * takes as one command. O_TRUNC is what a shell's `echo 1 > file` passes too
- * and cgroupfs ignores it; a plain file standing in for a control file then
- * holds exactly what was written. Returns the fd, or -1 with errno. */
-static int open_control(const char *dir, const char *file)
+/* The error for e, of the open of dir/file (!opened) or of the write. */
+static int write_failed(int e, bool opened, const char *field, const struct control_dir *dir, const char *file,
+                        struct hutch_error **err)
 {
-  cleanup_free char *path = xasprintf("%s/%s", dir, file);
-  return open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-}
-
-/* 0 or the errno of the write. */
-static int write_fd(int fd, const char *value)
-{
-  size_t len = strlen(value);
-  ssize_t n;
-  do
-    n = write(fd, value, len);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return errno;
-  return (size_t) n == len ? 0 : EIO;
-}
-
-static int fail_open(int e, const char *field, const char *dir, const char *file, struct hutch_error **err)
-{
+  if (opened)
+    return hutch_fail(err, e, "%s: write %s", field, file);
   if (e == ENOENT)
-    return hutch_fail_as(err, ENOENT, "%s: %s does not exist in %s", field, file, dir);
+    return hutch_fail_as(err, ENOENT, "%s: %s does not exist in %s", field, file, dir->path);
   return hutch_fail(err, e, "%s: open %s", field, file);
 }
 
-static int fail_write(int e, const char *field, const char *file, struct hutch_error **err)
-{
-  return hutch_fail(err, e, "%s: write %s", field, file);
-}
-
 /* 0, or the errno of the open (*opened false) or of the write. */
-static int try_write(const char *dir, const char *file, const char *value, bool *opened)
+static int try_write(const struct control_dir *dir, const char *file, const char *value, bool *opened)
 {
-  cleanup_close int fd = open_control(dir, file);
-  *opened = fd >= 0;
-  if (fd < 0)
-    return errno;
-  return write_fd(fd, value);
+  return control_file_write(dir, file, value, strlen(value), opened);
 }
 
-static int write_value(const char *dir, const char *file, const char *value, const char *field,
+static int write_value(const struct control_dir *dir, const char *file, const char *value, const char *field,
                        struct hutch_error **err)
 {
   bool opened;
   int e = try_write(dir, file, value, &opened);
-  if (!e)
-    return 0;
-  return opened ? fail_write(e, field, file, err) : fail_open(e, field, dir, file, err);
+  return e ? write_failed(e, opened, field, dir, file, err) : 0;
 }
 
-/* One control file taking one write per entry (net_prio.ifpriomap, io.max,
- * blkio.throttle.*, rdma.max, ...): the kernel parses one entry per write. */
-struct control {
-  int fd;
-  const char *dir;
-  const char *file;
-};
-
-static void control_closep(struct control *c)
+/* The next entry of a file written one entry at a time. */
+static int write_entry(struct control_writer *w, const char *value, const char *field, struct hutch_error **err)
 {
-  if (c->fd >= 0)
-    close(c->fd);
-}
-#define cleanup_control __attribute__((cleanup(control_closep)))
-
-static int control_write(struct control *c, const char *value, const char *field, struct hutch_error **err)
-{
-  if (c->fd < 0) {
-    c->fd = open_control(c->dir, c->file);
-    if (c->fd < 0)
-      return fail_open(errno, field, c->dir, c->file, err);
-  }
-  int e = write_fd(c->fd, value);
-  return e ? fail_write(e, field, c->file, err) : 0;
+  bool opened;
+  int e = control_writer_put(w, value, strlen(value), &opened);
+  return e ? write_failed(e, opened, field, w->dir, w->name, err) : 0;
 }
 
 struct ordered_write {
@@ -271,7 +211,8 @@ struct ordered_write {
  * the period), so a value that had to go second on this particular change is
  * refused with EINVAL: it is tried again once the others are in, as runc
  * does. */
-static int write_ordered(const char *dir, const struct ordered_write *w, size_t n, struct hutch_error **err)
+static int write_ordered(const struct control_dir *dir, const struct ordered_write *w, size_t n,
+                         struct hutch_error **err)
 {
   bool again[ORDERED_MAX] = { false };
   for (size_t i = 0; i < n && i < ORDERED_MAX; i++) {
@@ -280,7 +221,7 @@ static int write_ordered(const char *dir, const struct ordered_write *w, size_t 
     if (e == EINVAL && opened && n > 1)
       again[i] = true;
     else if (e)
-      return opened ? fail_write(e, w[i].field, w[i].file, err) : fail_open(e, w[i].field, dir, w[i].file, err);
+      return write_failed(e, opened, w[i].field, dir, w[i].file, err);
   }
   for (size_t i = 0; i < n && i < ORDERED_MAX; i++)
     if (again[i] && write_value(dir, w[i].file, w[i].value, w[i].field, err) < 0)
@@ -292,9 +233,30 @@ static int write_ordered(const char *dir, const struct ordered_write *w, size_t 
 
 static int v2_root_controllers(struct ctx *c, const char *field, const char **out, struct hutch_error **err)
 {
-  if (!c->v2_controllers && read_control(c->v2h->mountpoint, "cgroup.controllers", field, &c->v2_controllers, err) < 0)
-    return -1;
+  if (!c->v2_controllers) {
+    cleanup_control_dir struct control_dir root = CONTROL_DIR_INIT;
+    int e = control_dir_open(&root, c->v2h->mountpoint);
+    if (e)
+      return hutch_fail(err, e, "%s: open %s", field, c->v2h->mountpoint);
+    if (read_control(&root, "cgroup.controllers", field, &c->v2_controllers, err) < 0)
+      return -1;
+  }
   *out = c->v2_controllers;
+  return 0;
+}
+
+/* The container's directory in hierarchy i, opened at its first use and
+ * kept for every later file in it. */
+static int hierarchy_dir(struct ctx *c, size_t i, const char *field, const struct control_dir **out,
+                         struct hutch_error **err)
+{
+  struct control_dir *d = &c->dirs[i];
+  if (d->fd < 0) {
+    int e = control_dir_open(d, c->set->dirs[i]);
+    if (e)
+      return hutch_fail(err, e, "%s: open %s", field, c->set->dirs[i]);
+  }
+  *out = d;
   return 0;
 }
 
@@ -307,15 +269,19 @@ static int find(struct ctx *c, enum ctl ctl, const char *field, const struct tar
     struct target t = { NULL, false };
     for (size_t i = 0; i < c->layout->n && !t.dir; i++) {
       const struct cgroup_hierarchy *h = &c->layout->items[i];
-      if (h->version == CGROUP_V1 && list_has(h->controllers, ctl_names[ctl].v1, ","))
-        t.dir = c->set->dirs[i];
+      if (h->version == CGROUP_V1 && list_has(h->controllers, ctl_names[ctl].v1, ",") &&
+          hierarchy_dir(c, i, field, &t.dir, err) < 0)
+        return -1;
     }
     if (!t.dir && c->v2h && ctl_names[ctl].v2) {
       const char *avail;
       if (v2_root_controllers(c, field, &avail, err) < 0)
         return -1;
-      if (list_has(avail, ctl_names[ctl].v2, " \n"))
-        t = (struct target){ c->v2dir, true };
+      if (list_has(avail, ctl_names[ctl].v2, " \n")) {
+        if (hierarchy_dir(c, c->v2i, field, &t.dir, err) < 0)
+          return -1;
+        t.v2 = true;
+      }
     }
     c->t[ctl] = t;
     c->resolved[ctl] = true;
@@ -372,18 +338,23 @@ static int enable_controllers(struct ctx *c, struct hutch_error **err)
       strbuf_adds(&ancestor, "/");
     else
       strbuf_add(&ancestor, dir, (size_t) (slash - dir));
+    cleanup_control_dir struct control_dir above = CONTROL_DIR_INIT;
+    int e = control_dir_open(&above, ancestor.buf);
+    if (e)
+      return hutch_fail(err, e, "%s: open %s", c->enable[0].field, ancestor.buf);
     cleanup_free char *enabled = NULL;
-    if (read_control(ancestor.buf, "cgroup.subtree_control", c->enable[0].field, &enabled, err) < 0)
+    if (read_control(&above, "cgroup.subtree_control", c->enable[0].field, &enabled, err) < 0)
       return -1;
     /* One write per controller, so that a refusal names its field. */
-    cleanup_control struct control file = { -1, ancestor.buf, "cgroup.subtree_control" };
+    cleanup_control_writer struct control_writer file = CONTROL_WRITER(&above, "cgroup.subtree_control");
     for (size_t i = 0; i < c->n_enable; i++) {
       if (list_has(enabled, c->enable[i].ctrl, " \n"))
         continue;
       cleanup_free char *cmd = xasprintf("+%s", c->enable[i].ctrl);
-      if (file.fd < 0 && (file.fd = open_control(ancestor.buf, "cgroup.subtree_control")) < 0)
-        return hutch_fail_errno(err, "%s: open %s/cgroup.subtree_control", c->enable[i].field, ancestor.buf);
-      int e = write_fd(file.fd, cmd);
+      bool opened;
+      e = control_writer_put(&file, cmd, strlen(cmd), &opened);
+      if (e && !opened)
+        return hutch_fail(err, e, "%s: open %s/cgroup.subtree_control", c->enable[i].field, ancestor.buf);
       if (e)
         return hutch_fail(err, e, "%s: enable %s in %s/cgroup.subtree_control", c->enable[i].field,
                           c->enable[i].ctrl, ancestor.buf);
@@ -422,7 +393,11 @@ static int check_byte_limit(const oci_opt_i64 *v, const char *field, struct hutc
 
 static int host_swappiness(uint64_t *out, struct hutch_error **err)
 {
-  return read_u64("/proc/sys/vm", "swappiness", RES ".memory.swappiness", out, err);
+  cleanup_control_dir struct control_dir vm = CONTROL_DIR_INIT;
+  int e = control_dir_open(&vm, "/proc/sys/vm");
+  if (e)
+    return hutch_fail(err, e, RES ".memory.swappiness: open /proc/sys/vm");
+  return read_u64(&vm, "swappiness", RES ".memory.swappiness", out, err);
 }
 
 /* checkBeforeUpdate: a new limit below what the cgroup already uses would
@@ -444,7 +419,7 @@ static int check_usage(const struct target *t, const struct oci_memory *m, struc
   /* swap is memory plus swap: compare with both. */
   const char *swap_file = t->v2 ? "memory.swap.current" : "memory.memsw.usage_in_bytes";
   bool exists = false;
-  if (file_exists(t->dir, swap_file, &exists, err) < 0)
+  if (control_file_exists(t->dir, swap_file, &exists, err) < 0)
     return hutch_error_prefix(err, RES ".memory.checkBeforeUpdate: ");
   if (!exists) /* no swap accounting: nothing to compare with */
     return 0;
@@ -508,7 +483,7 @@ static int check_memory(struct ctx *c, const struct oci_memory *m, struct hutch_
  * memory.kmem.limit_in_bytes and ignore it, later ones drop the file. The
  * spec marks the field NOT RECOMMENDED and runc ignores it, so it is not
  * refused; but the user is told it had no effect. */
-static int write_kmem(const char *dir, const oci_opt_i64 *v, const char *file, const char *field,
+static int write_kmem(const struct control_dir *dir, const oci_opt_i64 *v, const char *file, const char *field,
                       struct hutch_error **err)
 {
   if (!given_i64(v))
@@ -518,7 +493,7 @@ static int write_kmem(const char *dir, const oci_opt_i64 *v, const char *file, c
   bool opened;
   int e = try_write(dir, file, buf, &opened);
   if (e != 0 && e != ENOENT && e != EOPNOTSUPP)
-    return opened ? fail_write(e, field, file, err) : fail_open(e, field, dir, file, err);
+    return write_failed(e, opened, field, dir, file, err);
   uint64_t now = UINT64_MAX;
   if (e == 0 && read_u64(dir, file, field, &now, NULL) < 0)
     now = UINT64_MAX;
@@ -527,13 +502,13 @@ static int write_kmem(const char *dir, const oci_opt_i64 *v, const char *file, c
   return 0;
 }
 
-static int write_memory_v1(const char *dir, const struct oci_memory *m, struct hutch_error **err)
+static int write_memory_v1(const struct control_dir *dir, const struct oci_memory *m, struct hutch_error **err)
 {
   bool has_limit = given_i64(&m->limit), has_swap = given_i64(&m->swap);
   int64_t limit = m->limit.value, swap = m->swap.value;
   const char *swap_field = RES ".memory.swap";
   bool memsw = false;
-  if ((has_limit || has_swap) && file_exists(dir, "memory.memsw.limit_in_bytes", &memsw, err) < 0)
+  if ((has_limit || has_swap) && control_file_exists(dir, "memory.memsw.limit_in_bytes", &memsw, err) < 0)
     return hutch_error_prefix(err, "%s: ", has_swap ? swap_field : RES ".memory.limit");
   /* The kernel keeps memory+swap at least the memory limit, so unlimited
    * memory needs unlimited memory+swap (runc does the same). */
@@ -548,8 +523,8 @@ static int write_memory_v1(const char *dir, const struct oci_memory *m, struct h
   if (has_swap && !memsw) {
     if (swap != -1 && !(has_limit && swap == limit))
       return hutch_fail_as(err, ENOENT,
-                           "%s: swap accounting is off on this host (no memory.memsw.limit_in_bytes in %s)",
-                           swap_field, dir);
+                           "%s: swap accounting is off on this host (no memory.memsw.limit_in_bytes in %s)", swap_field,
+                           dir->path);
     has_swap = false;
   }
   /* Whatever the old values, writing memory+swap first is safe when it does
@@ -601,7 +576,8 @@ static int write_memory_v1(const char *dir, const struct oci_memory *m, struct h
 }
 
 /* memory.swap.max: the spec's swap is memory plus swap, v2's is swap alone. */
-static int v2_swap_max(const char *dir, const struct oci_memory *m, char *buf, size_t size, struct hutch_error **err)
+static int v2_swap_max(const struct control_dir *dir, const struct oci_memory *m, char *buf, size_t size,
+                       struct hutch_error **err)
 {
   int64_t swap = m->swap.value;
   uint64_t limit;
@@ -622,7 +598,7 @@ static int v2_swap_max(const char *dir, const struct oci_memory *m, char *buf, s
   return 0;
 }
 
-static int write_memory_v2(const char *dir, const struct oci_memory *m, struct hutch_error **err)
+static int write_memory_v2(const struct control_dir *dir, const struct oci_memory *m, struct hutch_error **err)
 {
   char buf[24];
   if (given_i64(&m->limit)) {
@@ -638,8 +614,7 @@ static int write_memory_v2(const char *dir, const struct oci_memory *m, struct h
     /* Without swap accounting there is no memory.swap.max: "max" and "0"
      * (swap equal to the limit) are let through, as runc does. */
     if (e && !(!opened && e == ENOENT && (strcmp(buf, "max") == 0 || strcmp(buf, "0") == 0)))
-      return opened ? fail_write(e, RES ".memory.swap", "memory.swap.max", err)
-                    : fail_open(e, RES ".memory.swap", dir, "memory.swap.max", err);
+      return write_failed(e, opened, RES ".memory.swap", dir, "memory.swap.max", err);
   }
   if (given_i64(&m->reservation)) {
     format_limit(buf, sizeof buf, m->reservation.value, true);
@@ -728,7 +703,8 @@ static int check_cpu(struct ctx *c, const struct oci_cpu *cpu, struct hutch_erro
 /* cpu.max: "quota period". A quota alone is written alone, and the kernel
  * keeps the period (100000 on a new cgroup); a period alone keeps the quota
  * read back, so an update of one never resets the other. */
-static int v2_cpu_max(const char *dir, const struct oci_cpu *cpu, char *buf, size_t size, struct hutch_error **err)
+static int v2_cpu_max(const struct control_dir *dir, const struct oci_cpu *cpu, char *buf, size_t size,
+                      struct hutch_error **err)
 {
   char quota[24];
   if (given_i64(&cpu->quota)) {
@@ -739,7 +715,7 @@ static int v2_cpu_max(const char *dir, const struct oci_cpu *cpu, char *buf, siz
       return -1;
     size_t n = strcspn(current, " \n");
     if (n == 0 || n >= sizeof quota)
-      return hutch_fail(err, 0, RES ".cpu.period: %s/cpu.max holds \"%s\", not \"quota period\"", dir, current);
+      return hutch_fail(err, 0, RES ".cpu.period: %s/cpu.max holds \"%s\", not \"quota period\"", dir->path, current);
     memcpy(quota, current, n);
     quota[n] = '\0';
   }
@@ -932,11 +908,11 @@ static int check_blkio(struct ctx *c, const struct oci_block_io *b, struct hutch
   return 0;
 }
 
-static int write_blkio_v1(const char *dir, const struct oci_block_io *b, struct hutch_error **err)
+static int write_blkio_v1(const struct control_dir *dir, const struct oci_block_io *b, struct hutch_error **err)
 {
   /* Without CFQ (gone since 5.0) the weights are BFQ's, under its own names. */
   bool cfq;
-  if (file_exists(dir, "blkio.weight", &cfq, err) < 0)
+  if (control_file_exists(dir, "blkio.weight", &cfq, err) < 0)
     return hutch_error_prefix(err, RES ".blockIO: ");
   const char *weight_file = cfq ? "blkio.weight" : "blkio.bfq.weight";
   const char *device_file = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
@@ -949,42 +925,41 @@ static int write_blkio_v1(const char *dir, const struct oci_block_io *b, struct 
       return hutch_fail_as(err, ENOENT,
                            RES ".blockIO.weight: neither blkio.weight nor blkio.bfq.weight exists in %s (the I/O "
                              "scheduler has no weights; BFQ has)",
-                           dir);
+                           dir->path);
     if (e)
-      return opened ? fail_write(e, RES ".blockIO.weight", weight_file, err)
-                    : fail_open(e, RES ".blockIO.weight", dir, weight_file, err);
+      return write_failed(e, opened, RES ".blockIO.weight", dir, weight_file, err);
   }
   if (given_u16(&b->leaf_weight)) {
     snprintf(buf, sizeof buf, "%u", b->leaf_weight.value);
     if (write_value(dir, "blkio.leaf_weight", buf, RES ".blockIO.leafWeight", err) < 0)
       return -1;
   }
-  cleanup_control struct control weights = { -1, dir, device_file };
-  cleanup_control struct control leaves = { -1, dir, "blkio.leaf_weight_device" };
+  cleanup_control_writer struct control_writer weights = CONTROL_WRITER(dir, device_file);
+  cleanup_control_writer struct control_writer leaves = CONTROL_WRITER(dir, "blkio.leaf_weight_device");
   for (size_t i = 0; i < b->weight_device.len; i++) {
     const struct oci_weight_device *d = &b->weight_device.items[i];
     cleanup_free char *field = xasprintf(RES ".blockIO.weightDevice[%zu]", i);
     if (given_u16(&d->weight)) {
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight.value);
-      if (control_write(&weights, buf, field, err) < 0)
+      if (write_entry(&weights, buf, field, err) < 0)
         return -1;
     }
     if (given_u16(&d->leaf_weight)) {
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->leaf_weight.value);
-      if (control_write(&leaves, buf, field, err) < 0)
+      if (write_entry(&leaves, buf, field, err) < 0)
         return -1;
     }
   }
   for (size_t k = 0; k < ARRAY_SIZE(throttle_v1_files); k++) {
     const oci_throttle_devices *list = throttle_list(b, k);
-    cleanup_control struct control file = { -1, dir, throttle_v1_files[k] };
+    cleanup_control_writer struct control_writer file = CONTROL_WRITER(dir, throttle_v1_files[k]);
     for (size_t i = 0; i < list->len; i++) {
       const struct oci_throttle_device *d = &list->items[i];
       if (!d->rate.set)
         continue;
       cleanup_free char *field = xasprintf(RES ".blockIO.%s[%zu]", throttle_names[k], i);
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, d->rate.value);
-      if (control_write(&file, buf, field, err) < 0)
+      if (write_entry(&file, buf, field, err) < 0)
         return -1;
     }
   }
@@ -999,7 +974,7 @@ struct io_limit {
   size_t first_k, first_i; /* the entry that named the device first, for errors */
 };
 
-static int write_io_max(const char *dir, const struct oci_block_io *b, struct hutch_error **err)
+static int write_io_max(const struct control_dir *dir, const struct oci_block_io *b, struct hutch_error **err)
 {
   cleanup_free struct io_limit *limits = NULL;
   size_t n = 0;
@@ -1020,7 +995,7 @@ static int write_io_max(const char *dir, const struct oci_block_io *b, struct hu
       limits[j].set[k] = true;
     }
   }
-  cleanup_control struct control file = { -1, dir, "io.max" };
+  cleanup_control_writer struct control_writer file = CONTROL_WRITER(dir, "io.max");
   cleanup_strbuf struct strbuf line = STRBUF_INIT;
   for (size_t j = 0; j < n; j++) {
     strbuf_truncate(&line, 0);
@@ -1029,13 +1004,13 @@ static int write_io_max(const char *dir, const struct oci_block_io *b, struct hu
       if (limits[j].set[k])
         strbuf_addf(&line, " %s=%" PRIu64, io_max_keys[k], limits[j].value[k]);
     cleanup_free char *field = xasprintf(RES ".blockIO.%s[%zu]", throttle_names[limits[j].first_k], limits[j].first_i);
-    if (control_write(&file, line.buf, field, err) < 0)
+    if (write_entry(&file, line.buf, field, err) < 0)
       return -1;
   }
   return 0;
 }
 
-static int write_blkio_v2(const char *dir, const struct oci_block_io *b, struct hutch_error **err)
+static int write_blkio_v2(const struct control_dir *dir, const struct oci_block_io *b, struct hutch_error **err)
 {
   bool any_weight = given_u16(&b->weight);
   for (size_t i = 0; i < b->weight_device.len; i++)
@@ -1044,21 +1019,20 @@ static int write_blkio_v2(const char *dir, const struct oci_block_io *b, struct 
     /* io.weight is the cost model's (iocost), on its 1..10000 scale;
      * without it BFQ's io.bfq.weight takes blkio's own 1..1000. */
     bool iocost, bfq = false;
-    if (file_exists(dir, "io.weight", &iocost, err) < 0 ||
-        (!iocost && file_exists(dir, "io.bfq.weight", &bfq, err) < 0))
+    if (control_file_exists(dir, "io.weight", &iocost, err) < 0 ||
+        (!iocost && control_file_exists(dir, "io.bfq.weight", &bfq, err) < 0))
       return hutch_error_prefix(err, RES ".blockIO: ");
     if (!iocost && !bfq)
-      return hutch_fail_as(err, ENOENT,
-                           RES ".blockIO.%s: neither io.weight nor io.bfq.weight exists in %s",
-                           given_u16(&b->weight) ? "weight" : "weightDevice", dir);
-    cleanup_control struct control file = { -1, dir, iocost ? "io.weight" : "io.bfq.weight" };
+      return hutch_fail_as(err, ENOENT, RES ".blockIO.%s: neither io.weight nor io.bfq.weight exists in %s",
+                           given_u16(&b->weight) ? "weight" : "weightDevice", dir->path);
+    cleanup_control_writer struct control_writer file = CONTROL_WRITER(dir, iocost ? "io.weight" : "io.bfq.weight");
     char buf[64];
     if (given_u16(&b->weight)) {
       if (iocost)
         snprintf(buf, sizeof buf, "default %" PRIu64, blkio_to_io_weight(b->weight.value));
       else
         snprintf(buf, sizeof buf, "%u", b->weight.value);
-      if (control_write(&file, buf, RES ".blockIO.weight", err) < 0)
+      if (write_entry(&file, buf, RES ".blockIO.weight", err) < 0)
         return -1;
     }
     for (size_t i = 0; i < b->weight_device.len; i++) {
@@ -1068,7 +1042,7 @@ static int write_blkio_v2(const char *dir, const struct oci_block_io *b, struct 
       uint64_t w = iocost ? blkio_to_io_weight(d->weight.value) : d->weight.value;
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, w);
       cleanup_free char *field = xasprintf(RES ".blockIO.weightDevice[%zu]", i);
-      if (control_write(&file, buf, field, err) < 0)
+      if (write_entry(&file, buf, field, err) < 0)
         return -1;
     }
   }
@@ -1156,13 +1130,13 @@ static int write_hugetlb(struct ctx *c, const oci_hugepage_limits *h, struct hut
     bool opened;
     int e = try_write(t->dir, fault, value, &opened);
     if (e && !opened && e == ENOENT)
-      return hutch_fail_as(err, ENOENT, "%s.pageSize: this host has no %s huge pages (no %s in %s)", field, name,
-                           fault, t->dir);
+      return hutch_fail_as(err, ENOENT, "%s.pageSize: this host has no %s huge pages (no %s in %s)", field, name, fault,
+                           t->dir->path);
     if (e)
-      return opened ? fail_write(e, field, fault, err) : fail_open(e, field, t->dir, fault, err);
+      return write_failed(e, opened, field, t->dir, fault, err);
     e = try_write(t->dir, rsvd, value, &opened);
     if (e && !(!opened && e == ENOENT))
-      return opened ? fail_write(e, field, rsvd, err) : fail_open(e, field, t->dir, rsvd, err);
+      return write_failed(e, opened, field, t->dir, rsvd, err);
   }
   return 0;
 }
@@ -1194,14 +1168,14 @@ static int write_network(struct ctx *c, const struct oci_network *n, struct hutc
     return 0;
   if (find(c, CTL_NET_PRIO, RES ".network.priorities", &t, err) < 0)
     return -1;
-  cleanup_control struct control file = { -1, t->dir, "net_prio.ifpriomap" };
+  cleanup_control_writer struct control_writer file = CONTROL_WRITER(t->dir, "net_prio.ifpriomap");
   cleanup_strbuf struct strbuf line = STRBUF_INIT;
   for (size_t i = 0; i < n->priorities.len; i++) {
     const struct oci_net_priority *p = &n->priorities.items[i];
     strbuf_truncate(&line, 0);
     strbuf_addf(&line, "%s %" PRIu32, p->name ? p->name : "", p->priority);
     cleanup_free char *field = xasprintf(RES ".network.priorities[%zu]", i);
-    if (control_write(&file, line.buf, field, err) < 0)
+    if (write_entry(&file, line.buf, field, err) < 0)
       return -1;
   }
   return 0;
@@ -1227,7 +1201,7 @@ static int write_rdma(struct ctx *c, const oci_rdmas *rdma, struct hutch_error *
   const struct target *t;
   if (find(c, CTL_RDMA, RES ".rdma", &t, err) < 0)
     return -1;
-  cleanup_control struct control file = { -1, t->dir, "rdma.max" };
+  cleanup_control_writer struct control_writer file = CONTROL_WRITER(t->dir, "rdma.max");
   cleanup_strbuf struct strbuf line = STRBUF_INIT;
   for (size_t i = 0; i < rdma->len; i++) {
     const struct oci_rdma *d = &rdma->items[i];
@@ -1238,7 +1212,7 @@ static int write_rdma(struct ctx *c, const oci_rdmas *rdma, struct hutch_error *
     if (d->hca_objects.set)
       strbuf_addf(&line, " hca_object=%" PRIu32, d->hca_objects.value);
     cleanup_free char *field = xasprintf(RES ".rdma.%s", d->device);
-    if (control_write(&file, line.buf, field, err) < 0)
+    if (write_entry(&file, line.buf, field, err) < 0)
       return -1;
   }
   return 0;
@@ -1283,9 +1257,12 @@ static int write_unified(struct ctx *c, const oci_string_map *u, struct hutch_er
     const char *key = u->items[i].key;
     const char *value = u->items[i].value ? u->items[i].value : "";
     cleanup_free char *field = xasprintf(RES ".unified.%s", key);
-    cleanup_control struct control file = { -1, c->v2dir, key };
+    const struct control_dir *dir = NULL;
+    if (hierarchy_dir(c, c->v2i, field, &dir, err) < 0)
+      return -1;
+    cleanup_control_writer struct control_writer file = CONTROL_WRITER(dir, key);
     if (!strchr(value, '\n')) {
-      if (control_write(&file, value, field, err) < 0)
+      if (write_entry(&file, value, field, err) < 0)
         return -1;
       continue;
     }
@@ -1293,7 +1270,7 @@ static int write_unified(struct ctx *c, const oci_string_map *u, struct hutch_er
       size_t n = strcspn(p, "\n");
       if (n > 0) {
         cleanup_free char *line = xstrndup(p, n);
-        if (control_write(&file, line, field, err) < 0)
+        if (write_entry(&file, line, field, err) < 0)
           return -1;
       }
       p += n;
@@ -1352,6 +1329,9 @@ static void ctx_release(struct ctx *c)
   }
   free(c->enable);
   free(c->v2_controllers);
+  for (size_t i = 0; i < c->layout->n; i++)
+    control_dir_close(&c->dirs[i]);
+  free(c->dirs);
 }
 
 int cgroup_apply_resources(const struct cgroup_layout *layout, const struct cgroup_set *set,
@@ -1362,9 +1342,12 @@ int cgroup_apply_resources(const struct cgroup_layout *layout, const struct cgro
   if (set->n != layout->n)
     return hutch_fail(err, 0, RES ": %zu cgroup directories for %zu hierarchies", set->n, layout->n);
   struct ctx c = { .layout = layout, .set = set, .update = update };
+  c.dirs = xcalloc(layout->n ? layout->n : 1, sizeof *c.dirs);
   for (size_t i = 0; i < layout->n; i++) {
+    c.dirs[i] = (struct control_dir) CONTROL_DIR_INIT;
     if (layout->items[i].version == CGROUP_V2) {
       c.v2h = &layout->items[i];
+      c.v2i = i;
       c.v2dir = set->dirs[i];
     }
   }

@@ -1,6 +1,6 @@
 #include "engine/cgroup/stats.h"
+#include "engine/cgroup/control_file.h"
 #include "util/cleanup.h"
-#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Control files are small; the largest (cpuacct.usage_all on a machine with
@@ -256,14 +255,14 @@ static uint64_t ticks_to_ns(uint64_t ticks)
 /* ---- text --------------------------------------------------------------- */
 
 static int __attribute__((format(printf, 4, 5)))
-bad_file(struct hutch_error **err, const char *dir, const char *name, const char *fmt, ...)
+bad_file(struct hutch_error **err, const struct control_dir *dir, const char *name, const char *fmt, ...)
 {
   cleanup_strbuf struct strbuf why = STRBUF_INIT;
   va_list ap;
   va_start(ap, fmt);
   strbuf_vaddf(&why, fmt, ap);
   va_end(ap);
-  return hutch_fail(err, 0, "%s/%s: %s", dir, name, strbuf_str(&why));
+  return hutch_fail(err, 0, "%s/%s: %s", dir->path, name, strbuf_str(&why));
 }
 
 struct lines {
@@ -388,12 +387,11 @@ static bool is_decimal(const char *s, size_t len)
 
 /* 1 with the contents when dir/name was read, 0 when it does not exist (a
  * controller or kernel without it), -1 on any other failure. */
-static int read_opt(const char *dir, const char *name, char **text, struct hutch_error **err)
+static int read_opt(const struct control_dir *dir, const char *name, char **text, struct hutch_error **err)
 {
-  cleanup_free char *path = xasprintf("%s/%s", dir, name);
   struct hutch_error *e = NULL;
   size_t len;
-  if (read_file_at(AT_FDCWD, path, STAT_FILE_MAX, text, &len, &e) == 0)
+  if (control_file_read(dir, name, STAT_FILE_MAX, text, &len, &e) == 0)
     return 1;
   /* Kernels built with PSI off by default show the pressure files but
    * refuse to read them until booted with psi=1: as good as absent. */
@@ -409,7 +407,7 @@ static int read_opt(const char *dir, const char *name, char **text, struct hutch
 }
 
 /* A file holding one number: 1 and *out when it exists, 0 when it does not. */
-static int read_u64_opt(const char *dir, const char *name, uint64_t *out, struct hutch_error **err)
+static int read_u64_opt(const struct control_dir *dir, const char *name, uint64_t *out, struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   int r = read_opt(dir, name, &text, err);
@@ -422,7 +420,7 @@ static int read_u64_opt(const char *dir, const char *name, uint64_t *out, struct
 }
 
 /* A file of "key value" lines (cpu.stat, memory.stat, cpuacct.stat, ...). */
-static int read_kv_opt(const char *dir, const char *name, struct kv_list *out, struct hutch_error **err)
+static int read_kv_opt(const struct control_dir *dir, const char *name, struct kv_list *out, struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   int r = read_opt(dir, name, &text, err);
@@ -444,7 +442,7 @@ static int read_kv_opt(const char *dir, const char *name, struct kv_list *out, s
 
 /* A list of ids as the kernel prints CPU and node sets ("0-3,8"). runc
  * reports the ids as 16-bit numbers, so larger ones are refused. */
-static int read_id_list(const char *dir, const char *name, struct u64_list *out, struct hutch_error **err)
+static int read_id_list(const struct control_dir *dir, const char *name, struct u64_list *out, struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   int r = read_opt(dir, name, &text, err);
@@ -478,9 +476,9 @@ static int read_id_list(const char *dir, const char *name, struct u64_list *out,
  * the next reader, v1 readers before v2 ones, so that on a hybrid host the
  * v1 hierarchy wins as it does for runc. */
 
-typedef int stat_reader(const char *dir, struct stats *s, struct hutch_error **err);
+typedef int stat_reader(const struct control_dir *dir, struct stats *s, struct hutch_error **err);
 
-static int read_psi(const char *dir, const char *name, struct psi *out, struct hutch_error **err)
+static int read_psi(const struct control_dir *dir, const char *name, struct psi *out, struct hutch_error **err)
 {
   if (out->have)
     return 0;
@@ -526,23 +524,23 @@ static int read_psi(const char *dir, const char *name, struct psi *out, struct h
   return 0;
 }
 
-static int read_cpu_psi(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_cpu_psi(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   return read_psi(dir, "cpu.pressure", &s->cpu_psi, err);
 }
 
-static int read_memory_psi(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_memory_psi(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   return read_psi(dir, "memory.pressure", &s->memory_psi, err);
 }
 
-static int read_io_psi(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_io_psi(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   return read_psi(dir, "io.pressure", &s->io_psi, err);
 }
 
 /* Whitespace-separated numbers (cpuacct.usage_percpu). */
-static int read_u64_row(const char *dir, const char *name, struct u64_list *out, struct hutch_error **err)
+static int read_u64_row(const struct control_dir *dir, const char *name, struct u64_list *out, struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   int r = read_opt(dir, name, &text, err);
@@ -562,7 +560,7 @@ static int read_u64_row(const char *dir, const char *name, struct u64_list *out,
 }
 
 /* cpuacct.usage_all: a "cpu user system" header, then one row per CPU in ns. */
-static int read_usage_all(const char *dir, struct cpu_usage *u, struct hutch_error **err)
+static int read_usage_all(const struct control_dir *dir, struct cpu_usage *u, struct hutch_error **err)
 {
   static const char name[] = "cpuacct.usage_all";
   cleanup_free char *text = NULL;
@@ -589,7 +587,7 @@ static int read_usage_all(const char *dir, struct cpu_usage *u, struct hutch_err
   return 1;
 }
 
-static int read_cpuacct(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_cpuacct(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   struct cpu_usage *u = &s->cpuacct;
   if (u->have)
@@ -613,7 +611,7 @@ static int read_cpuacct(const char *dir, struct stats *s, struct hutch_error **e
 
 /* cpu.stat is v1's throttling counters (ns) or v2's usage and throttling
  * (µs); on a hybrid host the cgroup2 directory has one holding only usage. */
-static int read_cpu_stat(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_cpu_stat(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->cpu_v2.have && s->throttling.have)
     return 0;
@@ -645,7 +643,7 @@ static int read_cpu_stat(const char *dir, struct stats *s, struct hutch_error **
 
 /* v1 only (cpuset.cpu_exclusive has no v2 counterpart): runc reports no
  * cpuset statistics on v2. */
-static int read_cpuset(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_cpuset(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->cpuset.have)
     return 0;
@@ -674,7 +672,8 @@ static int read_cpuset(const char *dir, struct stats *s, struct hutch_error **er
 }
 
 /* One v1 memory counter set: <prefix>.usage_in_bytes and its siblings. */
-static int read_mem_entry_v1(const char *dir, const char *prefix, struct mem_entry *e, struct hutch_error **err)
+static int read_mem_entry_v1(const struct control_dir *dir, const char *prefix, struct mem_entry *e,
+                             struct hutch_error **err)
 {
   cleanup_free char *usage = xasprintf("%s.usage_in_bytes", prefix);
   int r = read_u64_opt(dir, usage, &e->usage, err);
@@ -691,7 +690,7 @@ static int read_mem_entry_v1(const char *dir, const char *prefix, struct mem_ent
   return 1;
 }
 
-static int read_memory_v1(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_memory_v1(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->memory.have)
     return 0;
@@ -710,7 +709,7 @@ static int read_memory_v1(const char *dir, struct stats *s, struct hutch_error *
   return 0;
 }
 
-static int read_memory_v2(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_memory_v2(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->memory.have)
     return 0;
@@ -739,7 +738,7 @@ static int read_memory_v2(const char *dir, struct stats *s, struct hutch_error *
   return 0;
 }
 
-static int read_pids(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_pids(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->pids.have)
     return 0;
@@ -757,13 +756,15 @@ static int read_pids(const char *dir, struct stats *s, struct hutch_error **err)
 
 /* A cgroup2 directory without the pids controller: runc counts the
  * processes instead (and reports no limit). */
-static int read_pids_from_procs(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_pids_from_procs(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->pids.have)
     return 0;
-  cleanup_free char *v2_marker = xasprintf("%s/cgroup.controllers", dir);
-  if (access(v2_marker, F_OK) < 0)
-    return errno == ENOENT ? 0 : hutch_fail_errno(err, "access %s", v2_marker);
+  bool v2;
+  if (control_file_exists(dir, "cgroup.controllers", &v2, err) < 0)
+    return -1;
+  if (!v2)
+    return 0;
   cleanup_free char *text = NULL;
   int r = read_opt(dir, "cgroup.procs", &text, err);
   if (r <= 0)
@@ -776,7 +777,8 @@ static int read_pids_from_procs(const char *dir, struct stats *s, struct hutch_e
 
 /* A v1 blkio table: "MAJ:MIN Op value" or "MAJ:MIN value" lines and a
  * closing "Total value". 1 when it had entries, 0 when absent or empty. */
-static int read_blkio_file(const char *dir, const char *name, struct blkio_list *out, struct hutch_error **err)
+static int read_blkio_file(const struct control_dir *dir, const char *name, struct blkio_list *out,
+                           struct hutch_error **err)
 {
   cleanup_free char *text = NULL;
   int r = read_opt(dir, name, &text, err);
@@ -844,7 +846,7 @@ static const struct {
   { blkio_throttle, ARRAY_SIZE(blkio_throttle) },
 };
 
-static int read_blkio_v1(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_blkio_v1(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   if (s->blkio.have)
     return 0;
@@ -873,7 +875,7 @@ static int read_blkio_v1(const char *dir, struct stats *s, struct hutch_error **
 
 /* io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N ...",
  * mapped onto v1's tables as runc maps it. */
-static int read_io_v2(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_io_v2(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   static const char name[] = "io.stat";
   static const struct {
@@ -937,7 +939,7 @@ static bool have_hugetlb_size(const struct stats *s, const char *size, size_t le
 /* One page size. Like runc, the reservation counters (.rsvd., Linux 5.7+)
  * are preferred where the kernel has them. v1 keeps a peak and a failure
  * count; v2 has no peak and counts failures as "max" in .events. */
-static int read_hugetlb_size(const char *dir, const char *size, bool v2, struct hugetlb_size *h,
+static int read_hugetlb_size(const struct control_dir *dir, const char *size, bool v2, struct hugetlb_size *h,
                              struct hutch_error **err)
 {
   cleanup_free char *rsvd_usage = xasprintf(v2 ? "hugetlb.%s.rsvd.current" : "hugetlb.%s.rsvd.usage_in_bytes", size);
@@ -965,18 +967,24 @@ static int read_hugetlb_size(const char *dir, const char *size, bool v2, struct 
 
 /* The page sizes are taken from the file names (hugetlb.2MB.current), not
  * from /sys/kernel/mm/hugepages: only what the cgroup shows can be read. */
-static int read_hugetlb(const char *dir, struct stats *s, bool v2, struct hutch_error **err)
+static int read_hugetlb(const struct control_dir *dir, struct stats *s, bool v2, struct hutch_error **err)
 {
   const char *suffix = v2 ? ".current" : ".usage_in_bytes";
-  __attribute__((cleanup(closedirp))) DIR *d = opendir(dir);
-  if (!d)
-    return hutch_fail_errno(err, "open %s", dir);
+  int fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return hutch_fail_errno(err, "open %s", dir->path);
+  __attribute__((cleanup(closedirp))) DIR *d = fdopendir(fd);
+  if (!d) {
+    int e = errno;
+    close(fd);
+    return hutch_fail(err, e, "open %s", dir->path);
+  }
   for (;;) {
     errno = 0;
     struct dirent *e = readdir(d);
     if (!e) {
       if (errno)
-        return hutch_fail_errno(err, "read %s", dir);
+        return hutch_fail_errno(err, "read %s", dir->path);
       return 0;
     }
     if (strncmp(e->d_name, "hugetlb.", 8) != 0)
@@ -998,12 +1006,12 @@ static int read_hugetlb(const char *dir, struct stats *s, bool v2, struct hutch_
   }
 }
 
-static int read_hugetlb_v1(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_hugetlb_v1(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   return read_hugetlb(dir, s, false, err);
 }
 
-static int read_hugetlb_v2(const char *dir, struct stats *s, struct hutch_error **err)
+static int read_hugetlb_v2(const struct control_dir *dir, struct stats *s, struct hutch_error **err)
 {
   return read_hugetlb(dir, s, true, err);
 }
@@ -1203,21 +1211,32 @@ static void write_hugetlb(struct json_writer *w, const struct stats *s)
   json_w_end_object(w);
 }
 
+struct open_dirs {
+  struct control_dir *v;
+  size_t n;
+};
+
+static void open_dirs_release(struct open_dirs *d)
+{
+  for (size_t i = 0; i < d->n; i++)
+    control_dir_close(&d->v[i]);
+  free(d->v);
+}
+
 int cgroup_stats_write(char *const *dirs, size_t n, struct json_writer *w, struct hutch_error **err)
 {
-  for (size_t i = 0; i < n; i++) {
-    struct stat st;
-    if (stat(dirs[i], &st) < 0)
-      return hutch_fail_errno(err, "cgroup %s", dirs[i]);
-    if (!S_ISDIR(st.st_mode))
-      return hutch_fail(err, ENOTDIR, "cgroup %s", dirs[i]);
+  __attribute__((cleanup(open_dirs_release))) struct open_dirs cg = { xcalloc(n ? n : 1, sizeof *cg.v), 0 };
+  for (; cg.n < n; cg.n++) {
+    int e = control_dir_open(&cg.v[cg.n], dirs[cg.n]);
+    if (e)
+      return hutch_fail(err, e, "cgroup %s", dirs[cg.n]);
   }
   /* Everything is read before anything is written, so that a failure
    * leaves no half object in the caller's output. */
   cleanup_stats struct stats s = { 0 };
   for (size_t r = 0; r < ARRAY_SIZE(readers); r++)
     for (size_t i = 0; i < n; i++)
-      if (readers[r](dirs[i], &s, err) < 0)
+      if (readers[r](&cg.v[i], &s, err) < 0)
         return -1;
   if (s.n_hugetlb > 1)
     qsort(s.hugetlb, s.n_hugetlb, sizeof *s.hugetlb, compare_hugetlb);
@@ -1244,13 +1263,17 @@ uint64_t cgroup_oom_kills(char *const *dirs, size_t n)
 {
   static const char *const files[] = { "memory.oom_control", "memory.events" };
   uint64_t total = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
+    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+    if (control_dir_open(&dir, dirs[i]) != 0)
+      continue;
     for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
       struct kv_list kv = { 0 };
       uint64_t v;
-      if (read_kv_opt(dirs[i], files[f], &kv, NULL) > 0 && kv_get(&kv, "oom_kill", &v))
+      if (read_kv_opt(&dir, files[f], &kv, NULL) > 0 && kv_get(&kv, "oom_kill", &v))
         total = add_sat(total, v);
       kv_list_release(&kv);
     }
+  }
   return total;
 }
