@@ -390,7 +390,7 @@ int launch_supervise(struct launch *l, struct hutch_error **err)
 }
 
 static int spawn_native(struct launch *l, struct hutch_error **err);
-static int launch_created(struct launch *l, struct hutch_error **err);
+static int launch_created(struct launch *l, bool for_run, struct hutch_error **err);
 
 int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
 {
@@ -452,7 +452,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
   } else if (spawn_native(l, err) < 0) {
     return -1;
   }
-  return launch_created(l, err);
+  return launch_created(l, for_run, err);
 }
 
 /* The native engine's init: cloned into its namespaces, followed up to
@@ -509,7 +509,7 @@ static int spawn_native(struct launch *l, struct hutch_error **err)
 
 /* The parked process is there: its record, pid file and pidfd, then the
  * last word with it. */
-static int launch_created(struct launch *l, struct hutch_error **err)
+static int launch_created(struct launch *l, bool for_run, struct hutch_error **err)
 {
   const struct hutch_create_opts *o = l->opts;
   const struct oci_seccomp *sc = l->cfg->linux_ ? l->cfg->linux_->seccomp : NULL;
@@ -523,6 +523,11 @@ static int launch_created(struct launch *l, struct hutch_error **err)
   }
   l->rec.start_time = (oci_opt_u64) { info.start_time, true };
   l->rec.phase = (char *) "created";
+  /* Without start.sock the record reads "running" from here on whether it
+   * says started or not (container_status); run releases the process next,
+   * so it says so now and run does not write it again. */
+  if (for_run && !l->driver && l->start_listen_fd < 0)
+    l->rec.started = (oci_opt_bool) { true, true };
   if (record_write(l->dir.fd, &l->rec, err) < 0)
     return -1;
   if (o->pid_file && pid_file_write(o->pid_file, l->pid, err) < 0)

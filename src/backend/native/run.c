@@ -101,7 +101,7 @@ int launch_run(const struct hutch_runtime *rt, const struct hutch_create_opts *o
     r = -1;
   if (r == 0)
     r = release_init(&l, err);
-  if (r == 0) {
+  if (r == 0 && !l.rec.started.value) {
     l.rec.started = (oci_opt_bool) { true, true };
     r = record_write(l.dir.fd, &l.rec, err);
   }
