@@ -44,6 +44,27 @@ bench_cgroup_view() {
   echo "v1-only view of this hybrid host (private mount namespace)"
 }
 
+# bench_state_dir WORK: where the runtimes keep their state (--root). Their
+# defaults (/run/crun, /run/runc, /run/hutch) are on tmpfs wherever /run is,
+# as on any host whose init mounts it so; STATE=tmpfs (the default) gives
+# every runtime a tmpfs there, inside the private namespace, also on a host
+# whose /run is on disk (this one's). STATE=disk keeps it under WORK, where
+# each fsync of a state file (hutch makes them; crun and runc do not) is a
+# device write. Prints the directory.
+bench_state_dir() {
+  local dir=$1/state
+  mkdir -p "$dir"
+  case "${STATE:-tmpfs}" in
+    tmpfs) mount -t tmpfs -o mode=700 bench-state "$dir" ;;
+    disk) ;;
+    *)
+      echo "STATE=${STATE}: tmpfs or disk" >&2
+      exit 1
+      ;;
+  esac
+  echo "$dir"
+}
+
 # bench_deps: what the comparisons need, installed once from Debian, and the
 # release hutch built.
 bench_deps() {

@@ -11,7 +11,8 @@
 # cycles a round, ROUNDS rounds, runtimes alternating within each round),
 # PAR parallel workers x SEQ cycles (wall time), and the peak RSS of one
 # `run` (GNU time). Everything is printed as a ratio to the first runtime
-# (crun). Knobs: N=100 ROUNDS=3 PAR=10 SEQ=10; SECCOMP=1 adds an allow-list
+# (crun). Knobs: N=100 ROUNDS=3 PAR=10 SEQ=10; STATE=tmpfs|disk (below);
+# SECCOMP=1 adds an allow-list
 # seccomp profile of every syscall the host's headers name (~360 rules, the
 # size of container engines' default profiles), to weigh filter set-up.
 #
@@ -61,17 +62,19 @@ fi
 view=$(bench_cgroup_view)
 
 work=$(mktemp -d /tmp/hutch-bench.XXXXXX)
+state=$(bench_state_dir "$work")
 bundle=$work/bundle
 roots=()
 cleanup() {
   for rt in "${runtimes[@]}"; do
-    for root in "$work"/root-*; do
+    for root in "$state"/root-*; do
       [ -d "$root" ] || continue
       for id in $("$rt" --root "$root" list -q 2>/dev/null); do
         "$rt" --root "$root" delete -f "$id" >/dev/null 2>&1 || true
       done
     done
   done
+  umount "$state" 2>/dev/null || true
   rm -rf "$work"
 }
 runtimes=()
@@ -115,7 +118,7 @@ median() { sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; e
 # Sanity and warm-up: every runtime must run the bundle.
 for k in "${!runtimes[@]}"; do
   rt=${runtimes[$k]}
-  root=$work/root-$k
+  root=$state/root-$k
   mkdir -p "$root"
   roots+=("$root")
   if ! out=$("$rt" --root "$root" run --bundle "$bundle" warm 2>&1 </dev/null); then
@@ -157,8 +160,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
-printf 'startup benchmark: run + delete -f of /bin/true; N=%d x %d rounds; %dx%d parallel; cgroups: %s\n' \
-  "$N" "$ROUNDS" "$PAR" "$SEQ" "$view"
+printf 'startup benchmark: run + delete -f of /bin/true; N=%d x %d rounds; %dx%d parallel; cgroups: %s; state: %s\n' \
+  "$N" "$ROUNDS" "$PAR" "$SEQ" "$view" "${STATE:-tmpfs}"
 printf 'machine: %s cpus, kernel %s\n\n' "$(nproc)" "$(uname -r)"
 printf '%-34s %12s %7s %14s %7s %10s %7s %6s\n' runtime "ms/cycle" ratio "${PAR}x${SEQ} s" ratio "rss MiB" ratio fails
 base_c="" base_p="" base_r=""

@@ -69,8 +69,8 @@ static void test_none_refuses_limits(void)
          test_error_msg(err));
   tap_ok(cgroup_manager_visible(&m) == &m.view && m.set.n == 0,
          "none records no directory; a cgroup mount shows the caller's own");
-  tap_ok(cgroup_manager_before_spawn(&m, &devices_only, &err) == 0 &&
-             cgroup_manager_after_spawn(&m, getpid(), &devices_only, &err) == 0,
+  tap_ok(cgroup_manager_prepare(&m, &devices_only, &err) == 0 &&
+             cgroup_manager_enter(&m, getpid(), &devices_only, &err) == 0,
          "none makes nothing and moves nothing");
   cgroup_manager_release(&m);
   hutch_error_free(err);

@@ -308,13 +308,17 @@ static int take_split_pid(struct launch *l, pid_t pid, struct hutch_error **err)
 /* The conversation with the init until it is ready. */
 static int supervise_setup(struct launch *l, struct hutch_error **err)
 {
+  /* The cgroups are made while the init starts up (on another CPU, when
+   * there is one): it runs nothing of the container before CGROUP_DONE. */
+  if (cgroup_manager_prepare(&l->cgroups, resources_of(l), err) < 0)
+    return -1;
   /* Into the cgroup only once the init has its own copy of its memory (see
    * populate_private_memory in init.c). */
   struct sync_msg alive;
   if (!l->init_alive && sync_expect(l->sync_fd, SYNC_ALIVE, &alive, NULL, err) < 0)
     return -1;
   l->init_alive = true;
-  if (cgroup_manager_after_spawn(&l->cgroups, l->pid, resources_of(l), err) < 0)
+  if (cgroup_manager_enter(&l->cgroups, l->pid, resources_of(l), err) < 0)
     return -1;
   const struct oci_intel_rdt *rdt = l->cfg->linux_ ? l->cfg->linux_->intel_rdt : NULL;
   if (rdt) {
@@ -422,8 +426,7 @@ int launch_container(struct launch *l, bool for_run, struct hutch_error **err)
       launch_plan_cgroups(l, err) < 0)
     return -1;
   record_init(l);
-  if (record_write(l->dir.fd, &l->rec, err) < 0 ||
-      (!l->driver && cgroup_manager_before_spawn(&l->cgroups, resources_of(l), err) < 0))
+  if (record_write(l->dir.fd, &l->rec, err) < 0)
     return -1;
   if (!for_run && listen_for_start(l, err) < 0)
     return -1;

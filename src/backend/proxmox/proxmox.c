@@ -286,11 +286,11 @@ static int pve_start_container(struct launch *l, bool for_run, struct hutch_erro
   /* PVE makes and limits the CT's cgroups (lxc/<vmid>). The engine's
    * cgroupsPath holds the process it knows, the proxy, without limits: it
    * is where the engine looks for it and what it removes. */
-  if (cgroup_manager_before_spawn(&l->cgroups, NULL, err) < 0)
+  if (cgroup_manager_prepare(&l->cgroups, NULL, err) < 0)
     goto out;
   launch_record_cgroups(l);
   if (record_write(l->dir.fd, &l->rec, err) < 0 || start_proxy(l, init_listen, err) < 0 ||
-      cgroup_manager_after_spawn(&l->cgroups, l->pid, NULL, err) < 0)
+      cgroup_manager_enter(&l->cgroups, l->pid, NULL, err) < 0)
     goto out;
   close(init_listen);
   init_listen = -1;

@@ -38,15 +38,15 @@ int cgroup_manager_plan(struct cgroup_manager *m, const char *cgroups_path, cons
   return m->ops->plan(m, cgroups_path, id, r, err);
 }
 
-int cgroup_manager_before_spawn(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
+int cgroup_manager_prepare(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
 {
-  return m->ops->before_spawn ? m->ops->before_spawn(m, r, err) : 0;
+  return m->ops->prepare ? m->ops->prepare(m, r, err) : 0;
 }
 
-int cgroup_manager_after_spawn(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r,
+int cgroup_manager_enter(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r,
                                struct hutch_error **err)
 {
-  return m->ops->after_spawn ? m->ops->after_spawn(m, pid, r, err) : 0;
+  return m->ops->enter ? m->ops->enter(m, pid, r, err) : 0;
 }
 
 int cgroup_manager_write_limits(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)

@@ -7,8 +7,8 @@
  *   none      --cgroup-manager disabled: the container stays in the
  *             caller's cgroups, and a config asking for a limit is refused.
  * A launch goes through the same steps whichever it has: plan (decide,
- * nothing made), before_spawn, after_spawn (the init exists), and abort or,
- * for a recorded container, destroy. Limits are written to the files by
+ * nothing made), prepare (make what the init will enter), enter (the init
+ * in), and destroy, of a failed launch or of a recorded container. Limits are written to the files by
  * every manager that has directories (as runc's drivers do); systemd is
  * told them too. */
 #include <stdbool.h>
@@ -28,7 +28,7 @@ enum cgroup_manager_kind {
 
 struct cgroup_manager;
 
-/* Called by after_spawn once what the manager made is known and before any
+/* Called by enter once what the manager made is known and before any
  * limit is written (systemd: the unit exists), so that the caller records
  * it first: a create killed then leaves a state that names it. */
 typedef int cgroup_made_fn(void *ctx, const struct cgroup_manager *m, struct hutch_error **err);
@@ -36,8 +36,8 @@ typedef int cgroup_made_fn(void *ctx, const struct cgroup_manager *m, struct hut
 struct cgroup_manager_ops {
   int (*plan)(struct cgroup_manager *m, const char *cgroups_path, const char *id, const struct oci_resources *r,
               struct hutch_error **err);
-  int (*before_spawn)(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err);
-  int (*after_spawn)(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r, struct hutch_error **err);
+  int (*prepare)(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err);
+  int (*enter)(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r, struct hutch_error **err);
   /* limits: the update's fields; merged: every limit the container has
    * after it. Both are ready for the cgroups (no device list, pids by the
    * config's version). */
@@ -67,20 +67,21 @@ struct cgroup_manager {
 void cgroup_manager_init(struct cgroup_manager *m, enum cgroup_manager_kind kind);
 
 /* Where the cgroups go (linux.cgroupsPath, or the default for id) and which
- * directories before_spawn will make, nothing made yet; none refuses r's
+ * directories prepare will make, nothing made yet; none refuses r's
  * limits here, by their path. */
 int cgroup_manager_plan(struct cgroup_manager *m, const char *cgroups_path, const char *id,
                         const struct oci_resources *r, struct hutch_error **err);
 
-/* Before the init exists: cgroupfs makes the directories and writes the
- * limits; systemd connects, so that one out of reach fails before any
- * process does. */
-int cgroup_manager_before_spawn(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err);
+/* What the init will enter: cgroupfs makes the directories and writes the
+ * limits; systemd connects. The init may exist already, as long as it runs
+ * nothing of the container and is in none of them yet: the launch clones it
+ * first, so that its set-up overlaps with this work. */
+int cgroup_manager_prepare(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err);
 
-/* The init (pid) into the container's cgroups; systemd first makes the
- * unit with it and then the rest, writing the limits once on_made has
- * recorded the unit. */
-int cgroup_manager_after_spawn(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r,
+/* The init (pid) into the container's cgroups, after prepare; systemd
+ * first makes the unit with it and then the rest, writing the limits once
+ * on_made has recorded the unit. */
+int cgroup_manager_enter(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r,
                                struct hutch_error **err);
 
 /* The limits in r (devices, then the rest) written to the directories; a
@@ -101,7 +102,7 @@ void cgroup_manager_adopt_planned_leaves(struct cgroup_manager *m);
 int cgroup_manager_update(struct cgroup_manager *m, const struct oci_resources *limits,
                           const struct oci_resources *merged, struct hutch_error **err);
 
-/* Undoes what plan, before_spawn and after_spawn made (a failed launch),
+/* Undoes what plan, prepare and enter made (a failed launch),
  * or what the recorded container has (delete). */
 int cgroup_manager_destroy(struct cgroup_manager *m, struct hutch_error **err);
 

@@ -17,9 +17,9 @@ static int plan(struct cgroup_manager *m, const char *cgroups_path, const char *
   return 0;
 }
 
-/* The limits are in place before the init is: nothing of the container
- * ever runs without them. */
-static int before_spawn(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
+/* The limits are in place before the init enters: nothing of the
+ * container ever runs without them. */
+static int prepare(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
 {
   m->dirs_made = true;
   if (cgroup_create(&m->set, err) < 0)
@@ -27,7 +27,7 @@ static int before_spawn(struct cgroup_manager *m, const struct oci_resources *r,
   return cgroup_manager_write_limits(m, r, err);
 }
 
-static int after_spawn(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r, struct hutch_error **err)
+static int enter(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r, struct hutch_error **err)
 {
   (void) r;
   return cgroup_enter(&m->set, pid, err);
@@ -42,8 +42,8 @@ static int update(struct cgroup_manager *m, const struct oci_resources *limits, 
 
 const struct cgroup_manager_ops cgroup_manager_cgroupfs_ops = {
   .plan = plan,
-  .before_spawn = before_spawn,
-  .after_spawn = after_spawn,
+  .prepare = prepare,
+  .enter = enter,
   .update = update,
   .destroy = NULL,
 };

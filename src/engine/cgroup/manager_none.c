@@ -51,8 +51,8 @@ static int update(struct cgroup_manager *m, const struct oci_resources *limits, 
 
 const struct cgroup_manager_ops cgroup_manager_none_ops = {
   .plan = plan,
-  .before_spawn = NULL,
-  .after_spawn = NULL,
+  .prepare = NULL,
+  .enter = NULL,
   .update = update,
   .destroy = NULL,
 };

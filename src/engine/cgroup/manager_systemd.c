@@ -26,15 +26,15 @@ static int plan(struct cgroup_manager *m, const char *cgroups_path, const char *
   return 0;
 }
 
-/* Connected before the spawn, so that a systemd out of reach fails before
- * any process exists; the unit itself needs the init's pid. */
-static int before_spawn(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
+/* Connected first: a systemd out of reach fails before the init has done
+ * more than its own set-up; the unit itself needs the init's pid. */
+static int prepare(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
 {
   (void) r;
   return systemd_connect(&m->bus, err);
 }
 
-static int after_spawn(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r, struct hutch_error **err)
+static int enter(struct cgroup_manager *m, pid_t pid, const struct oci_resources *r, struct hutch_error **err)
 {
   bool queued = false;
   int rc = systemd_start_unit(m->bus, &m->unit, m->id, pid, m->layout.kind == CGROUP_LAYOUT_V2, r, &queued,
@@ -105,8 +105,8 @@ static int destroy(struct cgroup_manager *m, struct hutch_error **err)
 
 const struct cgroup_manager_ops cgroup_manager_systemd_ops = {
   .plan = plan,
-  .before_spawn = before_spawn,
-  .after_spawn = after_spawn,
+  .prepare = prepare,
+  .enter = enter,
   .update = update,
   .destroy = destroy,
 };
