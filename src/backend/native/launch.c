@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/timestamp.h"
 #include "util/xalloc.h"
 
 #include <errno.h>

@@ -379,14 +379,3 @@ void record_to_state(const struct container_record *rec, enum oci_status status,
   out->created = rec->created;
   out->owner = (char *) "";
 }
-
-void rfc3339_now(char *buf, size_t size)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r(&ts.tv_sec, &tm);
-  char base[32];
-  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
-}

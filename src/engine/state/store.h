@@ -102,6 +102,3 @@ bool container_dir_busy(int dir_fd);
 
 /* The OCI state of a record (what `state` prints and hooks receive). */
 void record_to_state(const struct container_record *rec, enum oci_status status, struct oci_state *out);
-
-/* RFC 3339 UTC time with nanoseconds, for `created`. */
-void rfc3339_now(char *buf, size_t size);
