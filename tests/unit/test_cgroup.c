@@ -392,7 +392,7 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   cleanup_free char *d1 = tmp_path("h2/pre/x/y/c1");
   tap_str_eq(set->dirs[0], d0, "relative path below self path \"/\"");
   tap_str_eq(set->dirs[1], d1, "relative path below self path \"/pre\"");
-  int rc = cgroup_create(set, &err);
+  int rc = cgroup_create(set, NULL, &err);
   tap_ok(rc == 0, "create: %s", test_error_msg(err));
   tap_ok(exists(d0) && exists(d1), "both directories exist");
   cleanup_free char *c0 = tmp_path("h1/x/y");
@@ -401,7 +401,7 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   tap_str_eq(set->created[1], c1, "created[1] is the outermost new directory (pre existed)");
 
   struct cgroup_set joined;
-  tap_ok(cgroup_set_compute(layout, "x/y/c1", NULL, &joined, &err) == 0 && cgroup_create(&joined, &err) == 0,
+  tap_ok(cgroup_set_compute(layout, "x/y/c1", NULL, &joined, &err) == 0 && cgroup_create(&joined, NULL, &err) == 0,
          "creating an existing cgroup joins it");
   tap_ok(!joined.created[0] && !joined.created[1], "joining creates nothing");
   tap_ok(cgroup_remove(&joined, &err) == 0 && exists(d0) && exists(d1), "removing a joined cgroup leaves it");
@@ -410,7 +410,7 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   struct cgroup_set bad = { (char *[]){ tmp_path("file/sub") }, (char *[]){ NULL }, 1 };
   put("file", "");
   cleanup_error struct hutch_error *e = NULL;
-  rc = cgroup_create(&bad, &e);
+  rc = cgroup_create(&bad, NULL, &e);
   tap_ok(rc < 0 && e && e->code == ENOTDIR && strstr(e->msg, bad.dirs[0]) && !bad.created[0],
          "mkdir below a file fails by name: %s", test_error_msg(e));
   free(bad.dirs[0]);
@@ -516,8 +516,8 @@ static void test_remove_shared_parent(struct cgroup_layout *layout)
 {
   struct cgroup_set a, b;
   cleanup_error struct hutch_error *err = NULL;
-  tap_ok(cgroup_set_compute(layout, "/pod/c1", NULL, &a, &err) == 0 && cgroup_create(&a, &err) == 0 &&
-             cgroup_set_compute(layout, "/pod/c2", NULL, &b, &err) == 0 && cgroup_create(&b, &err) == 0,
+  tap_ok(cgroup_set_compute(layout, "/pod/c1", NULL, &a, &err) == 0 && cgroup_create(&a, NULL, &err) == 0 &&
+             cgroup_set_compute(layout, "/pod/c2", NULL, &b, &err) == 0 && cgroup_create(&b, NULL, &err) == 0,
          "two containers in one new parent");
   tap_ok(cgroup_remove(&a, &err) == 0 && !exists_tmp("h1/pod/c1") && exists_tmp("h1/pod/c2"),
          "the first removal leaves the parent the other uses");

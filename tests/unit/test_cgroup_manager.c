@@ -4,6 +4,7 @@
  * systemd manager is tested against the mock bus (systemd.bats). */
 #include "engine/cgroup/manager.h"
 #include "helpers.h"
+#include "util/xalloc.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -20,23 +21,31 @@ static bool is_dir(const char *path)
 
 static void test_kind_of_record(void)
 {
-  char *dirs[] = { (char *) "/sys/fs/cgroup/memory/hutch-a" };
-  char *created[] = { (char *) "" };
+  char *dir_items[] = { (char *) "/sys/fs/cgroup/memory/hutch-a", (char *) "/sys/fs/cgroup/pids/hutch-a" };
+  char *created_items[] = { (char *) "", (char *) "/sys/fs/cgroup/pids/hutch-a" };
+  oci_strings dirs = { dir_items, 1, true }, created = { created_items, 1, true }, nothing = { NULL, 0, false };
   struct cgroup_manager m;
   struct hutch_error *err = NULL;
 
-  tap_ok(cgroup_manager_open_recorded(&m, dirs, created, 1, NULL, &err) == 0 && m.kind == CGROUP_MANAGER_CGROUPFS,
+  tap_ok(cgroup_manager_open_recorded(&m, &dirs, &created, NULL, &err) == 0 && m.kind == CGROUP_MANAGER_CGROUPFS,
          "recorded directories without a unit: cgroupfs");
-  tap_ok(m.set.n == 1 && strcmp(m.set.dirs[0], dirs[0]) == 0 && m.set.created[0] == NULL,
+  tap_ok(m.set.n == 1 && strcmp(m.set.dirs[0], dir_items[0]) == 0 && m.set.created[0] == NULL,
          "the record's \"\" (nothing made) is nothing to remove");
   cgroup_manager_release(&m);
 
-  tap_ok(cgroup_manager_open_recorded(&m, dirs, created, 1, "hutch-a.scope", &err) == 0 &&
+  tap_ok(cgroup_manager_open_recorded(&m, &dirs, &created, "hutch-a.scope", &err) == 0 &&
              m.kind == CGROUP_MANAGER_SYSTEMD && strcmp(m.unit_name, "hutch-a.scope") == 0,
          "a recorded unit: systemd, the unit named");
   cgroup_manager_release(&m);
 
-  tap_ok(cgroup_manager_open_recorded(&m, NULL, NULL, 0, NULL, &err) == 0 && m.kind == CGROUP_MANAGER_NONE,
+  dirs.len = 2;
+  created.len = 1;
+  tap_ok(cgroup_manager_open_recorded(&m, &dirs, &created, NULL, &err) == 0 && m.set.n == 2 &&
+             m.set.created[1] == NULL,
+         "a record naming fewer made directories than it has: nothing made for the rest");
+  cgroup_manager_release(&m);
+
+  tap_ok(cgroup_manager_open_recorded(&m, &nothing, &nothing, NULL, &err) == 0 && m.kind == CGROUP_MANAGER_NONE,
          "neither: none");
   tap_ok(cgroup_manager_destroy(&m, &err) == 0, "destroying none removes nothing and succeeds");
   cgroup_manager_release(&m);
@@ -94,11 +103,12 @@ static void test_destroy_removes_what_was_made(void)
   mkdir(leaf, 0755);
   mkdir(kept, 0755);
 
-  char *dirs[] = { leaf };
-  char *created[] = { made };
+  char *dir_items[] = { leaf };
+  char *made_items[] = { made };
+  oci_strings dirs = { dir_items, 1, true }, created = { made_items, 1, true };
   struct cgroup_manager m;
   struct hutch_error *err = NULL;
-  cgroup_manager_open_recorded(&m, dirs, created, 1, NULL, &err);
+  cgroup_manager_open_recorded(&m, &dirs, &created, NULL, &err);
   tap_ok(cgroup_manager_destroy(&m, &err) == 0, "cgroupfs destroy (%s)", test_error_msg(err));
   tap_ok(!is_dir(leaf) && !is_dir(made), "the leaf and the outermost directory create made are gone");
   tap_ok(is_dir(parent) && is_dir(kept), "what was there before is not");
@@ -108,8 +118,9 @@ static void test_destroy_removes_what_was_made(void)
   /* delete -f of an unknown state: the planned leaf counts as made, no more. */
   mkdir(made, 0755);
   mkdir(leaf, 0755);
-  char *none[] = { (char *) "" };
-  cgroup_manager_open_recorded(&m, dirs, none, 1, NULL, &err);
+  char *none_items[] = { (char *) "" };
+  oci_strings none = { none_items, 1, true };
+  cgroup_manager_open_recorded(&m, &dirs, &none, NULL, &err);
   cgroup_manager_adopt_planned_leaves(&m);
   tap_ok(cgroup_manager_destroy(&m, &err) == 0 && !is_dir(leaf) && is_dir(made),
          "adopted leaves: only the leaf goes (%s)", test_error_msg(err));
@@ -118,8 +129,46 @@ static void test_destroy_removes_what_was_made(void)
   test_remove_tree(top);
 }
 
+/* What mkdir found, not what the plan guessed, is what create made. */
+static void test_create_follows_the_hierarchy(void)
+{
+  char tmpl[] = "/tmp/hutch-test-mgr-XXXXXX";
+  char *top = mkdtemp(tmpl);
+  if (!top) {
+    tap_ok(false, "mkdtemp");
+    return;
+  }
+  char parent[256], leaf[256];
+  snprintf(parent, sizeof parent, "%s/pod", top);
+  snprintf(leaf, sizeof leaf, "%s/pod/c1", top);
+  struct cgroup_set set = { xcalloc(1, sizeof(char *)), xcalloc(1, sizeof(char *)), 1 };
+  set.dirs[0] = xstrdup(leaf);
+  struct hutch_error *err = NULL;
+  cgroup_plan_created(&set, false);
+  tap_str_eq(set.created[0], parent, "the plan: the missing parent is the outermost made");
+  mkdir(parent, 0755); /* made by someone else meanwhile */
+  bool changed = false;
+  tap_ok(cgroup_create(&set, &changed, &err) == 0 && changed, "create tells the plan changed (%s)",
+         test_error_msg(err));
+  tap_str_eq(set.created[0], leaf, "and records the leaf alone: the parent is not ours to remove");
+
+  rmdir(leaf);
+  changed = false;
+  free(set.created[0]);
+  set.created[0] = NULL;
+  cgroup_plan_created(&set, true);
+  tap_str_eq(set.created[0], leaf, "adopting: the missing leaf is planned as ours");
+  mkdir(leaf, 0755);
+  tap_ok(cgroup_create(&set, &changed, &err) == 0 && !changed && strcmp(set.created[0], leaf) == 0,
+         "a leaf that appeared meanwhile stays adopted, with nothing to rewrite");
+  cgroup_set_release(&set);
+  hutch_error_free(err);
+  test_remove_tree(top);
+}
+
 int main(void)
 {
+  test_create_follows_the_hierarchy();
   test_kind_of_record();
   test_none_refuses_limits();
   test_destroy_removes_what_was_made();

@@ -289,7 +289,7 @@ static bool tree_make(struct tree *t, const char *name, const struct hier_spec *
   }
   t->layout.kind = !v2 ? CGROUP_LAYOUT_V1 : v1 ? CGROUP_LAYOUT_HYBRID : CGROUP_LAYOUT_V2;
   cleanup_error struct hutch_error *err = NULL;
-  if (cgroup_set_compute(&t->layout, "/a/c1", "c1", &t->set, &err) < 0 || cgroup_create(&t->set, &err) < 0) {
+  if (cgroup_set_compute(&t->layout, "/a/c1", "c1", &t->set, &err) < 0 || cgroup_create(&t->set, NULL, &err) < 0) {
     tap_diag("%s: %s", name, err ? err->msg : "?");
     return false;
   }

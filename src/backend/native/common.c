@@ -117,7 +117,7 @@ int container_destroy(struct container_dir *dir, const struct container_record *
     hutch_error_free(merr);
   }
   struct cgroup_manager m;
-  int r = cgroup_manager_open_recorded(&m, rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len,
+  int r = cgroup_manager_open_recorded(&m, &rec->cgroup_dirs, &rec->cgroup_created,
                                        rec->systemd_unit, err);
   if (r == 0)
     r = cgroup_manager_destroy(&m, err);

@@ -2,6 +2,8 @@
  * --systemd-cgroup / --cgroup-manager), and what the record says of them. */
 #include "backend/native/native.h"
 
+#include <unistd.h>
+
 void launch_record_cgroups(struct launch *l)
 {
   const struct cgroup_set *set = &l->cgroups.set;
@@ -31,6 +33,10 @@ int launch_plan_cgroups(struct launch *l, struct hutch_error **err)
   enum cgroup_manager_kind kind = l->rt->no_cgroups        ? CGROUP_MANAGER_NONE
                                   : l->rt->systemd_cgroup ? CGROUP_MANAGER_SYSTEMD
                                                           : CGROUP_MANAGER_CGROUPFS;
+  /* A user's systemd instance and its delegated subtree are another
+   * manager (runc's systemdUser); hutch does not have it. */
+  if (kind == CGROUP_MANAGER_SYSTEMD && geteuid() != 0)
+    return hutch_fail(err, 0, "--systemd-cgroup: rootless containers (a systemd user instance) are not supported");
   cgroup_manager_init(&l->cgroups, kind);
   l->cgroups.on_made = record_made;
   l->cgroups.on_made_ctx = l;

@@ -65,7 +65,7 @@ int native_update(const struct hutch_runtime *rt, struct hutch_container *c, con
   struct oci_pids pids, merged_pids;
   struct oci_resources limits = for_cgroups(r, cfg->oci_version, &pids);
   struct oci_resources merged = for_cgroups(merge_into_snapshot(cfg, &limits), cfg->oci_version, &merged_pids);
-  if (cgroup_manager_open_recorded(&m, rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len,
+  if (cgroup_manager_open_recorded(&m, &rec->cgroup_dirs, &rec->cgroup_created,
                                    rec->systemd_unit, err) < 0 ||
       cgroup_manager_update(&m, &limits, &merged, err) < 0)
     goto out;

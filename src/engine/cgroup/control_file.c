@@ -67,7 +67,9 @@ int control_file_read(const struct control_dir *dir, const char *name, size_t ma
  * was written. Returns the fd, or -1 with errno. */
 static int open_write(const struct control_dir *dir, const char *name)
 {
-  return openat(dir->fd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: a FIFO standing in for a control file fails the open
+   * (ENXIO) rather than waiting for a reader. */
+  return openat(dir->fd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 }
 
 /* A short write would leave the kernel with part of a command: EIO. */

@@ -598,17 +598,28 @@ void cgroup_plan_created(struct cgroup_set *set, bool adopt_existing)
   }
 }
 
+static bool same_path(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* On failure, created[] already names what was made, so cgroup_remove on the
  * same set cleans up. */
-int cgroup_create(struct cgroup_set *set, struct hutch_error **err)
+int cgroup_create(struct cgroup_set *set, bool *changed, struct hutch_error **err)
 {
   for (size_t i = 0; i < set->n; i++) {
     char *made = NULL;
     int rc = make_dirs(set->dirs[i], &made, err);
-    if (made && !set->created[i])
+    char *planned = set->created[i];
+    bool adopted = planned && !made && strcmp(planned, set->dirs[i]) == 0;
+    if (!adopted && !same_path(planned, made)) {
+      free(planned);
       set->created[i] = made;
-    else
-      free(made);
+      made = NULL;
+      if (changed)
+        *changed = true;
+    }
+    free(made);
     if (rc < 0)
       return -1;
   }

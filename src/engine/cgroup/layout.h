@@ -67,8 +67,12 @@ void cgroup_set_own(const struct cgroup_layout *layout, struct cgroup_set *out);
 void cgroup_plan_created(struct cgroup_set *set, bool adopt_existing);
 
 /* mkdir -p of every directory, recording in created[] the outermost one it
- * made, so that cgroup_remove takes away exactly what create added. */
-int cgroup_create(struct cgroup_set *set, struct hutch_error **err);
+ * made, so that cgroup_remove takes away exactly what create added. What
+ * mkdir found overrides what cgroup_plan_created guessed (the hierarchy may
+ * have changed in between), except a leaf the plan adopted; *changed (may
+ * be NULL) is set when created[] changed, so that a record of the plan can
+ * be rewritten. */
+int cgroup_create(struct cgroup_set *set, bool *changed, struct hutch_error **err);
 
 /* Moves pid into every directory (writes cgroup.procs). */
 int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct hutch_error **err);

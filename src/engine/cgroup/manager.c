@@ -61,22 +61,24 @@ int cgroup_manager_write_limits(struct cgroup_manager *m, const struct oci_resou
   return cgroup_apply_resources(&m->layout, &m->set, r, false, err);
 }
 
-/* The record says "" where create made nothing; the set wants NULL. */
-static char **copy_strings(char *const *items, size_t n, bool empty_is_null)
+/* The record says "" where create made nothing; the set wants NULL. A
+ * record with fewer entries than directories names nothing for the rest. */
+static char **copy_strings(char *const *items, size_t len, size_t n, bool empty_is_null)
 {
   char **out = xcalloc(n ? n : 1, sizeof *out);
-  for (size_t i = 0; items && i < n; i++)
+  for (size_t i = 0; items && i < n && i < len; i++)
     out[i] = items[i] && (items[i][0] || !empty_is_null) ? xstrdup(items[i]) : NULL;
   return out;
 }
 
-int cgroup_manager_open_recorded(struct cgroup_manager *m, char *const *dirs, char *const *created, size_t n,
+int cgroup_manager_open_recorded(struct cgroup_manager *m, const oci_strings *dirs, const oci_strings *created,
                                  const char *unit, struct hutch_error **err)
 {
+  size_t n = dirs->len;
   cgroup_manager_init(m, unit ? CGROUP_MANAGER_SYSTEMD : n ? CGROUP_MANAGER_CGROUPFS : CGROUP_MANAGER_NONE);
   m->set.n = n;
-  m->set.dirs = copy_strings(dirs, n, false);
-  m->set.created = copy_strings(created, n, true);
+  m->set.dirs = copy_strings(dirs->items, n, n, false);
+  m->set.created = copy_strings(created->items, created->len, n, true);
   m->dirs_made = true;
   m->unit_name = unit;
   (void) err;

@@ -91,7 +91,7 @@ int cgroup_manager_write_limits(struct cgroup_manager *m, const struct oci_resou
 /* What a later command (update, delete) works with: the recorded
  * directories, what create made of them ("" or NULL: nothing) and the
  * systemd unit (NULL: none, and no directories: no manager). */
-int cgroup_manager_open_recorded(struct cgroup_manager *m, char *const *dirs, char *const *created, size_t n,
+int cgroup_manager_open_recorded(struct cgroup_manager *m, const oci_strings *dirs, const oci_strings *created,
                                  const char *unit, struct hutch_error **err);
 
 /* delete -f of a container whose state cannot be believed: the directories

@@ -22,7 +22,12 @@ static int plan(struct cgroup_manager *m, const char *cgroups_path, const char *
 static int prepare(struct cgroup_manager *m, const struct oci_resources *r, struct hutch_error **err)
 {
   m->dirs_made = true;
-  if (cgroup_create(&m->set, err) < 0)
+  bool replanned = false;
+  if (cgroup_create(&m->set, &replanned, err) < 0)
+    return -1;
+  /* The hierarchy changed since the plan was recorded: the record says
+   * what was made before any limit is written. */
+  if (replanned && m->on_made && m->on_made(m->on_made_ctx, m, err) < 0)
     return -1;
   return cgroup_manager_write_limits(m, r, err);
 }

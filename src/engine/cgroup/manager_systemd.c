@@ -8,16 +8,11 @@
 #include "engine/ipc/dbus.h"
 #include "util/log.h"
 
-#include <unistd.h>
 
 static int plan(struct cgroup_manager *m, const char *cgroups_path, const char *id, const struct oci_resources *r,
                 struct hutch_error **err)
 {
   (void) r;
-  /* A user's systemd instance and its delegated subtree are another
-   * driver (runc's systemdUser); hutch does not have it. */
-  if (geteuid() != 0)
-    return hutch_fail(err, 0, "--systemd-cgroup: rootless containers (a systemd user instance) are not supported");
   if (systemd_unit_from_config(cgroups_path, id, &m->unit, err) < 0)
     return -1;
   if (cgroup_layout_read("/proc/self/mountinfo", "/proc/self/cgroup", &m->layout, err) < 0)
@@ -47,7 +42,7 @@ static int enter(struct cgroup_manager *m, pid_t pid, const struct oci_resources
     return -1;
   /* created[] says exactly what cgroup_create made, also on failure. */
   m->dirs_made = true;
-  if (cgroup_create(&m->set, err) < 0)
+  if (cgroup_create(&m->set, NULL, err) < 0)
     return -1;
   if (m->on_made && m->on_made(m->on_made_ctx, m, err) < 0)
     return -1;
