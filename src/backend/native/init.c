@@ -330,13 +330,34 @@ static int finish_process(struct init_state *s, char **path, char ***env, struct
 
 extern char __data_start[], _end[];
 
+/* Writes every page of [start, end) that is resident, i.e. shared with the
+ * runtime since the fork: those are the copies the set-up would make later.
+ * A page the runtime never touched (most of malloc's top pad) is no copy:
+ * writing it would only make the init bigger. */
 static void populate_write(uintptr_t start, uintptr_t end)
 {
   uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
   start &= ~(page - 1);
   end = (end + page - 1) & ~(page - 1);
-  if (end > start)
-    madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+  unsigned char resident[256];
+  while (end > start) {
+    size_t pages = (end - start) / page;
+    if (pages > sizeof resident)
+      pages = sizeof resident;
+    if (mincore((void *) start, pages * page, resident) < 0) {
+      madvise((void *) start, pages * page, MADV_POPULATE_WRITE);
+    } else {
+      for (size_t i = 0; i < pages;) {
+        size_t run = 0;
+        while (i + run < pages && (resident[i + run] & 1))
+          run++;
+        if (run)
+          madvise((void *) (start + i * page), run * page, MADV_POPULATE_WRITE);
+        i += run ? run : 1;
+      }
+    }
+    start += pages * page;
+  }
 }
 
 /* Where the heap began (field 47 of /proc/self/stat). */
