@@ -57,39 +57,50 @@ int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_
   return read_fd_whole(fd, &st, path, max_size, out, out_len, err);
 }
 
-int open_regular_at(int dirfd, const char *path, unsigned flags, struct hutch_error **err)
+/* open_regular_at, naming the file `shown` and handing its stat back. */
+static int open_regular(int dirfd, const char *path, const char *shown, unsigned flags, struct stat *st,
+                        struct hutch_error **err)
 {
   int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & REGULAR_NOFOLLOW) ? O_NOFOLLOW : 0);
   int fd = openat(dirfd, path, oflags);
   if (fd < 0) {
     if (errno == ELOOP && (flags & REGULAR_NOFOLLOW))
-      return hutch_fail_as(err, ELOOP, "%s is not a regular file (a symbolic link)", path);
-    return hutch_fail_errno(err, "open %s", path);
+      return hutch_fail_as(err, ELOOP, "%s is not a regular file (a symbolic link)", shown);
+    return hutch_fail_errno(err, "open %s", shown);
   }
-  struct stat st;
-  if (fstat(fd, &st) < 0) {
+  if (fstat(fd, st) < 0) {
     int saved = errno;
     close(fd);
-    return hutch_fail(err, saved, "stat %s", path);
+    return hutch_fail(err, saved, "stat %s", shown);
   }
-  if (!S_ISREG(st.st_mode)) {
+  if (!S_ISREG(st->st_mode)) {
     close(fd);
-    return hutch_fail_as(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "%s is not a regular file (%s)", path,
-                         file_type_name(st.st_mode));
+    return hutch_fail_as(err, S_ISDIR(st->st_mode) ? EISDIR : EINVAL, "%s is not a regular file (%s)", shown,
+                         file_type_name(st->st_mode));
   }
   return fd;
+}
+
+int open_regular_at(int dirfd, const char *path, unsigned flags, struct hutch_error **err)
+{
+  struct stat st;
+  return open_regular(dirfd, path, path, flags, &st, err);
+}
+
+int read_regular_file_shown(int dirfd, const char *path, const char *shown, size_t max_size, unsigned flags,
+                            char **out, size_t *out_len, struct hutch_error **err)
+{
+  struct stat st;
+  cleanup_close int fd = open_regular(dirfd, path, shown, flags, &st, err);
+  if (fd < 0)
+    return -1;
+  return read_fd_whole(fd, &st, shown, max_size, out, out_len, err);
 }
 
 int read_regular_file_at(int dirfd, const char *path, size_t max_size, unsigned flags, char **out,
                          size_t *out_len, struct hutch_error **err)
 {
-  cleanup_close int fd = open_regular_at(dirfd, path, flags, err);
-  if (fd < 0)
-    return -1;
-  struct stat st;
-  if (fstat(fd, &st) < 0)
-    return hutch_fail_errno(err, "stat %s", path);
-  return read_fd_whole(fd, &st, path, max_size, out, out_len, err);
+  return read_regular_file_shown(dirfd, path, path, max_size, flags, out, out_len, err);
 }
 
 const char *file_type_name(mode_t mode)

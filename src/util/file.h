@@ -34,6 +34,11 @@ int open_regular_at(int dirfd, const char *path, unsigned flags, struct hutch_er
 int read_regular_file_at(int dirfd, const char *path, size_t max_size, unsigned flags, char **out,
                          size_t *out_len, struct hutch_error **err);
 
+/* As read_regular_file_at, naming the file `shown` in messages (a directory
+ * fd's path and the name below it). */
+int read_regular_file_shown(int dirfd, const char *path, const char *shown, size_t max_size, unsigned flags,
+                            char **out, size_t *out_len, struct hutch_error **err);
+
 /* "a FIFO", "a directory", ... for messages. */
 const char *file_type_name(mode_t mode);
 

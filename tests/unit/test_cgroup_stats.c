@@ -933,7 +933,7 @@ static void test_errors(void)
   PUT("bad/dir-file", hy_pids);
   drop("bad/dir-file", "pids.current");
   mkdir_p("bad/dir-file/pids.current");
-  expect_error("bad/dir-file", "pids.current", "Is a directory");
+  expect_error("bad/dir-file", "pids.current", "not a regular file (a directory)");
 
   tcase = "no such cgroup";
   static const char *const gone[] = { "bad/gone" };

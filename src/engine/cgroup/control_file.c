@@ -44,22 +44,7 @@ int control_file_read(const struct control_dir *dir, const char *name, size_t ma
                       struct hutch_error **err)
 {
   cleanup_free char *path = xasprintf("%s/%s", dir->path, name);
-  /* O_NONBLOCK: a FIFO put in the place of a control file opens at once,
-   * and is then refused by its kind instead of hanging the reader. */
-  cleanup_close int fd = openat(dir->fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ELOOP)
-      return hutch_fail_as(err, ELOOP, "%s is not a regular file (a symbolic link)", path);
-    return hutch_fail_errno(err, "open %s", path);
-  }
-  struct stat st;
-  if (fstat(fd, &st) < 0)
-    return hutch_fail_errno(err, "stat %s", path);
-  if (S_ISDIR(st.st_mode))
-    return hutch_fail(err, EISDIR, "read %s", path);
-  if (!S_ISREG(st.st_mode))
-    return hutch_fail_as(err, EINVAL, "%s is not a regular file (%s)", path, file_type_name(st.st_mode));
-  return read_fd_whole(fd, &st, path, max, out, len, err);
+  return read_regular_file_shown(dir->fd, name, path, max, REGULAR_NOFOLLOW, out, len, err);
 }
 
 /* O_TRUNC is what a shell's `echo 1 > file` passes too, and cgroupfs ignores
