@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,16 +30,31 @@ void control_dir_close(struct control_dir *dir)
   dir->path = NULL;
 }
 
-int control_file_exists(const struct control_dir *dir, const char *name, bool *out, struct hutch_error **err)
+/* path is below dirfd; messages name dir_path/name. */
+static int exists_at(int dirfd, const char *path, const char *dir_path, const char *name, bool *out,
+                     struct hutch_error **err)
 {
-  if (faccessat(dir->fd, name, F_OK, 0) == 0) {
+  if (faccessat(dirfd, path, F_OK, 0) == 0) {
     *out = true;
     return 0;
   }
   if (errno != ENOENT)
-    return hutch_fail_errno(err, "access %s/%s", dir->path, name);
+    return hutch_fail_errno(err, "access %s/%s", dir_path, name);
   *out = false;
   return 0;
+}
+
+int control_file_exists(const struct control_dir *dir, const char *name, bool *out, struct hutch_error **err)
+{
+  return exists_at(dir->fd, name, dir->path, name, out, err);
+}
+
+int control_file_exists_in(const char *dir_path, const char *name, bool *out, struct hutch_error **err)
+{
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s/%s", dir_path, name) >= (int) sizeof path)
+    return hutch_fail(err, ENAMETOOLONG, "access %s/%s", dir_path, name);
+  return exists_at(AT_FDCWD, path, dir_path, name, out, err);
 }
 
 int control_file_read(const struct control_dir *dir, const char *name, size_t max, char **out, size_t *len,
@@ -50,11 +67,16 @@ int control_file_read(const struct control_dir *dir, const char *name, size_t ma
 /* O_TRUNC is what a shell's `echo 1 > file` passes too, and cgroupfs ignores
  * it; a plain file standing in for a control file then holds exactly what
  * was written. Returns the fd, or -1 with errno. */
-static int open_write(const struct control_dir *dir, const char *name)
+static int open_write_at(int dirfd, const char *name)
 {
   /* O_NONBLOCK: a FIFO standing in for a control file fails the open
    * (ENXIO) rather than waiting for a reader. */
-  return openat(dir->fd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  return openat(dirfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+}
+
+static int open_write(const struct control_dir *dir, const char *name)
+{
+  return open_write_at(dir->fd, name);
 }
 
 /* A short write would leave the kernel with part of a command: EIO. */
@@ -72,6 +94,19 @@ static int write_once(int fd, const char *value, size_t len)
 int control_file_write(const struct control_dir *dir, const char *name, const char *value, size_t len, bool *opened)
 {
   cleanup_close int fd = open_write(dir, name);
+  if (opened)
+    *opened = fd >= 0;
+  if (fd < 0)
+    return errno;
+  return write_once(fd, value, len);
+}
+
+int control_file_write_in(const char *dir_path, const char *name, const char *value, size_t len, bool *opened)
+{
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s/%s", dir_path, name) >= (int) sizeof path)
+    return ENAMETOOLONG;
+  cleanup_close int fd = open_write_at(AT_FDCWD, path);
   if (opened)
     *opened = fd >= 0;
   if (fd < 0)

@@ -36,6 +36,12 @@ int control_file_read(const struct control_dir *dir, const char *name, size_t ma
  * errno is the open's (false) or the write's (true). */
 int control_file_write(const struct control_dir *dir, const char *name, const char *value, size_t len, bool *opened);
 
+/* For a directory touched once (cgroup.procs at enter, cgroup.kill, a
+ * probe): the file opened by its full path, O_NOFOLLOW as above, without a
+ * directory fd first: the start path pays two syscalls less per hierarchy. */
+int control_file_write_in(const char *dir_path, const char *name, const char *value, size_t len, bool *opened);
+int control_file_exists_in(const char *dir_path, const char *name, bool *out, struct hutch_error **err);
+
 /* A control file taking one write per entry (io.max, blkio.throttle.*,
  * net_prio.ifpriomap, rdma.max, cgroup.subtree_control): the kernel parses
  * one entry per write. The file is opened at the first entry, so that a file

@@ -511,17 +511,18 @@ static int copy_parent_value(const struct control_dir *dir, const struct control
  * processes into it with ENOSPC until both are set. v2 inherits them. */
 static int init_v1_cpuset(const char *path, struct hutch_error **err)
 {
-  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-  int e = control_dir_open(&dir, path);
-  if (e)
-    return hutch_fail(err, e, "open %s", path);
-  /* Only v1 has this file (v2's cpuset has no exclusive flag). */
+  /* Only v1 has this file (v2's cpuset has no exclusive flag): probed by
+   * path, as most hierarchies are no cpuset one. */
   bool v1;
-  if (control_file_exists(&dir, "cpuset.cpu_exclusive", &v1, err) < 0)
+  if (control_file_exists_in(path, "cpuset.cpu_exclusive", &v1, err) < 0)
     return -1;
   const char *slash = strrchr(path, '/');
   if (!v1 || !slash)
     return 0;
+  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+  int e = control_dir_open(&dir, path);
+  if (e)
+    return hutch_fail(err, e, "open %s", path);
   cleanup_free char *parent_path = slash == path ? xstrdup("/") : xstrndup(path, (size_t) (slash - path));
   cleanup_control_dir struct control_dir parent = CONTROL_DIR_INIT;
   e = control_dir_open(&parent, parent_path);
@@ -633,12 +634,7 @@ int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct hutch_error **e
   char text[24];
   int len = snprintf(text, sizeof text, "%d", (int) pid);
   for (size_t i = 0; i < set->n; i++) {
-    /* A directory that cannot be opened fails with the errno its
-     * cgroup.procs would have, and is named by that file. */
-    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-    int e = control_dir_open(&dir, set->dirs[i]);
-    if (!e)
-      e = control_file_write(&dir, "cgroup.procs", text, (size_t) len, NULL);
+    int e = control_file_write_in(set->dirs[i], "cgroup.procs", text, (size_t) len, NULL);
     if (e)
       return hutch_fail(err, e, "write %s to %s/cgroup.procs", text, set->dirs[i]);
   }
@@ -721,10 +717,7 @@ int cgroup_pids(const struct cgroup_set *set, pid_t **pids, size_t *n, struct hu
 static int write_cgroup_kill(const struct cgroup_set *set, struct hutch_error **err)
 {
   for (size_t i = 0; i < set->n; i++) {
-    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-    int e = control_dir_open(&dir, set->dirs[i]);
-    if (!e)
-      e = control_file_write(&dir, "cgroup.kill", "1", 1, NULL);
+    int e = control_file_write_in(set->dirs[i], "cgroup.kill", "1", 1, NULL);
     if (e == 0)
       return 0;
     if (e != ENOENT)
