@@ -10,7 +10,7 @@ kind=${1:-release}
 case "$kind" in
   release)
     dir=build
-    args=(--buildtype=release -Dstatic_binary=true)
+    args=(--buildtype=release -Dstatic_binary=true -Dlibc=musl)
     env=()
     ;;
   asan)

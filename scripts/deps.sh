@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # build (libc6-dev's libc.a also builds the tests' static helpers)
   gcc libc6-dev meson ninja-build pkg-config git
+  # the static hutch binary is linked against musl (meson -Dlibc=musl)
+  musl-tools
   libseccomp-dev libcap-dev
   # the lxc backend: liblxc and its headers (hutch-lxc)
   lxc lxc-dev

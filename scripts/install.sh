@@ -9,7 +9,7 @@ prefix=${1:-/usr/local}
 
 scripts/deps.sh
 dir=build-install
-args=(--buildtype=release -Dstatic_binary=true -Dman=enabled --prefix="$prefix")
+args=(--buildtype=release -Dstatic_binary=true -Dlibc=musl -Dman=enabled --prefix="$prefix")
 if [ -f "$dir/build.ninja" ]; then
   meson setup --reconfigure "$dir" "${args[@]}" >/dev/null
 else

@@ -41,6 +41,14 @@ for t in build-asan/tests/unit/test_*; do
   [ -f "$t" ] && [ -x "$t" ] || continue
   run_suite "unit/$(basename "$t")" "$t"
 done
+# The static binary's libc (musl) has no _FORTIFY_SOURCE of its own: ours.
+run_suite unit/test_fortify build/src/test_fortify
+# The shipped binary is built against another libc than the ASan one the
+# suites below run: the start path's suites run again with it.
+run_suite integration/release env HUTCH="$root/build/src/hutch" HUTCH_STATIC="$root/build/src/hutch" \
+  bats --tap tests/integration/lifecycle.bats tests/integration/exec.bats tests/integration/process.bats \
+  tests/integration/terminal.bats tests/integration/mounts.bats tests/integration/seccomp.bats \
+  tests/integration/errors.bats tests/integration/cgroups.bats
 run_suite integration/bats env HUTCH="$hutch" HUTCH_STATIC="$root/build/src/hutch" bats --tap tests/integration
 # The lxc backend: these suites again, with lxc chosen by hutch.conf (lxc.bats
 # above tests what is lxc's own).

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int read_fd_whole(int fd, const struct stat *st, const char *path, size_t max_size, char **out, size_t *out_len,
@@ -157,7 +159,8 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
     return hutch_fail(err, saved, "write %s", tmp);
   }
   unsigned rflags = (flags & ATOMIC_NO_REPLACE) ? RENAME_NOREPLACE : 0;
-  int r = renameat2(dirfd, tmp, dirfd, name, rflags);
+  /* The raw call: not every libc wraps renameat2. */
+  int r = (int) syscall(SYS_renameat2, dirfd, tmp, dirfd, name, rflags);
   /* NFS and 9p lack RENAME_NOREPLACE; a hard link refuses to replace too. */
   if (r < 0 && errno == EINVAL && rflags) {
     r = linkat(dirfd, tmp, dirfd, name, 0);

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -328,7 +329,9 @@ static int finish_process(struct init_state *s, char **path, char ***env, struct
   return *path ? 0 : -1;
 }
 
-extern char __data_start[], _end[];
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older libc headers lack it */
+#endif
 
 /* Writes every page of [start, end) that is resident, i.e. shared with the
  * runtime since the fork: those are the copies the set-up would make later.
@@ -358,6 +361,43 @@ static void populate_write(uintptr_t start, uintptr_t end)
     }
     start += pages * page;
   }
+}
+
+struct segment_bounds {
+  uintptr_t start, end;
+};
+
+static int find_writable_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+  struct segment_bounds *found = data;
+  uintptr_t relro_end = 0;
+  for (size_t i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W)) {
+      found->start = info->dlpi_addr + ph->p_vaddr;
+      found->end = found->start + ph->p_memsz;
+    } else if (ph->p_type == PT_GNU_RELRO) {
+      relro_end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+    }
+  }
+  /* The relocated-then-read-only head of the segment is no copy of ours:
+   * a write there would fail the whole madvise run it sits in. */
+  if (relro_end > found->start && relro_end < found->end) {
+    uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+    found->start = (relro_end + page - 1) & ~(page - 1);
+  }
+  return 1; /* the executable comes first; nothing else is mapped in a static binary */
+}
+
+/* The binary's own data and bss, found from its program headers (no
+ * linker symbol names them alike under every libc). */
+static bool writable_segment(uintptr_t *start, uintptr_t *end)
+{
+  struct segment_bounds found = { 0, 0 };
+  dl_iterate_phdr(find_writable_segment, &found);
+  *start = found.start;
+  *end = found.end;
+  return found.end > found.start;
 }
 
 /* Where the heap began (field 47 of /proc/self/stat). */
@@ -394,7 +434,9 @@ static void __attribute__((noinline)) populate_stack(void)
  * what its own process needs (runc and crun charge their set-up to it). */
 static void populate_private_memory(void)
 {
-  populate_write((uintptr_t) __data_start, (uintptr_t) _end);
+  uintptr_t data_start, data_end;
+  if (writable_segment(&data_start, &data_end))
+    populate_write(data_start, data_end);
   uintptr_t brk_start = heap_start();
   if (brk_start)
     populate_write(brk_start, (uintptr_t) sbrk(0));
