@@ -10,7 +10,8 @@
 # Per runtime: the median ms of a `run` + `delete -f` cycle of /bin/true (N
 # cycles a round, ROUNDS rounds, runtimes alternating within each round),
 # PAR parallel workers x SEQ cycles (wall time), and the peak RSS of one
-# `run` (GNU time). Everything is printed as a ratio to the first runtime
+# `run` (GNU time; "own": with a one-page /bin/true instead of busybox, so
+# the runtime's own peak). Everything is printed as a ratio to the first runtime
 # (crun). Knobs: N=100 ROUNDS=3 PAR=10 SEQ=10; STATE=tmpfs|disk (below);
 # SECCOMP=1 adds an allow-list
 # seccomp profile of every syscall the host's headers name (~360 rules, the
@@ -125,6 +126,14 @@ with open(path, "w") as f:
     json.dump(c, f, indent="\t")
 PY
 
+# The runtimes' own peak: the same bundle with /bin/true replaced by a
+# program of one page and no libc. busybox's own start-up peaks at about
+# 1.3 MiB, more than a lean runtime, so with it the column measures busybox.
+cp -a "$bundle" "$work/bundle-own"
+rm -f "$work/bundle-own/rootfs/bin/true"
+printf '%s\n' 'void _start(void) { __asm__ volatile("mov $60, %eax\n xor %edi, %edi\n syscall"); }' >"$work/true.c"
+cc -nostdlib -static -O2 -fno-stack-protector -o "$work/bundle-own/rootfs/bin/true" "$work/true.c"
+
 median() { sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # Sanity and warm-up: every runtime must run the bundle.
@@ -141,7 +150,7 @@ for k in "${!runtimes[@]}"; do
   "$0" __cycles "$rt" 5 "w$k" "$bundle" "$root" >/dev/null
 done
 
-declare -A cycle par rss fails
+declare -A cycle par rss own fails
 for ((r = 1; r <= ROUNDS; r++)); do
   # Alternate the order each round so no runtime always goes first.
   order=("${!runtimes[@]}")
@@ -166,23 +175,31 @@ for ((r = 1; r <= ROUNDS; r++)); do
     /usr/bin/time -f %M -o "$work/rss" "$rt" --root "$root" run --bundle "$bundle" "m$k-$r" </dev/null >/dev/null 2>&1 || true
     "$rt" --root "$root" delete -f "m$k-$r" >/dev/null 2>&1 || true
     rss[$k]+="$(tail -n 1 "$work/rss") "
+    /usr/bin/time -f %M -o "$work/rss" "$rt" --root "$root" run --bundle "$work/bundle-own" "o$k-$r" </dev/null >/dev/null 2>&1 || true
+    "$rt" --root "$root" delete -f "o$k-$r" >/dev/null 2>&1 || true
+    own[$k]+="$(tail -n 1 "$work/rss") "
   done
 done
 
 printf 'startup benchmark: run + delete -f of /bin/true; N=%d x %d rounds; %dx%d parallel; cgroups: %s; state: %s\n' \
   "$N" "$ROUNDS" "$PAR" "$SEQ" "$view" "${STATE:-tmpfs}"
 printf 'machine: %s cpus, kernel %s\n\n' "$(nproc)" "$(uname -r)"
-printf '%-34s %12s %7s %14s %7s %10s %7s %6s\n' runtime "ms/cycle" ratio "${PAR}x${SEQ} s" ratio "rss MiB" ratio fails
-base_c="" base_p="" base_r=""
+printf '%-34s %10s %6s %10s %6s %8s %6s %8s %6s %5s\n' runtime "ms/cycle" ratio "${PAR}x${SEQ} s" ratio \
+  "rss MiB" ratio "own MiB" ratio fails
+base_c="" base_p="" base_r="" base_o=""
 for k in "${!runtimes[@]}"; do
   c=$(printf '%s\n' ${cycle[$k]} | median)
   p=$(printf '%s\n' ${par[$k]} | median)
   m=$(printf '%s\n' ${rss[$k]} | median)
-  [ -n "$base_c" ] || { base_c=$c; base_p=$p; base_r=$m; }
+  o=$(printf '%s\n' ${own[$k]} | median)
+  [ -n "$base_c" ] || { base_c=$c; base_p=$p; base_r=$m; base_o=$o; }
   name="${runtimes[$k]} ($("${runtimes[$k]}" --version 2>/dev/null | head -1 | awk '{print $NF}'))"
-  awk -v n="$name" -v c="$c" -v p="$p" -v m="$m" -v bc="$base_c" -v bp="$base_p" -v bm="$base_r" -v f="${fails[$k]}" \
-    'BEGIN { printf "%-34s %12.2f %7.2f %14.3f %7.2f %10.1f %7.2f %6d\n", n, c / 1e6, c / bc, p / 1e9, p / bp, m / 1024, m / bm, f }'
+  awk -v n="$name" -v c="$c" -v p="$p" -v m="$m" -v o="$o" -v bc="$base_c" -v bp="$base_p" -v bm="$base_r" \
+    -v bo="$base_o" -v f="${fails[$k]}" \
+    'BEGIN { printf "%-34s %10.2f %6.2f %10.3f %6.2f %8.2f %6.2f %8.2f %6.2f %5d\n", n, c / 1e6, c / bc, p / 1e9, p / bp,
+             m / 1024, m / bm, o / 1024, o / bo, f }'
 done
+echo "rss: peak RSS of one run of the bundle (busybox /bin/true); own: the same with a one-page /bin/true"
 hutch_k=$((${#runtimes[@]} - 1))
 [ "${runtimes[$hutch_k]}" != "$work/hutch-lxc-backend" ] || hutch_k=$((hutch_k - 1))
 awk -v c="$(printf '%s\n' ${cycle[$hutch_k]} | median)" -v b="$base_c" -v name="${runtimes[$hutch_k]}" \
