@@ -41,19 +41,28 @@ bench_require_root startup.sh
 # The runtime is started with posix_spawn (a vfork: no copy of the driver's
 # page tables) and the batch times itself from its first spawn to its last
 # exit, so neither a shell's fork per command nor the driver's own start-up
-# is counted for any runtime. Prints: failures, start and end (ns, the
-# system-wide monotonic clock, comparable between the parallel workers).
+# is counted for any runtime. Parallel workers are given a common start
+# time (ns, the system-wide monotonic clock) and wait for it once their
+# interpreter is up: one worker's Python start-up must not run inside
+# another's batch. Prints: failures, start and end (ns, that clock,
+# comparable between the parallel workers).
 if [ "${1:-}" = __cycles ]; then
   shift
   exec /usr/bin/python3 - "$@" <<'PY'
 import os, sys, time
 rt, n, prefix, bundle, root = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+go = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 null = os.open(os.devnull, os.O_RDWR)
 quiet = [(os.POSIX_SPAWN_DUP2, null, fd) for fd in (0, 1, 2)]
 def call(*args):
     pid = os.posix_spawn(rt, [rt, "--root", root, *args], os.environ, file_actions=quiet)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 fails = 0
+late = time.monotonic_ns() - go
+if go and late > 0:
+    print(f"startup.sh: a worker was up {late / 1e6:.0f} ms after the common start", file=sys.stderr)
+while time.monotonic_ns() < go:
+    time.sleep((go - time.monotonic_ns()) / 1e9)
 start = time.monotonic_ns()
 for i in range(1, n + 1):
     fails += call("run", "--bundle", bundle, f"{prefix}-{i}") != 0
@@ -164,8 +173,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     cycle[$k]+="$(( (e - s) / N )) "
     fails[$k]=$(( ${fails[$k]:-0} + f ))
 
+    # Every worker's interpreter starts well before the common start.
+    go=$(( $(/usr/bin/python3 -c 'import time; print(time.monotonic_ns())') + PAR * 100000000 ))
     for ((w = 1; w <= PAR; w++)); do
-      "$0" __cycles "$rt" "$SEQ" "p$k-$r-$w" "$bundle" "$root" >"$work/par-$w" &
+      "$0" __cycles "$rt" "$SEQ" "p$k-$r-$w" "$bundle" "$root" "$go" >"$work/par-$w" &
     done
     wait
     # From the first worker's first spawn to the last one's last exit.
