@@ -74,6 +74,6 @@ for rt in "${runtimes[@]}"; do
     if runs "$rt" "$mid"; then hi=$mid; else lo=$mid; fi
   done
   [ -n "$base" ] || base=$hi
-  name="$rt ($("$rt" --version 2>/dev/null | head -1 | awk '{print $NF}'))"
+  name="$rt ($("$rt" --version 2>/dev/null | awk 'NR == 1 {print $NF}'))"
   awk -v n="$name" -v k="$hi" -v b="$base" 'BEGIN { printf "%-34s %10d %7.2f\n", n, k, k / b }'
 done

@@ -204,7 +204,7 @@ for k in "${!runtimes[@]}"; do
   m=$(printf '%s\n' ${rss[$k]} | median)
   o=$(printf '%s\n' ${own[$k]} | median)
   [ -n "$base_c" ] || { base_c=$c; base_p=$p; base_r=$m; base_o=$o; }
-  name="${runtimes[$k]} ($("${runtimes[$k]}" --version 2>/dev/null | head -1 | awk '{print $NF}'))"
+  name="${runtimes[$k]} ($("${runtimes[$k]}" --version 2>/dev/null | awk 'NR == 1 {print $NF}'))"
   awk -v n="$name" -v c="$c" -v p="$p" -v m="$m" -v o="$o" -v bc="$base_c" -v bp="$base_p" -v bm="$base_r" \
     -v bo="$base_o" -v f="${fails[$k]}" \
     'BEGIN { printf "%-34s %10.2f %6.2f %10.3f %6.2f %8.2f %6.2f %8.2f %6.2f %5d\n", n, c / 1e6, c / bc, p / 1e9, p / bp,
