@@ -94,9 +94,11 @@ int caps_set(const struct cap_sets *wanted, struct hutch_error **err)
   uint64_t have_permitted = ~0ULL, have_inheritable = 0;
   if (caps_get_current(&have_permitted, &have_inheritable) < 0)
     return hutch_fail_errno(err, "capget");
+  /* Only the inheritable set asks about the bounding set: one prctl per
+   * capability wanted there, not per capability the kernel knows. */
   uint64_t bounding = 0;
   for (int cap = 0; cap <= caps_last(); cap++)
-    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+    if ((wanted->inheritable & (1ULL << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
       bounding |= 1ULL << cap;
   struct cap_sets g = *wanted;
   g.permitted &= have_permitted;

@@ -32,10 +32,16 @@ static bool fd_is_sealed(int fd)
   return fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 }
 
+/* Asked several times on one start path; the answer holds for as long as
+ * this process image does (an exec starts a new one). */
 bool exe_guard_is_sealed(void)
 {
-  cleanup_close int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  return self >= 0 && fd_is_sealed(self);
+  static int sealed = -1;
+  if (sealed < 0) {
+    cleanup_close int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    sealed = self >= 0 && fd_is_sealed(self);
+  }
+  return sealed;
 }
 
 /* A private, read-only mount of the binary alone, attached nowhere: it
