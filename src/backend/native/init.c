@@ -4,6 +4,7 @@
  * goes back to the runtime as a SYNC_ERROR with its cause, and the process
  * exits. */
 #include "backend/native/native.h"
+#include "compat/heap.h"
 #include "engine/ipc/fdpass.h"
 #include "engine/process/hooks.h"
 #include "engine/ns/loopback.h"
@@ -363,6 +364,9 @@ static void populate_write(uintptr_t start, uintptr_t end)
   }
 }
 
+/* Defined only where compat/heap.c is the allocator (the musl build). */
+#pragma weak heap_for_each_used_span
+
 struct segment_bounds {
   uintptr_t start, end;
 };
@@ -440,6 +444,8 @@ static void populate_private_memory(void)
   uintptr_t brk_start = heap_start();
   if (brk_start)
     populate_write(brk_start, (uintptr_t) sbrk(0));
+  if (heap_for_each_used_span) /* the musl build's own heap (compat/heap.c) */
+    heap_for_each_used_span(populate_write);
   populate_stack();
 }
 
