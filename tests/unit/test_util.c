@@ -6,6 +6,7 @@
 #include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/prefault.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -13,7 +14,9 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_arena(void)
@@ -146,6 +149,47 @@ static void test_duration(void)
   }
 }
 
+static size_t resident_pages(const void *start, size_t length)
+{
+  size_t page = (size_t) sysconf(_SC_PAGESIZE);
+  unsigned char vec[64];
+  size_t pages = length / page, n = 0;
+  if (pages > sizeof vec || mincore((void *) start, length, vec) < 0)
+    return 0;
+  for (size_t i = 0; i < pages; i++)
+    n += vec[i] & 1;
+  return n;
+}
+
+static void test_prefault(void)
+{
+  size_t page = (size_t) sysconf(_SC_PAGESIZE);
+  char *area = mmap(NULL, 16 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  tap_ok(area != MAP_FAILED && resident_pages(area, 16 * page) == 0, "a fresh mapping has no page yet");
+  prefault_write((uintptr_t) area + 2 * page + 100, (uintptr_t) area + 6 * page - 100);
+  tap_ok(resident_pages(area, 16 * page) == 4 && resident_pages(area + 2 * page, 4 * page) == 4,
+         "prefault_write maps exactly the pages the range touches");
+  munmap(area, 16 * page);
+
+  /* In a child, whose unused stack below can be dropped first. The pages
+   * checked are two below this frame's: the calls made meanwhile stay
+   * above them. */
+  pid_t pid = fork();
+  if (pid == 0) {
+    volatile char here = 0;
+    uintptr_t top = (uintptr_t) &here & ~(uintptr_t) (page - 1);
+    char *checked = (char *) (top - 6 * page);
+    madvise((void *) (top - 8 * page), 7 * page, MADV_DONTNEED);
+    size_t before = resident_pages(checked, 4 * page);
+    prefault_stack(8 * page);
+    size_t after = resident_pages(checked, 4 * page);
+    _exit(before == 0 && after == 4 ? 0 : 1);
+  }
+  int status = -1;
+  waitpid(pid, &status, 0);
+  tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "prefault_stack maps the stack below its caller");
+}
+
 int main(void)
 {
   test_duration();
@@ -154,5 +198,6 @@ int main(void)
   test_cpulist();
   test_atomic_write();
   test_log_lines();
+  test_prefault();
   return tap_done();
 }

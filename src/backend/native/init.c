@@ -4,7 +4,6 @@
  * goes back to the runtime as a SYNC_ERROR with its cause, and the process
  * exits. */
 #include "backend/native/native.h"
-#include "compat/heap.h"
 #include "engine/ipc/fdpass.h"
 #include "engine/process/hooks.h"
 #include "engine/ns/loopback.h"
@@ -17,6 +16,7 @@
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/log.h"
+#include "util/prefault.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -330,125 +330,6 @@ static int finish_process(struct init_state *s, char **path, char ***env, struct
   return *path ? 0 : -1;
 }
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older libc headers lack it */
-#endif
-
-/* Writes every page of [start, end) that is resident, i.e. shared with the
- * runtime since the fork: those are the copies the set-up would make later.
- * A page the runtime never touched (most of malloc's top pad) is no copy:
- * writing it would only make the init bigger. */
-static void populate_write(uintptr_t start, uintptr_t end)
-{
-  uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
-  start &= ~(page - 1);
-  end = (end + page - 1) & ~(page - 1);
-  unsigned char resident[256];
-  while (end > start) {
-    size_t pages = (end - start) / page;
-    if (pages > sizeof resident)
-      pages = sizeof resident;
-    if (mincore((void *) start, pages * page, resident) < 0) {
-      madvise((void *) start, pages * page, MADV_POPULATE_WRITE);
-    } else {
-      for (size_t i = 0; i < pages;) {
-        size_t run = 0;
-        while (i + run < pages && (resident[i + run] & 1))
-          run++;
-        if (run)
-          madvise((void *) (start + i * page), run * page, MADV_POPULATE_WRITE);
-        i += run ? run : 1;
-      }
-    }
-    start += pages * page;
-  }
-}
-
-/* Defined only where compat/heap.c is the allocator (the musl build). */
-#pragma weak heap_for_each_used_span
-
-struct segment_bounds {
-  uintptr_t start, end;
-};
-
-static int find_writable_segment(struct dl_phdr_info *info, size_t size, void *data)
-{
-  struct segment_bounds *found = data;
-  uintptr_t relro_end = 0;
-  for (size_t i = 0; i < info->dlpi_phnum; i++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W)) {
-      found->start = info->dlpi_addr + ph->p_vaddr;
-      found->end = found->start + ph->p_memsz;
-    } else if (ph->p_type == PT_GNU_RELRO) {
-      relro_end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
-    }
-  }
-  /* The relocated-then-read-only head of the segment is no copy of ours:
-   * a write there would fail the whole madvise run it sits in. */
-  if (relro_end > found->start && relro_end < found->end) {
-    uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
-    found->start = (relro_end + page - 1) & ~(page - 1);
-  }
-  return 1; /* the executable comes first; nothing else is mapped in a static binary */
-}
-
-/* The binary's own data and bss, found from its program headers (no
- * linker symbol names them alike under every libc). */
-static bool writable_segment(uintptr_t *start, uintptr_t *end)
-{
-  struct segment_bounds found = { 0, 0 };
-  dl_iterate_phdr(find_writable_segment, &found);
-  *start = found.start;
-  *end = found.end;
-  return found.end > found.start;
-}
-
-/* Where the heap began (field 47 of /proc/self/stat). */
-static uintptr_t heap_start(void)
-{
-  char buf[1024];
-  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-  if (fd >= 0)
-    close(fd);
-  if (n <= 0)
-    return 0;
-  buf[n] = '\0';
-  char *p = strrchr(buf, ')'); /* past the command name, which may hold spaces */
-  unsigned long long value = 0;
-  for (int field = 2; p && field < 47; field++)
-    p = strchr(p + 1, ' ');
-  if (p)
-    value = strtoull(p + 1, NULL, 10);
-  return (uintptr_t) value;
-}
-
-/* Touches the stack the set-up will use, so its pages are ours already. */
-static void __attribute__((noinline)) populate_stack(void)
-{
-  volatile char depth[48 << 10];
-  for (size_t i = 0; i < sizeof depth; i += 1024)
-    depth[i] = 0;
-}
-
-/* Every page the init writes is a copy of one of the runtime's. Copied now,
- * before it joins the container's cgroup, they are charged where the
- * runtime's memory is: the container's memory limit then has to hold only
- * what its own process needs (runc and crun charge their set-up to it). */
-static void populate_private_memory(void)
-{
-  uintptr_t data_start, data_end;
-  if (writable_segment(&data_start, &data_end))
-    populate_write(data_start, data_end);
-  uintptr_t brk_start = heap_start();
-  if (brk_start)
-    populate_write(brk_start, (uintptr_t) sbrk(0));
-  if (heap_for_each_used_span) /* the musl build's own heap (compat/heap.c) */
-    heap_for_each_used_span(populate_write);
-  populate_stack();
-}
-
 void native_init(const struct init_args *a)
 {
   struct init_state s = { .a = a, .sync_fd = a->sync_fd, .start_listen_fd = a->start_listen_fd, .reply_fd = -1 };
@@ -464,7 +345,11 @@ void native_init(const struct init_args *a)
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (a->runtime_sync_fd >= 0)
     close(a->runtime_sync_fd);
-  populate_private_memory();
+  /* Every page the init writes is a copy of one of the runtime's. Copied
+   * now, before it joins the container's cgroup, they are charged where the
+   * runtime's memory is: the container's memory limit then has to hold only
+   * what its own process needs (runc and crun charge their set-up to it). */
+  prefault_unshare_private_memory();
   if (sync_send(s.sync_fd, SYNC_ALIVE, 0, NULL, -1, &err) < 0)
     fail_out(&s, err);
 

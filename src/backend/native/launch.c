@@ -314,7 +314,7 @@ static int supervise_setup(struct launch *l, struct hutch_error **err)
   if (cgroup_manager_prepare(&l->cgroups, resources_of(l), err) < 0)
     return -1;
   /* Into the cgroup only once the init has its own copy of its memory (see
-   * populate_private_memory in init.c). */
+   * native_init). */
   struct sync_msg alive;
   if (!l->init_alive && sync_expect(l->sync_fd, SYNC_ALIVE, &alive, NULL, err) < 0)
     return -1;

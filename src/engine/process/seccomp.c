@@ -262,13 +262,18 @@ static const unsigned long flag_bits[OCI_SECCOMP_FLAG_COUNT] = {
 bool seccomp_kernel_has_flag(int oci_flag)
 {
   /* The kernel checks the flags before it reads the program: a flag it
-   * knows gets EFAULT for a NULL program, one it does not EINVAL. Nothing
+   * knows gets EFAULT for a program it cannot read, one it does not EINVAL. Nothing
    * is installed either way. WAIT_KILLABLE_RECV is only valid with a
    * listener. */
   unsigned long bits = flag_bits[oci_flag];
   if (bits == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
     bits |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bits, NULL) < 0 && errno == EFAULT;
+  /* Not NULL: the kernel would fault on it (a trip through the hypervisor
+   * on a virtual machine, four per `create`). The last page of the address
+   * space is the kernel's on every architecture, so the copy is refused
+   * before any access. */
+  const void *unreadable = (const void *) -(uintptr_t) 4096;
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bits, unreadable) < 0 && errno == EFAULT;
 }
 
 static unsigned long filter_flags(const struct oci_seccomp *s)
