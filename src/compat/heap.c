@@ -123,17 +123,24 @@ static void *map_anonymous(size_t length)
   return p;
 }
 
-/* A chunk's pages are mapped 32 KiB at a time ahead of the blocks carved
- * from it, not faulted in one by one: on this kind of host a fault costs
- * about ten times what a page mapped by madvise does (util/prefault.h). A
- * kernel without MADV_POPULATE_WRITE (before 5.14) faults them in as
- * before. */
+/* A chunk's pages are mapped 32 KiB at a time (or a page, if larger) ahead
+ * of the blocks carved from it, not faulted in one by one: on this kind of
+ * host a fault costs about ten times what a page mapped by madvise does
+ * (util/prefault.h). A kernel without MADV_POPULATE_WRITE (before 5.14) is
+ * asked once; the pages then fault in as before. errno is the caller's. */
 static void populate_chunk(struct chunk *chunk)
 {
-  uintptr_t end = (chunk->used_end + POPULATE_STEP - 1) & ~(POPULATE_STEP - 1);
+  static bool unsupported;
+  uintptr_t step = POPULATE_STEP > page_size() ? POPULATE_STEP : page_size();
+  uintptr_t end = (chunk->used_end + step - 1) & ~(step - 1);
   if (end > chunk->end)
     end = chunk->end;
-  madvise((void *) chunk->mapped_end, end - chunk->mapped_end, MADV_POPULATE_WRITE);
+  if (!unsupported) {
+    int saved = errno;
+    if (madvise((void *) chunk->mapped_end, end - chunk->mapped_end, MADV_POPULATE_WRITE) < 0 && errno == EINVAL)
+      unsupported = true;
+    errno = saved;
+  }
   chunk->mapped_end = end;
 }
 

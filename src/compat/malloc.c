@@ -1,8 +1,11 @@
 /* The C library's allocator of the musl build's `hutch` is compat/heap.c
- * (why: heap.c). musl lets a static program define these: its own
- * malloc is then not linked, and its internal calls come here too. Every
- * entry point of the family is defined, so none of musl's can be pulled in
- * to hand out a block this heap would not know. */
+ * (why: heap.c). musl lets a static program define these: its own malloc
+ * is then not linked. What musl allocates for itself through its internal
+ * __libc_malloc (atexit slots, locales, the time zone) stays on its own
+ * small allocator and is never handed to free() here. Every public entry
+ * point of the family is defined, so none of musl's is pulled in to hand
+ * out a block this heap would not know. Alignments above a page are
+ * refused (EINVAL): nothing in hutch asks for one. */
 #include "compat/heap.h"
 
 #include <errno.h>

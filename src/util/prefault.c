@@ -1,6 +1,7 @@
 #include "util/prefault.h"
 #include "compat/heap.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <stdbool.h>
@@ -25,31 +26,27 @@ static uintptr_t page_size(void)
   return (uintptr_t) sysconf(_SC_PAGESIZE);
 }
 
-void prefault_write(uintptr_t start, uintptr_t end)
-{
-  uintptr_t page = page_size();
-  start &= ~(page - 1);
-  end = (end + page - 1) & ~(page - 1);
-  if (end > start)
-    madvise((void *) start, end - start, MADV_POPULATE_WRITE);
-}
-
 /* Below the stack's mapping (which grows by faults), or on an older
- * kernel: the pages are written one by one. */
+ * kernel: the pages are written one by one, from the top of this frame's
+ * array, which starts right below the caller's frame. */
 static void __attribute__((noinline)) touch_stack(size_t depth)
 {
   volatile char deeper[STACK_DEPTH];
-  for (size_t i = 0; i < sizeof deeper && i < depth; i += 1024)
-    deeper[i] = 0;
+  size_t page = (size_t) page_size();
+  for (size_t below = 1; below <= sizeof deeper && below <= depth; below += page)
+    deeper[sizeof deeper - below] = 0;
 }
 
-/* Not inlined, and with a small frame: the range starts right below it. */
+/* The frame's own address, not a local's: under ASan's
+ * detect_stack_use_after_return a local may live on a heap "fake stack". */
 void __attribute__((noinline)) prefault_stack(size_t depth)
 {
-  volatile char here = 0;
-  uintptr_t top = (uintptr_t) &here;
-  if (madvise((void *) ((top - depth) & ~(page_size() - 1)), depth, MADV_POPULATE_WRITE) < 0)
+  int saved = errno;
+  uintptr_t top = (uintptr_t) __builtin_frame_address(0);
+  uintptr_t start = (top - depth) & ~(page_size() - 1);
+  if (madvise((void *) start, top - start, MADV_POPULATE_WRITE) < 0)
     touch_stack(depth);
+  errno = saved;
 }
 
 /* The resident pages of [start, end), in runs. */
@@ -138,6 +135,7 @@ static uintptr_t heap_start(void)
 
 void prefault_unshare_private_memory(void)
 {
+  int saved = errno;
   uintptr_t data_start, data_end;
   if (writable_segment(&data_start, &data_end))
     unshare_resident(data_start, data_end);
@@ -147,4 +145,5 @@ void prefault_unshare_private_memory(void)
   if (heap_for_each_used_span)
     heap_for_each_used_span(unshare_resident);
   prefault_stack(STACK_DEPTH);
+  errno = saved;
 }

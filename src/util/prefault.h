@@ -8,19 +8,16 @@
 #define HUTCH_UTIL_PREFAULT_H
 
 #include <stddef.h>
-#include <stdint.h>
-
-/* Maps [start, end) writable (pages rounded outwards). */
-void prefault_write(uintptr_t start, uintptr_t end);
 
 /* The next `depth` bytes of the stack below the caller. */
 void prefault_stack(size_t depth);
 
 /* After a fork: this process's own copy of every page of its data, bss and
  * heap that it shares with the other side, and of its stack, made now
- * rather than one fault at a time as it writes them. Pages never touched
- * before the fork are left alone: they are no copy, and mapping them would
- * only make the process bigger. */
+ * rather than one fault at a time as it writes them. Only resident pages
+ * are copied (mincore: for the heap, those touched before the fork; for
+ * .data, also a page of the file that is merely cached): a heap page never
+ * touched is no copy, and mapping it would only make the process bigger. */
 void prefault_unshare_private_memory(void);
 
 #endif

@@ -268,10 +268,11 @@ bool seccomp_kernel_has_flag(int oci_flag)
   unsigned long bits = flag_bits[oci_flag];
   if (bits == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
     bits |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-  /* Not NULL: the kernel would fault on it (a trip through the hypervisor
-   * on a virtual machine, four per `create`). The last page of the address
-   * space is the kernel's on every architecture, so the copy is refused
-   * before any access. */
+  /* Not NULL: reading it is a page fault (a trip through the hypervisor on
+   * a virtual machine, four per `create`). The last page of a 64-bit
+   * address space is no user address: x86_64 and arm64 refuse the copy at
+   * their range check, before any access (newer x86_64 kernels mask the
+   * address instead and fault, which is no worse than NULL). */
   const void *unreadable = (const void *) -(uintptr_t) 4096;
   return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bits, unreadable) < 0 && errno == EFAULT;
 }
