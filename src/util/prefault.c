@@ -139,11 +139,13 @@ void prefault_unshare_private_memory(void)
   uintptr_t data_start, data_end;
   if (writable_segment(&data_start, &data_end))
     unshare_resident(data_start, data_end);
-  uintptr_t brk_start = heap_start();
-  if (brk_start)
-    unshare_resident(brk_start, (uintptr_t) sbrk(0));
+  /* With compat/heap.c as malloc nothing of ours is on the brk heap: the
+   * read of /proc/self/stat that finds it is left out of every start. */
+  uintptr_t brk_start;
   if (heap_for_each_used_span)
     heap_for_each_used_span(unshare_resident);
+  else if ((brk_start = heap_start()))
+    unshare_resident(brk_start, (uintptr_t) sbrk(0));
   prefault_stack(STACK_DEPTH);
   errno = saved;
 }

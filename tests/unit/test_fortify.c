@@ -2,6 +2,8 @@
  * below must stop its process with SIGABRT, each call within bounds must
  * not. Built like the static hutch binary (musl, fortify.h forced in, no
  * glibc): it prints TAP itself, it cannot link the glibc-built TAP helper. */
+#include "child.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,17 +20,8 @@ static volatile size_t eight = 8, nine = 9, sixteen = 16;
 
 static void run_child(const char *name, void (*body)(void), int want_abort)
 {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0)
-      dup2(devnull, STDERR_FILENO);
-    body();
-    _exit(0);
-  }
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+  int status = run_in_child(body);
+  if (status == -1) {
     printf("not ok %d - %s: fork/wait failed\n", ++test_number, name);
     failures++;
     return;

@@ -1,10 +1,10 @@
 /* compat/heap.c, the musl build's allocator, driven through its own entry
  * points (here it does not replace this process's malloc). */
+#include "child.h"
 #include "compat/heap.h"
 #include "tap.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,22 +26,11 @@ static bool all_bytes(const unsigned char *p, size_t n, unsigned char value)
   return true;
 }
 
-/* Runs body in a child; true if it was stopped by SIGABRT. */
+/* True if body, run in a child, was stopped by SIGABRT. */
 static bool aborts(void (*body)(void))
 {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0)
-      dup2(devnull, STDERR_FILENO);
-    body();
-    _exit(0);
-  }
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid)
-    return false;
-  return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+  int status = run_in_child(body);
+  return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
 }
 
 static void sizes_and_alignment(void)

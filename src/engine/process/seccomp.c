@@ -262,9 +262,9 @@ static const unsigned long flag_bits[OCI_SECCOMP_FLAG_COUNT] = {
 bool seccomp_kernel_has_flag(int oci_flag)
 {
   /* The kernel checks the flags before it reads the program: a flag it
-   * knows gets EFAULT for a program it cannot read, one it does not EINVAL. Nothing
-   * is installed either way. WAIT_KILLABLE_RECV is only valid with a
-   * listener. */
+   * knows gets EFAULT for a program it cannot read, one it does not
+   * EINVAL. Nothing is installed either way. WAIT_KILLABLE_RECV is only
+   * valid with a listener. */
   unsigned long bits = flag_bits[oci_flag];
   if (bits == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
     bits |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
