@@ -204,6 +204,38 @@ add_mount() { # add_mount BUNDLE JSON-OBJECT
   assert_clean "$ROOT" "$c"
 }
 
+# Without a /dev mount of their own, containers of one bundle make their
+# nodes and links in the same directory; started together, each finds some
+# made by another between its look and its mknod or symlink.
+@test "no /dev mount: containers sharing a rootfs start together, a stale /dev/ptmx is replaced" {
+  new_bundle b sh -c 'readlink /dev/ptmx; stat -c "%F %t:%T" /dev/null'
+  cfg "$b" 'c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/dev")]'
+  local ids=() round w i
+  for w in 1 2 3 4 5 6; do
+    new_id i
+    ids+=("$i")
+  done
+  for round in 1 2 3 4 5 6; do
+    # Between rounds no container runs: /dev starts empty but for a stale ptmx.
+    rm -rf "$b/rootfs/dev"
+    mkdir "$b/rootfs/dev"
+    echo stale >"$b/rootfs/dev/ptmx"
+    for w in 1 2 3 4 5 6; do
+      "$HUTCH" --root "$ROOT" run --bundle "$b" "${ids[w - 1]}-$round" </dev/null \
+        >"$TMP/race.$w.$round.out" 2>"$TMP/race.$w.$round.err" &
+    done
+    for w in 1 2 3 4 5 6; do
+      wait -n || fail "round $round: a run failed: $(cat "$TMP"/race.*."$round".err)"
+    done
+    for w in 1 2 3 4 5 6; do
+      [ "$(cat "$TMP/race.$w.$round.out")" = "pts/ptmx
+character special file 1:3" ] || fail "round $round, worker $w: $(cat "$TMP/race.$w.$round.out")"
+      assert_clean "$ROOT" "${ids[w - 1]}-$round"
+    done
+  done
+  [ "$(readlink "$b/rootfs/dev/ptmx")" = pts/ptmx ]
+}
+
 @test "linux.devices: /dev/fuse c 10:229 with fileMode and owner, a fifo, a node outside /dev" {
   new_id c
   new_bundle b sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/fuse; stat -c "%F %a" /dev/my-fifo; stat -c "%F %t:%T" /opt/nodes/null3; echo x >/opt/nodes/null3 && echo null3-ok'

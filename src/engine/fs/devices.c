@@ -7,6 +7,7 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,8 +90,16 @@ static int make_node(int root_fd, const struct device_node *d, bool bind, struct
   /* In a user namespace mknod of a real device is not allowed. */
   if (bind && d->type != S_IFIFO)
     return bind_from_host(dir, leaf, d, err);
-  if (mknodat(dir, leaf, d->type | d->mode, makedev(d->major, d->minor)) < 0)
-    return hutch_fail_errno(err, "mknod %s", d->path);
+  if (mknodat(dir, leaf, d->type | d->mode, makedev(d->major, d->minor)) < 0) {
+    if (errno != EEXIST)
+      return hutch_fail_errno(err, "mknod %s", d->path);
+    /* Containers that share a rootfs and mount no /dev of their own make
+     * the same nodes at the same time: one made by another is as good. */
+    int gone = check_existing(dir, leaf, d, err);
+    if (gone < 0)
+      return -1;
+    return gone ? hutch_fail(err, EEXIST, "mknod %s: replaced while being made", d->path) : 0;
+  }
   /* mknod applies the umask: set the mode the config asked for. */
   if (fchmodat(dir, leaf, d->mode, 0) < 0)
     return hutch_fail_errno(err, "chmod %s", d->path);
@@ -109,6 +118,31 @@ static mode_t node_type(int type)
   default:
     return S_IFCHR; /* "c" and "u" (unbuffered character device) */
   }
+}
+
+static bool is_link_to(int dir, const char *leaf, const char *target)
+{
+  char buf[PATH_MAX];
+  ssize_t n = readlinkat(dir, leaf, buf, sizeof buf);
+  return n >= 0 && (size_t) n == strlen(target) && memcmp(buf, target, (size_t) n) == 0;
+}
+
+/* /dev/ptmx is the pts instance's, so ptys are the container's own. In a
+ * /dev that containers share (a rootfs with no /dev mount) others replace it
+ * at the same time: a link one of them made is the one wanted. */
+static int link_ptmx(int dev, struct hutch_error **err)
+{
+  for (int attempt = 0; attempt < 3; attempt++) {
+    if (is_link_to(dev, "ptmx", "pts/ptmx"))
+      return 0;
+    if (unlinkat(dev, "ptmx", 0) < 0 && errno != ENOENT)
+      return hutch_fail_errno(err, "remove /dev/ptmx");
+    if (symlinkat("pts/ptmx", dev, "ptmx") == 0)
+      return 0;
+    if (errno != EEXIST)
+      return hutch_fail_errno(err, "symlink /dev/ptmx");
+  }
+  return hutch_fail(err, EEXIST, "symlink /dev/ptmx: replaced by something else while being made");
 }
 
 static int make_link(int root_fd, const char *target, const char *path, struct hutch_error **err)
@@ -149,12 +183,8 @@ int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err)
   }
   /* /dev/ptmx is the pts instance's, so ptys are the container's own. */
   cleanup_close int dev = safe_open(ctx->root_fd, "/dev", O_RDONLY | O_DIRECTORY, 0);
-  if (dev >= 0) {
-    if (unlinkat(dev, "ptmx", 0) < 0 && errno != ENOENT)
-      return hutch_fail_errno(err, "remove /dev/ptmx");
-    if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
-      return hutch_fail_errno(err, "symlink /dev/ptmx");
-  }
+  if (dev >= 0 && link_ptmx(dev, err) < 0)
+    return -1;
   static const char *const links[][2] = {
     { "/proc/self/fd", "/dev/fd" },       { "/proc/self/fd/0", "/dev/stdin" },
     { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
