@@ -298,9 +298,21 @@ root_mountinfo() {
 
 @test "the cgroup mount at /sys/fs/cgroup shows every hierarchy, read-only, rooted at the container's cgroup" {
   new_id c
-  new_bundle b sh -c 'ls /sys/fs/cgroup; echo --; cat /sys/fs/cgroup/pids/cgroup.procs; echo --; if mkdir /sys/fs/cgroup/pids/x; then echo MADE; fi'
+  new_bundle b sh -c 'ls /sys/fs/cgroup; echo --; cat /sys/fs/cgroup/pids/cgroup.procs; echo --; if mkdir /sys/fs/cgroup/pids/x; then echo MADE; fi
+    awk "\$5 ~ \"^/sys/fs/cgroup\" { print \"MNT\", \$5, \$6 }" /proc/self/mountinfo'
   hrun run --bundle "$b" "$c"
   [ "$status" -eq 0 ]
+  # the tmpfs and each hierarchy: ro, nosuid, nodev, noexec as the config asks
+  local mnts n=0 line
+  mnts=$(echo "$output" | grep "^MNT ")
+  while read -r _ where opts; do
+    n=$((n + 1))
+    for o in ro nosuid nodev noexec; do
+      [[ ",$opts," == *",$o,"* ]] || fail "$where: $opts lacks $o"
+    done
+  done <<<"$mnts"
+  [ "$n" -eq $(($(ls /sys/fs/cgroup | wc -l) + 1)) ] || fail "mounts: $mnts"
+  output=$(echo "$output" | grep -v "^MNT ")
   want=$(ls /sys/fs/cgroup | sort | tr '\n' ' ')
   got=$(echo "$output" | sed -n '1,/^--$/p' | grep -vx -- -- | sort | tr '\n' ' ')
   [ "$got" = "$want" ] || fail "hierarchies: $got, host: $want"

@@ -32,15 +32,24 @@ static const struct device_node default_devices[] = {
   { "/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0, false }, { "/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0, false },
 };
 
-/* Splits path into an fd of its (created) parent directory and the leaf. */
-static int open_parent(int root_fd, const char *path, const char **leaf, struct hutch_error **err)
+/* The directory of path, made if missing and opened for *at() calls;
+ * *leaf points into path. */
+static int open_dir_of(int root_fd, const char *path, const char **leaf, struct hutch_error **err)
 {
   const char *slash = strrchr(path, '/');
   if (!slash || !slash[1])
     return hutch_fail(err, EINVAL, "device path %s", path);
   *leaf = slash + 1;
   cleanup_free char *dir = xstrndup(path, (size_t) (slash - path));
-  return safe_ensure(root_fd, dir[0] ? dir : "/", true, err);
+  cleanup_close int parent = safe_ensure(root_fd, dir[0] ? dir : "/", true, err);
+  if (parent < 0)
+    return -1;
+  /* The parent is O_PATH: reopen it as a directory. */
+  char ppath[32];
+  int fd = open(fd_path(parent, ppath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return hutch_fail_errno(err, "open the directory of %s", path);
+  return fd;
 }
 
 /* An existing node must be the same device, or creating it is an error. */
@@ -71,17 +80,12 @@ static int bind_from_host(int parent, const char *leaf, const struct device_node
   return 0;
 }
 
-static int make_node(int root_fd, const struct device_node *d, bool bind, struct hutch_error **err)
+/* In dir, which devices_create runs with no umask for: mknod gives the
+ * node its mode at once, and no chmod follows, which would follow a link
+ * that another container sharing this /dev put in its place meanwhile, out
+ * of the rootfs (the host's root is still ours here). */
+static int make_node_at(int dir, const char *leaf, const struct device_node *d, bool bind, struct hutch_error **err)
 {
-  const char *leaf = NULL;
-  cleanup_close int parent = open_parent(root_fd, d->path, &leaf, err);
-  if (parent < 0)
-    return -1;
-  /* The parent is O_PATH: reopen it as a directory for *at() calls. */
-  char ppath[32];
-  cleanup_close int dir = open(fd_path(parent, ppath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0)
-    return hutch_fail_errno(err, "open the directory of %s", d->path);
   int missing = check_existing(dir, leaf, d, err);
   if (missing < 0)
     return -1;
@@ -100,12 +104,23 @@ static int make_node(int root_fd, const struct device_node *d, bool bind, struct
       return -1;
     return gone ? hutch_fail(err, EEXIST, "mknod %s: replaced while being made", d->path) : 0;
   }
-  /* mknod applies the umask: set the mode the config asked for. */
-  if (fchmodat(dir, leaf, d->mode, 0) < 0)
-    return hutch_fail_errno(err, "chmod %s", d->path);
   if (d->set_owner && fchownat(dir, leaf, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
     return hutch_fail_errno(err, "chown %s", d->path);
   return 0;
+}
+
+static int make_node(int root_fd, const struct device_node *d, bool bind, struct hutch_error **err)
+{
+  const char *leaf = NULL;
+  cleanup_close int dir = open_dir_of(root_fd, d->path, &leaf, err);
+  if (dir < 0)
+    return -1;
+  return make_node_at(dir, leaf, d, bind, err);
+}
+
+static void restore_umask(mode_t *saved)
+{
+  umask(*saved);
 }
 
 static mode_t node_type(int type)
@@ -145,26 +160,17 @@ static int link_ptmx(int dev, struct hutch_error **err)
   return hutch_fail(err, EEXIST, "symlink /dev/ptmx: replaced by something else while being made");
 }
 
-static int make_link(int root_fd, const char *target, const char *path, struct hutch_error **err)
-{
-  const char *leaf = NULL;
-  cleanup_close int parent = open_parent(root_fd, path, &leaf, err);
-  if (parent < 0)
-    return -1;
-  char ppath[32];
-  cleanup_close int dir = open(fd_path(parent, ppath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0)
-    return hutch_fail_errno(err, "open the directory of %s", path);
-  if (symlinkat(target, dir, leaf) < 0 && errno != EEXIST)
-    return hutch_fail_errno(err, "symlink %s -> %s", path, target);
-  return 0;
-}
-
 int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err)
 {
   const struct oci_linux *l = ctx->cfg->linux_;
+  __attribute__((cleanup(restore_umask))) mode_t saved_umask = umask(0);
+  /* The defaults and the links are all in /dev: one directory fd for them. */
+  const char *leaf = NULL;
+  cleanup_close int dev = open_dir_of(ctx->root_fd, default_devices[0].path, &leaf, err);
+  if (dev < 0)
+    return -1;
   for (size_t i = 0; i < sizeof default_devices / sizeof *default_devices; i++)
-    if (make_node(ctx->root_fd, &default_devices[i], ctx->userns, err) < 0)
+    if (make_node_at(dev, strrchr(default_devices[i].path, '/') + 1, &default_devices[i], ctx->userns, err) < 0)
       return -1;
   for (size_t i = 0; l && i < l->devices.len; i++) {
     const struct oci_device *d = &l->devices.items[i];
@@ -181,16 +187,14 @@ int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err)
     if (make_node(ctx->root_fd, &node, ctx->userns, err) < 0)
       return hutch_error_prefix(err, "linux.devices[%zu]: ", i);
   }
-  /* /dev/ptmx is the pts instance's, so ptys are the container's own. */
-  cleanup_close int dev = safe_open(ctx->root_fd, "/dev", O_RDONLY | O_DIRECTORY, 0);
-  if (dev >= 0 && link_ptmx(dev, err) < 0)
+  if (link_ptmx(dev, err) < 0)
     return -1;
   static const char *const links[][2] = {
-    { "/proc/self/fd", "/dev/fd" },       { "/proc/self/fd/0", "/dev/stdin" },
-    { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+    { "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
+    { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
   };
   for (size_t i = 0; i < sizeof links / sizeof *links; i++)
-    if (make_link(ctx->root_fd, links[i][0], links[i][1], err) < 0)
-      return -1;
+    if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)
+      return hutch_fail_errno(err, "symlink /dev/%s -> %s", links[i][1], links[i][0]);
   return 0;
 }

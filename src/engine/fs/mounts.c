@@ -222,18 +222,18 @@ static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *p
       r = mount(set->dirs[i], spath, NULL, MS_BIND | MS_REC, NULL);
     if (r < 0)
       return hutch_fail_errno(err, "%s: mount the %s hierarchy", what, name);
-    if (!fresh && (flags & MS_RDONLY)) {
-      /* The fd from before the bind names the covered directory: reopen. */
-      cleanup_close int bound = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      char bpath[32];
-      if (bound < 0 || mount(NULL, fd_path(bound, bpath), NULL,
-                             MS_REMOUNT | MS_BIND | MS_RDONLY | (mount_locked_flags(bpath) & ~MS_RDONLY), NULL) < 0)
-        return hutch_fail_errno(err, "%s: make %s read-only", what, name);
-    }
   }
-  char top_path[32];
-  if ((flags & MS_RDONLY) && mount(NULL, fd_path(top, top_path), NULL, MS_REMOUNT | flags, "mode=755") < 0)
-    return hutch_fail_errno(err, "%s: make the tmpfs read-only", what);
+  if (!(flags & MS_RDONLY))
+    return 0;
+  /* The tmpfs and every hierarchy below it at once (a bind takes none of
+   * the flags it is given); flags a mount already has, locked ones of a
+   * user namespace among them, stay. */
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  attr.attr_set |= (flags & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0;
+  attr.attr_set |= (flags & MS_NODEV) ? MOUNT_ATTR_NODEV : 0;
+  attr.attr_set |= (flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0;
+  if (syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return hutch_fail_errno(err, "%s: make it read-only", what);
   return 0;
 }
 
