@@ -163,7 +163,7 @@ static int link_ptmx(int dev, struct hutch_error **err)
 int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err)
 {
   const struct oci_linux *l = ctx->cfg->linux_;
-  __attribute__((cleanup(restore_umask))) mode_t saved_umask = umask(0);
+  __attribute__((cleanup(restore_umask), unused)) mode_t saved_umask = umask(0);
   /* The defaults and the links are all in /dev: one directory fd for them. */
   const char *leaf = NULL;
   cleanup_close int dev = open_dir_of(ctx->root_fd, default_devices[0].path, &leaf, err);
