@@ -83,7 +83,7 @@ static int bind_from_host(int parent, const char *leaf, const struct device_node
 /* In dir, which devices_create runs with no umask for: mknod gives the
  * node its mode at once, and no chmod follows, which would follow a link
  * that another container sharing this /dev put in its place meanwhile, out
- * of the rootfs (the host's root is still ours here). */
+ * of the rootfs (the native init still has the host's root here). */
 static int make_node_at(int dir, const char *leaf, const struct device_node *d, bool bind, struct hutch_error **err)
 {
   int missing = check_existing(dir, leaf, d, err);
