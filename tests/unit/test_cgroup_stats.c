@@ -8,6 +8,7 @@
  * alone. */
 #include "helpers.h"
 #include "tap.h"
+#include "engine/cgroup/freezer.h"
 #include "engine/cgroup/stats.h"
 #include "util/arena.h"
 #include "util/cleanup.h"
@@ -963,6 +964,36 @@ static void test_lenient(void)
   is_absent(r, "cpu.psi.full");
 }
 
+/* pause/resume and state read the freezer of whichever directory has one:
+ * the v1 freezer's, looked for first where its mount is named for it, else
+ * found by looking into each; a v2 directory's otherwise. */
+static void test_freezer(void)
+{
+  cleanup_free char *cpu = xasprintf("%s/fz/cpu/hutch-t", tmp);
+  cleanup_free char *freezer = xasprintf("%s/fz/freezer/hutch-t", tmp);
+  cleanup_free char *renamed = xasprintf("%s/fz/fr/hutch-t", tmp);
+  cleanup_free char *unified = xasprintf("%s/fz/unified/hutch-t", tmp);
+  put("fz/cpu/hutch-t", "cpu.shares", "1024\n");
+  put("fz/freezer/hutch-t", "freezer.state", "FROZEN\n");
+  char *named[] = { cpu, freezer };
+  tap_ok(cgroup_freezer_frozen(named, 2), "the v1 freezer under its own name: FROZEN is frozen");
+  put("fz/freezer/hutch-t", "freezer.state", "THAWED\n");
+  tap_ok(!cgroup_freezer_frozen(named, 2), "THAWED is not frozen");
+  put("fz/freezer/hutch-t", "freezer.state", "FREEZING\n");
+  tap_ok(cgroup_freezer_frozen(named, 2), "FREEZING counts as frozen (on its way to paused)");
+  put("fz/fr/hutch-t", "freezer.state", "FROZEN\n");
+  char *other_name[] = { cpu, renamed };
+  tap_ok(cgroup_freezer_frozen(other_name, 2), "a v1 freezer mounted under another name is found too");
+  put("fz/unified/hutch-t", "cgroup.freeze", "0\n");
+  char *hybrid[] = { unified, cpu, renamed };
+  tap_ok(cgroup_freezer_frozen(hybrid, 3), "hybrid: the v1 freezer wins over the v2 directory before it");
+  put("fz/unified/hutch-t", "cgroup.freeze", "1\n");
+  char *v2_only[] = { cpu, unified };
+  tap_ok(cgroup_freezer_frozen(v2_only, 2), "without a v1 freezer, cgroup.freeze 1 is frozen");
+  char *none[] = { cpu };
+  tap_ok(!cgroup_freezer_frozen(none, 1), "no freezer at all: not frozen");
+}
+
 int main(void)
 {
   if (!mkdtemp(tmp)) {
@@ -976,6 +1007,7 @@ int main(void)
   test_empty();
   test_errors();
   test_lenient();
+  test_freezer();
   arena_release(&arena);
   if (test_remove_tree(tmp) < 0)
     tap_diag("remove %s: %s", tmp, strerror(errno));

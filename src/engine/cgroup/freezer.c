@@ -11,10 +11,33 @@
 
 enum freezer_kind { FREEZER_NONE, FREEZER_V1, FREEZER_V2 };
 
-/* Opens the directory whose freezer is used, each directory once. v1 is
- * preferred on a hybrid host: that is where the processes are frozen. */
+/* Where the v1 freezer hierarchy is mounted under its own name, as it
+ * nearly always is, its directory is the one to try first: a look into
+ * each of the others costs four syscalls on every pause, state and delete. */
+static bool named_for_freezer(const char *dir)
+{
+  return strstr(dir, "/freezer/") != NULL;
+}
+
+static bool open_v1_freezer(const char *path, struct control_dir *out)
+{
+  cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
+  bool v1 = false;
+  if (control_dir_open(&dir, path) != 0 || control_file_exists(&dir, "freezer.state", &v1, NULL) != 0 || !v1)
+    return false;
+  control_dir_close(out);
+  *out = dir;
+  dir = (struct control_dir) CONTROL_DIR_INIT;
+  return true;
+}
+
+/* Opens the directory whose freezer is used. v1 is preferred on a hybrid
+ * host: that is where the processes are frozen. */
 static enum freezer_kind find_freezer(char *const *dirs, size_t n, struct control_dir *out)
 {
+  for (size_t i = 0; i < n; i++)
+    if (named_for_freezer(dirs[i]) && open_v1_freezer(dirs[i], out))
+      return FREEZER_V1;
   enum freezer_kind kind = FREEZER_NONE;
   for (size_t i = 0; i < n; i++) {
     cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
