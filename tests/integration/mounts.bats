@@ -296,14 +296,17 @@ root_mountinfo() {
   [[ "$ROOT_LINE" == *" unbindable "* ]] || fail "$ROOT_LINE"
 }
 
-@test "the cgroup mount at /sys/fs/cgroup shows every hierarchy, read-only, rooted at the container's cgroup" {
+# check_cgroup_mount [CONFIG-CODE...]: a container's /sys/fs/cgroup shows
+# every hierarchy, each rooted at the container's cgroup, and the tmpfs and
+# every hierarchy are ro, nosuid, nodev, noexec as the config asks.
+check_cgroup_mount() {
   new_id c
   new_bundle b sh -c 'ls /sys/fs/cgroup; echo --; cat /sys/fs/cgroup/pids/cgroup.procs; echo --; if mkdir /sys/fs/cgroup/pids/x; then echo MADE; fi
     awk "\$5 ~ \"^/sys/fs/cgroup\" { print \"MNT\", \$5, \$6 }" /proc/self/mountinfo'
+  [ $# -eq 0 ] || cfg "$b" "$@"
   hrun run --bundle "$b" "$c"
-  [ "$status" -eq 0 ]
-  # the tmpfs and each hierarchy: ro, nosuid, nodev, noexec as the config asks
-  local mnts n=0 line
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  local mnts n=0 where opts o want got procs
   mnts=$(echo "$output" | grep "^MNT ")
   while read -r _ where opts; do
     n=$((n + 1))
@@ -319,8 +322,36 @@ root_mountinfo() {
   # only the container's processes (pid 1 and cat)
   procs=$(echo "$output" | sed -n '/^--$/,/^--$/p' | grep -vx -- -- | tr '\n' ' ')
   [[ " $procs" == *" 1 "* ]] || fail "cgroup.procs: $procs"
-  [ "$(echo "$procs" | wc -w)" -le 2 ]
-  [[ "$output" != *MADE* ]]
+  [ "$(echo "$procs" | wc -w)" -le 2 ] || fail "cgroup.procs: $procs"
+  [[ "$output" != *MADE* ]] || fail "mkdir in the cgroup mount succeeded"
+  assert_clean "$ROOT" "$c"
+}
+
+@test "the cgroup mount at /sys/fs/cgroup shows every hierarchy, read-only, rooted at the container's cgroup" {
+  # a cgroup namespace (hutch spec's default): each hierarchy mounted afresh
+  check_cgroup_mount
+}
+
+@test "the cgroup mount without a cgroup namespace: the container's own cgroups bound there, read-only" {
+  check_cgroup_mount 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"]'
+}
+
+@test "the cgroup mount without \"ro\": nosuid, nodev, noexec still reach every hierarchy" {
+  new_id c
+  new_bundle b sh -c 'awk "\$5 ~ \"^/sys/fs/cgroup/\" { print \$5, \$6 }" /proc/self/mountinfo'
+  cfg "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"]' \
+    'for m in c["mounts"]:
+    if m["type"] == "cgroup": m["options"] = [o for o in m["options"] if o != "ro"]'
+  hrun run --bundle "$b" "$c"
+  [ "$status" -eq 0 ] || fail "run: $stderr"
+  [ "${#lines[@]}" -gt 0 ] || fail "no hierarchy mounted"
+  local where opts o
+  for line in "${lines[@]}"; do
+    read -r where opts <<<"$line"
+    for o in nosuid nodev noexec; do
+      [[ ",$opts," == *",$o,"* ]] || fail "$where: $opts lacks $o"
+    done
+  done
   assert_clean "$ROOT" "$c"
 }
 

@@ -52,25 +52,46 @@ static int open_dir_of(int root_fd, const char *path, const char **leaf, struct 
   return fd;
 }
 
-/* An existing node must be the same device, or creating it is an error. */
-static int check_existing(int parent, const char *leaf, const struct device_node *d, struct hutch_error **err)
+static bool same_device(const struct stat *st, const struct device_node *d)
+{
+  return (st->st_mode & S_IFMT) == d->type &&
+         (d->type == S_IFIFO || (major(st->st_rdev) == d->major && minor(st->st_rdev) == d->minor));
+}
+
+/* In a user namespace, where mknod of a real device is not allowed, the
+ * host's node is bound over an empty file. Another container sharing this
+ * /dev may have left one: it serves as well. */
+static bool is_bind_point(const struct stat *st)
+{
+  return S_ISREG(st->st_mode) && st->st_size == 0;
+}
+
+/* 1: nothing there; 0: the device is there already; -1: something else. */
+static int check_existing(int parent, const char *leaf, const struct device_node *d, bool bind,
+                          struct hutch_error **err)
 {
   struct stat st;
   if (fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
     return errno == ENOENT ? 1 : hutch_fail_errno(err, "stat %s", d->path);
-  bool same = (st.st_mode & S_IFMT) == d->type &&
-              (d->type == S_IFIFO || (major(st.st_rdev) == d->major && minor(st.st_rdev) == d->minor));
-  if (!same)
-    return hutch_fail(err, EEXIST, "%s exists and is not the device the config asks for", d->path);
-  return 0;
+  if (same_device(&st, d))
+    return 0;
+  if (bind && is_bind_point(&st))
+    return 1;
+  return hutch_fail(err, EEXIST, "%s exists and is not the device the config asks for", d->path);
 }
 
 static int bind_from_host(int parent, const char *leaf, const struct device_node *d, struct hutch_error **err)
 {
-  int fd = openat(parent, leaf, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0000);
-  if (fd < 0)
-    return hutch_fail_errno(err, "create the mount point for %s", d->path);
-  close(fd);
+  /* Never opened for writing if it is there already: a FIFO put in its
+   * place would block the open. */
+  int fd = openat(parent, leaf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0000);
+  if (fd >= 0) {
+    close(fd);
+  } else {
+    struct stat st;
+    if (errno != EEXIST || fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !is_bind_point(&st))
+      return hutch_fail_errno(err, "create the mount point for %s", d->path);
+  }
   cleanup_close int target = openat(parent, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
     return hutch_fail_errno(err, "open %s", d->path);
@@ -80,33 +101,39 @@ static int bind_from_host(int parent, const char *leaf, const struct device_node
   return 0;
 }
 
-/* In dir, which devices_create runs with no umask for: mknod gives the
- * node its mode at once, and no chmod follows, which would follow a link
- * that another container sharing this /dev put in its place meanwhile, out
- * of the rootfs (the native init still has the host's root here). */
+static int set_owner(int dir, const char *leaf, const struct device_node *d, struct hutch_error **err)
+{
+  if (d->set_owner && fchownat(dir, leaf, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return hutch_fail_errno(err, "chown %s", d->path);
+  return 0;
+}
+
+/* The caller has the umask at 0 (devices_create): mknod gives the node its
+ * mode at once, and no chmod follows, which would follow a link that
+ * another container sharing this /dev put in its place meanwhile, out of
+ * the rootfs (the native init still has the host's root here). */
 static int make_node_at(int dir, const char *leaf, const struct device_node *d, bool bind, struct hutch_error **err)
 {
-  int missing = check_existing(dir, leaf, d, err);
+  bool bind_host_node = bind && d->type != S_IFIFO;
+  int missing = check_existing(dir, leaf, d, bind_host_node, err);
   if (missing < 0)
     return -1;
   if (!missing)
     return 0;
-  /* In a user namespace mknod of a real device is not allowed. */
-  if (bind && d->type != S_IFIFO)
+  if (bind_host_node)
     return bind_from_host(dir, leaf, d, err);
   if (mknodat(dir, leaf, d->type | d->mode, makedev(d->major, d->minor)) < 0) {
     if (errno != EEXIST)
       return hutch_fail_errno(err, "mknod %s", d->path);
     /* Containers that share a rootfs and mount no /dev of their own make
      * the same nodes at the same time: one made by another is as good. */
-    int gone = check_existing(dir, leaf, d, err);
+    int gone = check_existing(dir, leaf, d, false, err);
     if (gone < 0)
       return -1;
-    return gone ? hutch_fail(err, EEXIST, "mknod %s: replaced while being made", d->path) : 0;
+    if (gone)
+      return hutch_fail(err, EEXIST, "mknod %s: replaced while being made", d->path);
   }
-  if (d->set_owner && fchownat(dir, leaf, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
-    return hutch_fail_errno(err, "chown %s", d->path);
-  return 0;
+  return set_owner(dir, leaf, d, err);
 }
 
 static int make_node(int root_fd, const struct device_node *d, bool bind, struct hutch_error **err)
@@ -179,7 +206,8 @@ int devices_create(const struct rootfs_ctx *ctx, struct hutch_error **err)
       .type = node_type(d->type.value),
       .major = (unsigned) d->major.value,
       .minor = (unsigned) d->minor.value,
-      .mode = d->file_mode.set ? (mode_t) d->file_mode.value : 0666,
+      /* The validator warns that only the permission bits are used. */
+      .mode = (d->file_mode.set ? (mode_t) d->file_mode.value : 0666) & 0777,
       .uid = d->uid.value,
       .gid = d->gid.value,
       .set_owner = d->uid.set || d->gid.set,

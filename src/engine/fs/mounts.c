@@ -223,17 +223,16 @@ static int cgroup_mount(const struct rootfs_ctx *ctx, const struct mount_plan *p
     if (r < 0)
       return hutch_fail_errno(err, "%s: mount the %s hierarchy", what, name);
   }
-  if (!(flags & MS_RDONLY))
-    return 0;
   /* The tmpfs and every hierarchy below it at once (a bind takes none of
    * the flags it is given); flags a mount already has, locked ones of a
    * user namespace among them, stay. */
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  struct mount_attr attr = { 0 };
+  attr.attr_set |= (flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
   attr.attr_set |= (flags & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0;
   attr.attr_set |= (flags & MS_NODEV) ? MOUNT_ATTR_NODEV : 0;
   attr.attr_set |= (flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0;
-  if (syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-    return hutch_fail_errno(err, "%s: make it read-only", what);
+  if (attr.attr_set && syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return hutch_fail_errno(err, "%s: set its options on every hierarchy", what);
   return 0;
 }
 
