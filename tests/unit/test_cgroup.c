@@ -392,6 +392,13 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   cleanup_free char *d1 = tmp_path("h2/pre/x/y/c1");
   tap_str_eq(set->dirs[0], d0, "relative path below self path \"/\"");
   tap_str_eq(set->dirs[1], d1, "relative path below self path \"/pre\"");
+  tap_ok(set->controllers && strcmp(set->controllers[0], "pids") == 0 && strcmp(set->controllers[1], "") == 0,
+         "each dir keeps its hierarchy's controllers (\"\" for v2)");
+  tap_ok(cgroup_set_find(set, "pids", false) == 0 && cgroup_set_find(set, "freezer", true) == 1 &&
+             cgroup_set_find(set, "freezer", false) == -1,
+         "find: the v1 hierarchy of a controller, else v2 when asked, else none");
+  struct cgroup_set unknown = { set->dirs, NULL, set->n, NULL };
+  tap_ok(cgroup_set_find(&unknown, "pids", true) == -2, "find: a set without controllers does not know");
   int rc = cgroup_create(set, NULL, &err);
   tap_ok(rc == 0, "create: %s", test_error_msg(err));
   tap_ok(exists(d0) && exists(d1), "both directories exist");
@@ -407,7 +414,7 @@ static void test_create_and_join(struct cgroup_layout *layout, struct cgroup_set
   tap_ok(cgroup_remove(&joined, &err) == 0 && exists(d0) && exists(d1), "removing a joined cgroup leaves it");
   cgroup_set_release(&joined);
 
-  struct cgroup_set bad = { (char *[]){ tmp_path("file/sub") }, (char *[]){ NULL }, 1 };
+  struct cgroup_set bad = { (char *[]){ tmp_path("file/sub") }, (char *[]){ NULL }, 1, NULL };
   put("file", "");
   cleanup_error struct hutch_error *e = NULL;
   rc = cgroup_create(&bad, NULL, &e);
@@ -468,6 +475,23 @@ static void test_enter_and_signal(const struct cgroup_set *set)
   tap_ok(waitpid(child, NULL, WNOHANG) == 0, "and kill(2) is not used then (the child lives)");
   drop("h2/pre/x/y/c1/cgroup.kill");
 
+  /* A v1 hierarchy has no cgroup.kill: where the set knows which dirs are
+   * v1, they are not looked into (a file there here proves it). */
+  put("h1/x/y/c1/cgroup.kill", "");
+  struct cgroup_set v2_gone = { set->dirs, set->created, 1, set->controllers };
+  struct cgroup_set v2_gone_unknown = { set->dirs, set->created, 1, NULL };
+  tap_ok(cgroup_signal_all(&v2_gone, SIGKILL, &err) == 0 &&
+             file_is("h1/x/y/c1/cgroup.kill", ""),
+         "SIGKILL: a dir known to be v1 is not written a cgroup.kill");
+  reap_if_alive(child);
+  child = spawn_sleeper();
+  snprintf(pidtext, sizeof pidtext, "%d", (int) child);
+  put("h1/x/y/c1/cgroup.procs", pidtext);
+  tap_ok(cgroup_signal_all(&v2_gone_unknown, SIGKILL, &err) == 0 && file_is("h1/x/y/c1/cgroup.kill", "1"),
+         "SIGKILL: a dir of unknown hierarchy is tried (a record without controllers)");
+  drop("h1/x/y/c1/cgroup.kill");
+  put("h1/x/y/c1/cgroup.procs", pidtext);
+
   int status = 0;
   rc = cgroup_signal_all(set, SIGKILL, &err);
   tap_ok(rc == 0, "signal_all SIGKILL: %s", test_error_msg(err));
@@ -488,7 +512,7 @@ static void test_enter_and_signal(const struct cgroup_set *set)
   reap_if_alive(second);
 
   cleanup_free char *missing = tmp_path("h1/x/cgroup.procs");
-  struct cgroup_set outer = { (char *[]){ tmp_path("h1/x") }, (char *[]){ NULL }, 1 };
+  struct cgroup_set outer = { (char *[]){ tmp_path("h1/x") }, (char *[]){ NULL }, 1, NULL };
   cleanup_error struct hutch_error *e = NULL;
   rc = cgroup_enter(&outer, 1, &e);
   tap_ok(rc < 0 && e && e->code == ENOENT && strstr(e->msg, missing), "enter names the missing cgroup.procs: %s",
@@ -536,6 +560,7 @@ static void test_remove_errors(void)
     (char *[]){ tmp_path("h1/file"), tmp_path("h1/z/leaf") },
     (char *[]){ tmp_path("h1/file"), tmp_path("h1/z") },
     2,
+    NULL,
   };
   cleanup_error struct hutch_error *err = NULL;
   int rc = cgroup_remove(&set, &err);
@@ -545,7 +570,7 @@ static void test_remove_errors(void)
   drop("h1/file");
 
   mkdir_tmp("h1/w");
-  struct cgroup_set outside = { (char *[]){ tmp_path("h1/w") }, (char *[]){ tmp_path("h1/wx") }, 1 };
+  struct cgroup_set outside = { (char *[]){ tmp_path("h1/w") }, (char *[]){ tmp_path("h1/wx") }, 1, NULL };
   cleanup_error struct hutch_error *e = NULL;
   tap_ok(cgroup_remove(&outside, &e) < 0 && e && strstr(e->msg, "not below") && exists_tmp("h1/w"),
          "created[] not above the directory: nothing removed");

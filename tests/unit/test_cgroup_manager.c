@@ -141,7 +141,7 @@ static void test_create_follows_the_hierarchy(void)
   char parent[256], leaf[256];
   snprintf(parent, sizeof parent, "%s/pod", top);
   snprintf(leaf, sizeof leaf, "%s/pod/c1", top);
-  struct cgroup_set set = { xcalloc(1, sizeof(char *)), xcalloc(1, sizeof(char *)), 1 };
+  struct cgroup_set set = { xcalloc(1, sizeof(char *)), xcalloc(1, sizeof(char *)), 1, NULL };
   set.dirs[0] = xstrdup(leaf);
   struct hutch_error *err = NULL;
   cgroup_plan_created(&set, false);

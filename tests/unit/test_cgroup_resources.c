@@ -270,8 +270,9 @@ static bool tree_make(struct tree *t, const char *name, const struct hier_spec *
   memset(t, 0, sizeof *t);
   t->inotify = -1;
   t->root = xasprintf("%s/%s", tmp, name);
+  /* A tree that cannot be made fails here: its tests would not run. */
   if (mkdir(t->root, 0755) < 0) {
-    tap_diag("mkdir %s: %s", t->root, strerror(errno));
+    tap_ok(false, "mkdir %s: %s", t->root, strerror(errno));
     return false;
   }
   bool v1 = false, v2 = false;
@@ -289,8 +290,30 @@ static bool tree_make(struct tree *t, const char *name, const struct hier_spec *
   }
   t->layout.kind = !v2 ? CGROUP_LAYOUT_V1 : v1 ? CGROUP_LAYOUT_HYBRID : CGROUP_LAYOUT_V2;
   cleanup_error struct hutch_error *err = NULL;
-  if (cgroup_set_compute(&t->layout, "/a/c1", "c1", &t->set, &err) < 0 || cgroup_create(&t->set, NULL, &err) < 0) {
-    tap_diag("%s: %s", name, err ? err->msg : "?");
+  if (cgroup_set_compute(&t->layout, "/a/c1", "c1", &t->set, &err) < 0) {
+    tap_ok(false, "%s tree: %s", name, err ? err->msg : "?");
+    return false;
+  }
+  /* A v1 cpuset directory comes with (empty) cpuset.cpus and cpuset.mems,
+   * which create fills from the parent's: made here as mkdir would. */
+  for (size_t i = 0; i < n; i++) {
+    if (specs[i].version != CGROUP_V1 || !ctrl_in("cpuset", specs[i].controllers))
+      continue;
+    static const char *const levels[] = { "/a", "/a/c1" };
+    for (size_t l = 0; l < ARRAY_SIZE(levels); l++) {
+      cleanup_free char *dir = xasprintf("%s%s", t->layout.items[i].mountpoint, levels[l]);
+      cleanup_free char *cpus = xasprintf("%s/cpuset.cpus", dir);
+      cleanup_free char *mems = xasprintf("%s/cpuset.mems", dir);
+      if (mkdir(dir, 0755) < 0 || !test_write_file(cpus, "\n") || !test_write_file(mems, "\n"))
+        tap_diag("%s: %s", dir, strerror(errno));
+    }
+    cleanup_free char *root_cpus = xasprintf("%s/cpuset.cpus", t->layout.items[i].mountpoint);
+    cleanup_free char *root_mems = xasprintf("%s/cpuset.mems", t->layout.items[i].mountpoint);
+    test_write_file(root_cpus, "0-1\n");
+    test_write_file(root_mems, "0\n");
+  }
+  if (cgroup_create(&t->set, NULL, &err) < 0) {
+    tap_ok(false, "%s tree: %s", name, err ? err->msg : "?");
     return false;
   }
   for (size_t i = 0; i < n; i++) {
@@ -319,7 +342,7 @@ static bool tree_make(struct tree *t, const char *name, const struct hier_spec *
   }
   t->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (t->inotify < 0) {
-    tap_diag("inotify_init1: %s", strerror(errno));
+    tap_ok(false, "inotify_init1: %s", strerror(errno));
     return false;
   }
   for (size_t i = 0; i < n; i++) {
@@ -932,7 +955,7 @@ static void test_hybrid(void)
   expect(&t, "memory" C1 "memory.limit_in_bytes", "1073741824");
 
   /* A set that does not match the layout. */
-  struct cgroup_set short_set = { t.set.dirs, t.set.created, 1 };
+  struct cgroup_set short_set = { t.set.dirs, t.set.created, 1, t.set.controllers };
   cleanup_error struct hutch_error *err = NULL;
   struct oci_resources empty;
   memset(&empty, 0, sizeof empty);

@@ -964,34 +964,52 @@ static void test_lenient(void)
   is_absent(r, "cpu.psi.full");
 }
 
-/* pause/resume and state read the freezer of whichever directory has one:
- * the v1 freezer's, looked for first where its mount is named for it, else
- * found by looking into each; a v2 directory's otherwise. */
+static bool frozen_in(char **dirs, char **controllers, size_t n)
+{
+  struct cgroup_set set = { dirs, NULL, n, controllers };
+  return cgroup_freezer_frozen(&set);
+}
+
+/* pause/resume and state read the freezer of the directory the set's
+ * controllers name, v1's before v2's; a set that does not know them (the
+ * record of an older hutch) is looked into directory by directory. */
 static void test_freezer(void)
 {
   cleanup_free char *cpu = xasprintf("%s/fz/cpu/hutch-t", tmp);
-  cleanup_free char *freezer = xasprintf("%s/fz/freezer/hutch-t", tmp);
   cleanup_free char *renamed = xasprintf("%s/fz/fr/hutch-t", tmp);
   cleanup_free char *unified = xasprintf("%s/fz/unified/hutch-t", tmp);
+  cleanup_free char *decoy = xasprintf("%s/fz/decoy/hutch-t", tmp);
+  char cpu_ctl[] = "cpu,cpuacct", freezer_ctl[] = "freezer", v2_ctl[] = "";
   put("fz/cpu/hutch-t", "cpu.shares", "1024\n");
-  put("fz/freezer/hutch-t", "freezer.state", "FROZEN\n");
-  char *named[] = { cpu, freezer };
-  tap_ok(cgroup_freezer_frozen(named, 2), "the v1 freezer under its own name: FROZEN is frozen");
-  put("fz/freezer/hutch-t", "freezer.state", "THAWED\n");
-  tap_ok(!cgroup_freezer_frozen(named, 2), "THAWED is not frozen");
-  put("fz/freezer/hutch-t", "freezer.state", "FREEZING\n");
-  tap_ok(cgroup_freezer_frozen(named, 2), "FREEZING counts as frozen (on its way to paused)");
   put("fz/fr/hutch-t", "freezer.state", "FROZEN\n");
-  char *other_name[] = { cpu, renamed };
-  tap_ok(cgroup_freezer_frozen(other_name, 2), "a v1 freezer mounted under another name is found too");
+  char *v1[] = { cpu, renamed }, *v1_ctl[] = { cpu_ctl, freezer_ctl };
+  tap_ok(frozen_in(v1, v1_ctl, 2), "the v1 freezer's dir, whatever its mount's name: FROZEN is frozen");
+  put("fz/fr/hutch-t", "freezer.state", "THAWED\n");
+  tap_ok(!frozen_in(v1, v1_ctl, 2), "THAWED is not frozen");
+  put("fz/fr/hutch-t", "freezer.state", "FREEZING\n");
+  tap_ok(frozen_in(v1, v1_ctl, 2), "FREEZING counts as frozen (on its way to paused)");
+  tap_ok(frozen_in(v1, NULL, 2), "controllers unknown: the freezer is found by its file");
+
+  /* The controllers decide: a freezer.state elsewhere is not the freezer. */
+  put("fz/decoy/hutch-t", "freezer.state", "FROZEN\n");
+  put("fz/fr/hutch-t", "freezer.state", "THAWED\n");
+  char *decoyed[] = { decoy, renamed }, *decoyed_ctl[] = { cpu_ctl, freezer_ctl };
+  tap_ok(!frozen_in(decoyed, decoyed_ctl, 2), "only the dir of the freezer hierarchy is read");
+
   put("fz/unified/hutch-t", "cgroup.freeze", "0\n");
-  char *hybrid[] = { unified, cpu, renamed };
-  tap_ok(cgroup_freezer_frozen(hybrid, 3), "hybrid: the v1 freezer wins over the v2 directory before it");
+  put("fz/fr/hutch-t", "freezer.state", "FROZEN\n");
+  char *hybrid[] = { unified, cpu, renamed }, *hybrid_ctl[] = { v2_ctl, cpu_ctl, freezer_ctl };
+  tap_ok(frozen_in(hybrid, hybrid_ctl, 3), "hybrid: the v1 freezer wins over the v2 directory before it");
+  tap_ok(frozen_in(hybrid, NULL, 3), "hybrid, controllers unknown: the v1 freezer wins too");
   put("fz/unified/hutch-t", "cgroup.freeze", "1\n");
-  char *v2_only[] = { cpu, unified };
-  tap_ok(cgroup_freezer_frozen(v2_only, 2), "without a v1 freezer, cgroup.freeze 1 is frozen");
-  char *none[] = { cpu };
-  tap_ok(!cgroup_freezer_frozen(none, 1), "no freezer at all: not frozen");
+  char *v2_only[] = { cpu, unified }, *v2_only_ctl[] = { cpu_ctl, v2_ctl };
+  tap_ok(frozen_in(v2_only, v2_only_ctl, 2), "without a v1 freezer, cgroup.freeze 1 is frozen");
+  char *none[] = { cpu }, *none_ctl[] = { cpu_ctl };
+  tap_ok(!frozen_in(none, none_ctl, 1), "no freezer at all: not frozen");
+  cleanup_error struct hutch_error *err = NULL;
+  struct cgroup_set none_set = { none, NULL, 1, none_ctl };
+  tap_ok(cgroup_freezer_set(&none_set, true, &err) < 0 && err && strstr(err->msg, "no cgroup freezer"),
+         "pause without a freezer says so: %s", err ? err->msg : "(no error)");
 }
 
 int main(void)

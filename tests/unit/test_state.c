@@ -211,7 +211,7 @@ static void test_process_in_cgroups(void)
   bool at_root = !path || strcmp(path + 1, "/") == 0;
   snprintf(self_dir, sizeof self_dir, "/mnt/hierarchy%s", path ? path + 1 : "/");
   char *dirs[] = { self_dir };
-  struct cgroup_set set = { dirs, NULL, 1 };
+  struct cgroup_set set = { dirs, NULL, 1, NULL };
   if (at_root)
     tap_ok(!process_in_cgroups(getpid(), &set), "a process in a root cgroup is in no container's");
   else
@@ -219,7 +219,7 @@ static void test_process_in_cgroups(void)
   char *elsewhere[] = { (char *) "/mnt/hierarchy/hutch-nothing-like-it" };
   set.dirs = elsewhere;
   tap_ok(!process_in_cgroups(getpid(), &set), "and not in another");
-  struct cgroup_set empty = { NULL, NULL, 0 };
+  struct cgroup_set empty = { NULL, NULL, 0, NULL };
   tap_ok(process_in_cgroups(getpid(), &empty), "a container without cgroups has only its start time to go by");
   free(text);
 }

@@ -41,11 +41,6 @@ char *record_state_json(const struct container_record *rec, enum oci_status stat
   return strbuf_detach(&out);
 }
 
-struct cgroup_set record_cgroups(const struct container_record *rec)
-{
-  return (struct cgroup_set) { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len };
-}
-
 struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err)
 {
   struct oci_config *cfg = NULL;
@@ -84,8 +79,9 @@ void kill_and_wait(const struct container_record *rec)
     return;
   syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
   /* A frozen process only dies once thawed. */
-  if (cgroup_freezer_frozen(rec->cgroup_dirs.items, rec->cgroup_dirs.len))
-    cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, false, NULL);
+  struct cgroup_set set = record_cgroups(rec);
+  if (cgroup_freezer_frozen(&set))
+    cgroup_freezer_set(&set, false, NULL);
   /* Readable once it has exited; bounded, as a process stuck in the kernel
    * (uninterruptible I/O) may take its time. */
   struct pollfd p = { pidfd, POLLIN, 0 };
@@ -105,8 +101,8 @@ int container_destroy(struct container_dir *dir, const struct container_record *
     struct hutch_error *ignored = NULL;
     cgroup_signal_all(&set, SIGKILL, &ignored);
     hutch_error_free(ignored);
-    if (cgroup_freezer_frozen(set.dirs, set.n))
-      cgroup_freezer_set(set.dirs, set.n, false, NULL);
+    if (cgroup_freezer_frozen(&set))
+      cgroup_freezer_set(&set, false, NULL);
   }
   /* The processes are gone: their mounts in the host's table can go. One
    * that cannot is reported, not a reason to keep a dead container. */

@@ -502,7 +502,11 @@ static int launch(struct exec_ctx *x, const struct container_record *rec, struct
     return hutch_fail(err, ESRCH, "the container's process has exited");
   if (exe_guard_protect(err) < 0)
     return -1;
-  struct cgroup_set all = { x->cgroup_dirs ? x->cgroup_dirs : rec->cgroup_dirs.items, NULL, rec->cgroup_dirs.len };
+  /* --cgroup's sub-cgroups are in the same hierarchies as the recorded dirs. */
+  struct cgroup_set all = record_cgroups(rec);
+  all.created = NULL;
+  if (x->cgroup_dirs)
+    all.dirs = x->cgroup_dirs;
   struct cgroup_layout layout = { 0 };
   if (all.n && cgroup_layout_for_dirs(all.dirs, all.n, &layout, err) < 0)
     return -1;

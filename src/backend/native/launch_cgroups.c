@@ -12,6 +12,7 @@ void launch_record_cgroups(struct launch *l)
     created[i] = set->created[i] ? set->created[i] : (char *) "";
   l->rec.cgroup_dirs = (oci_strings) { set->dirs, set->n, true };
   l->rec.cgroup_created = (oci_strings) { created, set->n, true };
+  l->rec.cgroup_controllers = (oci_strings) { set->controllers, set->controllers ? set->n : 0, set->controllers != NULL };
   l->rec.systemd_unit = (char *) l->cgroups.unit_name;
 }
 

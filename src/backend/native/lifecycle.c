@@ -67,7 +67,7 @@ int native_kill(const struct hutch_runtime *rt, struct hutch_container *c, int s
   }
   /* As runc: SIGKILL to a paused container takes effect at once. */
   if (r == 0 && status == OCI_STATUS_PAUSED && sig == SIGKILL)
-    r = cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, false, err);
+    r = cgroup_freezer_set(&set, false, err);
   return r;
 }
 
@@ -103,8 +103,8 @@ static int destroy_unknown(const struct hutch_runtime *rt, struct container_dir 
     struct hutch_error *ignored = NULL;
     cgroup_signal_all(set, SIGKILL, &ignored);
     hutch_error_free(ignored);
-    if (cgroup_freezer_frozen(set->dirs, set->n))
-      cgroup_freezer_set(set->dirs, set->n, false, NULL);
+    if (cgroup_freezer_frozen(set))
+      cgroup_freezer_set(set, false, NULL);
     r = cgroup_manager_destroy(&m, err);
   }
   cgroup_manager_release(&m);
@@ -151,8 +151,10 @@ static int set_paused(struct hutch_container *c, bool pause, struct hutch_error 
     r = hutch_fail(err, 0, status == OCI_STATUS_PAUSED ? "container already paused" : "container not running");
   else if (!pause && status != OCI_STATUS_PAUSED)
     r = hutch_fail(err, 0, "container not paused");
-  else
-    r = cgroup_freezer_set(rec->cgroup_dirs.items, rec->cgroup_dirs.len, pause, err);
+  else {
+    struct cgroup_set set = record_cgroups(rec);
+    r = cgroup_freezer_set(&set, pause, err);
+  }
   return r;
 }
 

@@ -137,9 +137,6 @@ char *record_state_json(const struct container_record *rec, enum oci_status stat
 int container_destroy(struct container_dir *dir, const struct container_record *rec, const struct oci_config *cfg,
                       struct hutch_error **err);
 
-/* The container's cgroups as recorded. */
-struct cgroup_set record_cgroups(const struct container_record *rec);
-
 /* Reads the config.json snapshot taken at create. */
 struct oci_config *snapshot_read(int dir_fd, struct hutch_error **err);
 

@@ -626,7 +626,7 @@ static bool ct_frozen(const struct container_record *rec)
   struct cgroup_layout layout = { 0 };
   struct cgroup_set set = { 0 };
   struct hutch_error *ignored = NULL;
-  bool frozen = ct_cgroups(rec, &layout, &set, &ignored) == 0 && cgroup_freezer_frozen(set.dirs, set.n);
+  bool frozen = ct_cgroups(rec, &layout, &set, &ignored) == 0 && cgroup_freezer_frozen(&set);
   hutch_error_free(ignored);
   cgroup_set_release(&set);
   cgroup_layout_release(&layout);
@@ -661,7 +661,7 @@ static int freeze(const struct hutch_runtime *rt, struct hutch_container *c, boo
   struct cgroup_set set = { 0 };
   int r = ct_cgroups(c->rec, &layout, &set, err);
   if (r == 0)
-    r = cgroup_freezer_set(set.dirs, set.n, frozen, err);
+    r = cgroup_freezer_set(&set, frozen, err);
   cgroup_set_release(&set);
   cgroup_layout_release(&layout);
   return r;

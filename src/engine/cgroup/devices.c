@@ -5,14 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static int write_rule(const struct control_dir *dir, const char *file, const char *rule, struct hutch_error **err)
+/* The kernel takes one rule per write(2); the file stays open for the next. */
+static int write_rule(struct control_writer *w, const char *rule, struct hutch_error **err)
 {
   bool opened;
-  int e = control_file_write(dir, file, rule, strlen(rule), &opened);
+  int e = control_writer_put(w, rule, strlen(rule), &opened);
   if (e && !opened)
-    return hutch_fail(err, e, "open %s/%s", dir->path, file);
+    return hutch_fail(err, e, "open %s/%s", w->dir->path, w->name);
   if (e)
-    return hutch_fail(err, e, "write \"%s\" to %s/%s", rule, dir->path, file);
+    return hutch_fail(err, e, "write \"%s\" to %s/%s", rule, w->dir->path, w->name);
   return 0;
 }
 
@@ -51,15 +52,18 @@ int cgroup_apply_devices(const struct cgroup_layout *layout, const struct cgroup
   int e = control_dir_open(&dir, path);
   if (e)
     return hutch_fail(err, e, "open %s", path);
+  /* In the list's order, whichever file each rule goes to. */
+  cleanup_control_writer struct control_writer allow = CONTROL_WRITER(&dir, "devices.allow");
+  cleanup_control_writer struct control_writer deny = CONTROL_WRITER(&dir, "devices.deny");
   for (size_t i = 0; i < rules->len; i++) {
     char rule[96];
     format_rule(&rules->items[i], rule, sizeof rule);
-    if (write_rule(&dir, rules->items[i].allow ? "devices.allow" : "devices.deny", rule, err) < 0)
+    if (write_rule(rules->items[i].allow ? &allow : &deny, rule, err) < 0)
       return hutch_error_prefix(err, "linux.resources.devices[%zu]: ", i);
   }
   /* The default devices stay usable whatever the list says, as in runc. */
   for (size_t i = 0; i < device_default_rule_count; i++)
-    if (write_rule(&dir, "devices.allow", device_default_rules[i], err) < 0)
+    if (write_rule(&allow, device_default_rules[i], err) < 0)
       return -1;
   return 0;
 }

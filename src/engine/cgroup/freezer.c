@@ -11,50 +11,40 @@
 
 enum freezer_kind { FREEZER_NONE, FREEZER_V1, FREEZER_V2 };
 
-/* Where the v1 freezer hierarchy is mounted under its own name, as it
- * nearly always is, its directory is the one to try first: a look into
- * each of the others costs four syscalls on every pause, state and delete. */
-static bool named_for_freezer(const char *dir)
-{
-  return strstr(dir, "/freezer/") != NULL;
-}
-
-static bool open_v1_freezer(const char *path, struct control_dir *out)
+/* The directory of one kind, if its freezer file is there (a v2 kernel
+ * before 5.2 has no cgroup.freeze). */
+static enum freezer_kind open_freezer(const char *path, enum freezer_kind kind, struct control_dir *out)
 {
   cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-  bool v1 = false;
-  if (control_dir_open(&dir, path) != 0 || control_file_exists(&dir, "freezer.state", &v1, NULL) != 0 || !v1)
-    return false;
+  bool found = false;
+  const char *file = kind == FREEZER_V1 ? "freezer.state" : "cgroup.freeze";
+  if (control_dir_open(&dir, path) != 0 || control_file_exists(&dir, file, &found, NULL) != 0 || !found)
+    return FREEZER_NONE;
   control_dir_close(out);
   *out = dir;
   dir = (struct control_dir) CONTROL_DIR_INIT;
-  return true;
+  return kind;
 }
 
 /* Opens the directory whose freezer is used. v1 is preferred on a hybrid
  * host: that is where the processes are frozen. */
-static enum freezer_kind find_freezer(char *const *dirs, size_t n, struct control_dir *out)
+static enum freezer_kind find_freezer(const struct cgroup_set *set, struct control_dir *out)
 {
-  for (size_t i = 0; i < n; i++)
-    if (named_for_freezer(dirs[i]) && open_v1_freezer(dirs[i], out))
-      return FREEZER_V1;
+  long v1 = cgroup_set_find(set, "freezer", false);
+  if (v1 >= 0)
+    return open_freezer(set->dirs[v1], FREEZER_V1, out);
+  long v2 = cgroup_set_find(set, "freezer", true);
+  if (v2 >= 0)
+    return open_freezer(set->dirs[v2], FREEZER_V2, out);
+  if (v2 == -1)
+    return FREEZER_NONE;
+  /* Controllers unknown: each directory is looked into. */
   enum freezer_kind kind = FREEZER_NONE;
-  for (size_t i = 0; i < n; i++) {
-    cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-    bool v1 = false, v2 = false;
-    if (control_dir_open(&dir, dirs[i]) != 0)
-      continue;
-    if (control_file_exists(&dir, "freezer.state", &v1, NULL) == 0 && v1) {
-      control_dir_close(out);
-      *out = dir;
-      dir = (struct control_dir) CONTROL_DIR_INIT;
+  for (size_t i = 0; i < set->n; i++) {
+    if (open_freezer(set->dirs[i], FREEZER_V1, out) == FREEZER_V1)
       return FREEZER_V1;
-    }
-    if (kind == FREEZER_NONE && control_file_exists(&dir, "cgroup.freeze", &v2, NULL) == 0 && v2) {
-      *out = dir;
-      dir = (struct control_dir) CONTROL_DIR_INIT;
-      kind = FREEZER_V2;
-    }
+    if (kind == FREEZER_NONE)
+      kind = open_freezer(set->dirs[i], FREEZER_V2, out);
   }
   return kind;
 }
@@ -94,10 +84,10 @@ static bool is_thawed(enum freezer_kind kind, const struct control_dir *dir)
   return events && strstr(events, "frozen 0") != NULL;
 }
 
-int cgroup_freezer_set(char *const *dirs, size_t n, bool frozen, struct hutch_error **err)
+int cgroup_freezer_set(const struct cgroup_set *set, bool frozen, struct hutch_error **err)
 {
   cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-  enum freezer_kind kind = find_freezer(dirs, n, &dir);
+  enum freezer_kind kind = find_freezer(set, &dir);
   if (kind == FREEZER_NONE)
     return hutch_fail(err, 0, "this host has no cgroup freezer");
   const char *file = kind == FREEZER_V1 ? "freezer.state" : "cgroup.freeze";
@@ -117,10 +107,10 @@ int cgroup_freezer_set(char *const *dirs, size_t n, bool frozen, struct hutch_er
   return hutch_fail(err, ETIMEDOUT, "the cgroup %s did not %s in time", dir.path, frozen ? "freeze" : "thaw");
 }
 
-bool cgroup_freezer_frozen(char *const *dirs, size_t n)
+bool cgroup_freezer_frozen(const struct cgroup_set *set)
 {
   cleanup_control_dir struct control_dir dir = CONTROL_DIR_INIT;
-  enum freezer_kind kind = find_freezer(dirs, n, &dir);
+  enum freezer_kind kind = find_freezer(set, &dir);
   if (kind == FREEZER_V1) {
     /* FREEZING counts: the container is on its way to paused. */
     cleanup_free char *state = read_state(&dir, "freezer.state");

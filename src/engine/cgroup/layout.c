@@ -56,7 +56,7 @@ struct mount_line {
 };
 
 /* Whether the comma-separated list holds the item (s, len). */
-static bool list_has(const char *list, const char *s, size_t len)
+bool cgroup_controllers_include(const char *list, const char *s, size_t len)
 {
   for (const char *p = list; *p;) {
     const char *end = strchrnul(p, ',');
@@ -76,7 +76,7 @@ static bool list_includes(const char *list, const char *items)
 {
   for (const char *p = items; *p;) {
     const char *end = strchrnul(p, ',');
-    if (end > p && !list_has(list, p, (size_t) (end - p)))
+    if (end > p && !cgroup_controllers_include(list, p, (size_t) (end - p)))
       return false;
     p = *end ? end + 1 : end;
   }
@@ -90,7 +90,7 @@ static char *mount_controllers(const char *super_opts, const char *line_controll
   struct strbuf sb = STRBUF_INIT;
   for (const char *p = super_opts; *p;) {
     const char *end = strchrnul(p, ',');
-    if (end > p && list_has(line_controllers, p, (size_t) (end - p))) {
+    if (end > p && cgroup_controllers_include(line_controllers, p, (size_t) (end - p))) {
       if (sb.len)
         strbuf_addc(&sb, ',');
       strbuf_add(&sb, p, (size_t) (end - p));
@@ -459,6 +459,7 @@ int cgroup_set_compute(const struct cgroup_layout *layout, const char *cgroups_p
   out->created = xcalloc(layout->n, sizeof *out->created);
   for (size_t i = 0; i < layout->n; i++)
     out->dirs[i] = container_dir(&layout->items[i], cgroups_path, id);
+  cgroup_set_note_controllers(out, layout);
   return 0;
 }
 
@@ -475,6 +476,29 @@ void cgroup_set_own(const struct cgroup_layout *layout, struct cgroup_set *out)
       strbuf_addc(&sb, '/');
     out->dirs[i] = strbuf_detach(&sb);
   }
+  cgroup_set_note_controllers(out, layout);
+}
+
+void cgroup_set_note_controllers(struct cgroup_set *set, const struct cgroup_layout *layout)
+{
+  set->controllers = xcalloc(layout->n ? layout->n : 1, sizeof *set->controllers);
+  for (size_t i = 0; i < layout->n; i++)
+    set->controllers[i] = xstrdup(layout->items[i].version == CGROUP_V2 ? "" : layout->items[i].controllers);
+}
+
+long cgroup_set_find(const struct cgroup_set *set, const char *controller, bool v2)
+{
+  if (!set->controllers)
+    return -2;
+  long found = -1;
+  for (size_t i = 0; i < set->n; i++) {
+    const char *c = set->controllers[i];
+    if (c && *c && cgroup_controllers_include(c, controller, strlen(controller)))
+      return (long) i;
+    if (c && !*c && v2 && found < 0)
+      found = (long) i;
+  }
+  return found;
 }
 
 void cgroup_set_release(struct cgroup_set *set)
@@ -482,10 +506,13 @@ void cgroup_set_release(struct cgroup_set *set)
   for (size_t i = 0; i < set->n; i++) {
     free(set->dirs[i]);
     free(set->created[i]);
+    if (set->controllers)
+      free(set->controllers[i]);
   }
   free(set->dirs);
   free(set->created);
-  set->dirs = set->created = NULL;
+  free(set->controllers);
+  set->dirs = set->created = set->controllers = NULL;
   set->n = 0;
 }
 
@@ -506,15 +533,25 @@ static int copy_parent_value(const struct control_dir *dir, const struct control
   return e ? hutch_fail(err, e, "write %s/%s", dir->path, name) : 0;
 }
 
+/* Whether a set's dir is in a v1 cpuset hierarchy: 1 or 0 from its
+ * controllers, -1 when the set does not know them. */
+static int is_v1_cpuset(const struct cgroup_set *set, size_t i)
+{
+  if (!set->controllers || !set->controllers[i])
+    return -1;
+  const char *c = set->controllers[i];
+  return *c && cgroup_controllers_include(c, "cpuset", strlen("cpuset"));
+}
+
 /* A new v1 cpuset cgroup starts with empty cpuset.cpus and cpuset.mems
  * (unless the parent sets cgroup.clone_children), and the kernel refuses
  * processes into it with ENOSPC until both are set. v2 inherits them. */
-static int init_v1_cpuset(const char *path, struct hutch_error **err)
+static int init_v1_cpuset(const char *path, int v1_cpuset, struct hutch_error **err)
 {
-  /* Only v1 has this file (v2's cpuset has no exclusive flag): probed by
-   * path, as most hierarchies are no cpuset one. */
-  bool v1;
-  if (control_file_exists_in(path, "cpuset.cpu_exclusive", &v1, err) < 0)
+  /* Unknown hierarchy: only v1's cpuset has this file (v2's has no
+   * exclusive flag). */
+  bool v1 = v1_cpuset > 0;
+  if (v1_cpuset < 0 && control_file_exists_in(path, "cpuset.cpu_exclusive", &v1, err) < 0)
     return -1;
   const char *slash = strrchr(path, '/');
   if (!v1 || !slash)
@@ -536,7 +573,7 @@ static int init_v1_cpuset(const char *path, struct hutch_error **err)
 
 /* mkdir -p of dir. *outermost gets the first directory made here, also when
  * a deeper mkdir then fails, so that removal can undo the partial work. */
-static int make_dirs(const char *dir, char **outermost, struct hutch_error **err)
+static int make_dirs(const char *dir, int v1_cpuset, char **outermost, struct hutch_error **err)
 {
   cleanup_free char *path = xstrdup(dir);
   size_t full = strlen(path);
@@ -546,7 +583,7 @@ static int make_dirs(const char *dir, char **outermost, struct hutch_error **err
   for (;;) {
     if (mkdir(path, 0755) == 0) {
       *outermost = xstrdup(path);
-      if (init_v1_cpuset(path, err) < 0)
+      if (init_v1_cpuset(path, v1_cpuset, err) < 0)
         return -1;
       break;
     }
@@ -564,7 +601,7 @@ static int make_dirs(const char *dir, char **outermost, struct hutch_error **err
     if (mkdir(path, 0755) == 0) {
       if (!*outermost)
         *outermost = xstrdup(path);
-      if (init_v1_cpuset(path, err) < 0)
+      if (init_v1_cpuset(path, v1_cpuset, err) < 0)
         return -1;
     } else if (errno != EEXIST) {
       return hutch_fail_errno(err, "mkdir %s", path);
@@ -610,7 +647,7 @@ int cgroup_create(struct cgroup_set *set, bool *changed, struct hutch_error **er
 {
   for (size_t i = 0; i < set->n; i++) {
     char *made = NULL;
-    int rc = make_dirs(set->dirs[i], &made, err);
+    int rc = make_dirs(set->dirs[i], is_v1_cpuset(set, i), &made, err);
     char *planned = set->created[i];
     bool adopted = planned && !made && strcmp(planned, set->dirs[i]) == 0;
     if (!adopted && !same_path(planned, made)) {
@@ -717,6 +754,9 @@ int cgroup_pids(const struct cgroup_set *set, pid_t **pids, size_t *n, struct hu
 static int write_cgroup_kill(const struct cgroup_set *set, struct hutch_error **err)
 {
   for (size_t i = 0; i < set->n; i++) {
+    /* Known to be v1: no such file there. */
+    if (set->controllers && set->controllers[i] && *set->controllers[i])
+      continue;
     int e = control_file_write_in(set->dirs[i], "cgroup.kill", "1", 1, NULL);
     if (e == 0)
       return 0;

@@ -47,7 +47,15 @@ struct cgroup_set {
   char **dirs;    /* absolute paths, one per hierarchy of the layout, same order */
   char **created; /* per dir: the outermost directory cgroup_create made (NULL: made none) */
   size_t n;
+  /* Per dir: its hierarchy's controllers as the layout names them (v1: the
+   * mount's, "cpu,cpuacct", "name=systemd"; v2: ""). NULL when unknown (a
+   * record from a hutch that did not keep them): the directories are then
+   * looked into instead. */
+  char **controllers;
 };
+
+/* Whether a v1 controller list ("cpu,cpuacct") names controller. */
+bool cgroup_controllers_include(const char *controllers, const char *controller, size_t len);
 
 /* Where the container's cgroup goes, per hierarchy (OCI linux.cgroupsPath):
  *   absolute ("/a/b")  -> mountpoint + "/a/b"
@@ -59,6 +67,14 @@ int cgroup_set_compute(const struct cgroup_layout *layout, const char *cgroups_p
 
 /* The caller's own cgroup in every hierarchy (nothing created). */
 void cgroup_set_own(const struct cgroup_layout *layout, struct cgroup_set *out);
+
+/* Fills set->controllers from the layout its dirs were computed from. */
+void cgroup_set_note_controllers(struct cgroup_set *set, const struct cgroup_layout *layout);
+
+/* The dir of the v1 hierarchy that has controller, else of the v2 one when
+ * v2 is true; -1 when the set's controllers say there is none, -2 when it
+ * does not know them. */
+long cgroup_set_find(const struct cgroup_set *set, const char *controller, bool v2);
 
 /* Fills created[] with what cgroup_create will make (the outermost missing
  * directory of each), before anything is made, so that a record of it can

@@ -139,6 +139,7 @@ void systemd_cgroup_set(const struct cgroup_layout *layout, const struct systemd
     const char *mount = layout->items[i].mountpoint;
     out->dirs[i] = xasprintf("%s%s", strcmp(mount, "/") == 0 ? "" : mount, u->path);
   }
+  cgroup_set_note_controllers(out, layout);
 }
 
 /* ---- the manager ------------------------------------------------------------ */

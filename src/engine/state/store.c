@@ -33,6 +33,7 @@ DEFINE_TYPE(container_record_type, R,
   OBOOL(R, own_pid_namespace, "ownPidNamespace"),
   STRARR(R, cgroup_dirs, "cgroupDirs"),
   STRARR(R, cgroup_created, "cgroupCreated"),
+  STRARR(R, cgroup_controllers, "cgroupControllers"),
   STR(R, systemd_unit, "systemdUnit"),
   STRMAP(R, annotations, "annotations"),
   OBOOL(R, started, "started"),
@@ -350,6 +351,14 @@ bool container_dir_busy(int dir_fd)
   return busy;
 }
 
+struct cgroup_set record_cgroups(const struct container_record *rec)
+{
+  const oci_strings *c = &rec->cgroup_controllers;
+  bool known = c->set && c->len == rec->cgroup_dirs.len;
+  return (struct cgroup_set) { rec->cgroup_dirs.items, rec->cgroup_created.items, rec->cgroup_dirs.len,
+                               known ? c->items : NULL };
+}
+
 enum oci_status container_status(int dir_fd, const struct container_record *rec, bool creator_gone)
 {
   bool creating = strcmp(rec->phase, "creating") == 0;
@@ -359,7 +368,8 @@ enum oci_status container_status(int dir_fd, const struct container_record *rec,
     return OCI_STATUS_STOPPED;
   if (!rec->started.value && faccessat(dir_fd, START_SOCKET, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return OCI_STATUS_CREATED;
-  if (cgroup_freezer_frozen(rec->cgroup_dirs.items, rec->cgroup_dirs.len))
+  struct cgroup_set set = record_cgroups(rec);
+  if (cgroup_freezer_frozen(&set))
     return OCI_STATUS_PAUSED;
   return OCI_STATUS_RUNNING;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "engine/cgroup/layout.h"
 #include "spec/model.h"
 #include "spec/state.h"
 #include "util/error.h"
@@ -64,6 +65,9 @@ struct container_record {
   oci_opt_bool own_pid_namespace; /* killing pid kills every process */
   oci_strings cgroup_dirs;
   oci_strings cgroup_created; /* "" where create made no directory */
+  /* Per cgroup dir, its hierarchy's controllers ("" for v2); absent in the
+   * records of older hutch versions. */
+  oci_strings cgroup_controllers;
   char *systemd_unit;         /* --systemd-cgroup: the unit to stop on delete (absent: cgroupfs) */
   oci_string_map annotations;
   oci_opt_bool started; /* start (or run) released the process */
@@ -86,6 +90,9 @@ struct container_record {
 extern const struct oci_type container_record_type;
 
 int record_write(int dir_fd, const struct container_record *rec, struct hutch_error **err);
+
+/* The recorded cgroups as a set (borrowing the record's strings). */
+struct cgroup_set record_cgroups(const struct container_record *rec);
 /* Reads state.json into rec (allocated in arena): a regular file, never
  * followed through a symbolic link. A missing file fails with code ENOENT,
  * one that does not decode with code EBADMSG. */
