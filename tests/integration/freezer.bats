@@ -144,3 +144,44 @@ counter_above() { [ "$(counter)" -gt "$1" ]; }
   [ -e "/proc/$pid/root/dev/shm/exec-ran" ]
   delete_clean "$c" -f
 }
+
+@test "a state written before hutch kept cgroupControllers still pauses, resumes and is deleted" {
+  start_counter
+  "$PY" - "$ROOT/$c/state.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+s = json.load(open(p))
+assert len(s.pop("cgroupControllers")) == len(s["cgroupDirs"])
+json.dump(s, open(p, "w"))
+PY
+  h pause "$c"
+  [ "$(state_status "$c")" = paused ]
+  is_frozen "$c" || fail "freezer: $(cat "$(freezer_file "$c")")"
+  h resume "$c"
+  [ "$(state_status "$c")" = running ]
+  is_thawed "$c"
+  delete_clean "$c" -f
+}
+
+@test "the state names each cgroup directory's controllers as its mount does" {
+  start_counter
+  "$PY" - "$ROOT/$c/state.json" <<'PY' || fail "controllers do not match the mounts"
+import json, os, sys
+s = json.load(open(sys.argv[1]))
+dirs, ctls = s["cgroupDirs"], s["cgroupControllers"]
+assert len(dirs) == len(ctls) and dirs, (dirs, ctls)
+# The longest mount point above each directory, from the mount table.
+mounts = []
+for line in open("/proc/self/mountinfo"):
+    left, right = line.split(" - ")
+    point, fstype, opts = left.split()[4], right.split()[0], right.split()[2]
+    mounts.append((point, fstype, opts.split(",")))
+for d, c in zip(dirs, ctls):
+    point, fstype, opts = max((m for m in mounts if d.startswith(m[0].rstrip("/") + "/")), key=lambda m: len(m[0]))
+    if c == "":
+        assert fstype == "cgroup2", (d, fstype)
+    else:
+        assert fstype == "cgroup" and all(x in opts for x in c.split(",")), (d, c, opts)
+PY
+  delete_clean "$c" -f
+}
