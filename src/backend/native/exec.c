@@ -479,14 +479,10 @@ static void split_cgroups(const struct cgroup_set *all, const struct cgroup_layo
   late->dirs = xcalloc(1, sizeof *late->dirs);
   early->n = late->n = 0;
   early->created = late->created = NULL;
+  early->controllers = late->controllers = NULL;
   for (size_t i = 0; i < all->n; i++) {
     const struct cgroup_hierarchy *h = i < layout->n ? &layout->items[i] : NULL;
-    bool pids_v1 = false;
-    if (h && h->version == CGROUP_V1) {
-      cleanup_free char *list = xstrdup(h->controllers);
-      for (char *c, *rest = list; !pids_v1 && (c = strsep(&rest, ","));)
-        pids_v1 = strcmp(c, "pids") == 0;
-    }
+    bool pids_v1 = h && h->version == CGROUP_V1 && cgroup_controllers_include(h->controllers, "pids", strlen("pids"));
     if (pids_v1 && !late->n)
       late->dirs[late->n++] = all->dirs[i];
     else
@@ -502,11 +498,8 @@ static int launch(struct exec_ctx *x, const struct container_record *rec, struct
     return hutch_fail(err, ESRCH, "the container's process has exited");
   if (exe_guard_protect(err) < 0)
     return -1;
-  /* --cgroup's sub-cgroups are in the same hierarchies as the recorded dirs. */
-  struct cgroup_set all = record_cgroups(rec);
-  all.created = NULL;
-  if (x->cgroup_dirs)
-    all.dirs = x->cgroup_dirs;
+  struct cgroup_set all = { x->cgroup_dirs ? x->cgroup_dirs : rec->cgroup_dirs.items, NULL, rec->cgroup_dirs.len,
+                            NULL };
   struct cgroup_layout layout = { 0 };
   if (all.n && cgroup_layout_for_dirs(all.dirs, all.n, &layout, err) < 0)
     return -1;
