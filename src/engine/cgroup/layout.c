@@ -533,16 +533,6 @@ static int copy_parent_value(const struct control_dir *dir, const struct control
   return e ? hutch_fail(err, e, "write %s/%s", dir->path, name) : 0;
 }
 
-/* Whether a set's dir is in a v1 cpuset hierarchy: 1 or 0 from its
- * controllers, -1 when the set does not know them. */
-static int is_v1_cpuset(const struct cgroup_set *set, size_t i)
-{
-  if (!set->controllers || !set->controllers[i])
-    return -1;
-  const char *c = set->controllers[i];
-  return *c && cgroup_controllers_include(c, "cpuset", strlen("cpuset"));
-}
-
 /* A new v1 cpuset cgroup starts with empty cpuset.cpus and cpuset.mems
  * (unless the parent sets cgroup.clone_children), and the kernel refuses
  * processes into it with ENOSPC until both are set. v2 inherits them. */
@@ -645,9 +635,12 @@ static bool same_path(const char *a, const char *b)
  * same set cleans up. */
 int cgroup_create(struct cgroup_set *set, bool *changed, struct hutch_error **err)
 {
+  long cpuset = cgroup_set_find(set, "cpuset", false);
   for (size_t i = 0; i < set->n; i++) {
     char *made = NULL;
-    int rc = make_dirs(set->dirs[i], is_v1_cpuset(set, i), &made, err);
+    /* -1: the set does not know its hierarchies; init_v1_cpuset probes. */
+    int v1_cpuset = cpuset == -2 ? -1 : cpuset == (long) i;
+    int rc = make_dirs(set->dirs[i], v1_cpuset, &made, err);
     char *planned = set->created[i];
     bool adopted = planned && !made && strcmp(planned, set->dirs[i]) == 0;
     if (!adopted && !same_path(planned, made)) {
